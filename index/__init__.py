@@ -1,0 +1,1 @@
+"""The indexer: files -> parsed articles -> analysed documents -> a Whoosh index."""

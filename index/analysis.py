@@ -1,0 +1,125 @@
+"""Text analysis: NLTK tokenisation composed into Whoosh analyzer pipelines.
+
+One pipeline definition serves three places so they can never disagree: the indexer
+(which pre-analyses text in worker processes), the query parser (which analyses the
+user's words) and the snippet highlighter (which needs character offsets).
+
+- `stemmed_analyzer`: fold accents and case, drop stop words, English Snowball stems;
+  used for ranked full-text fields (`title`, `body`).
+- `exact_analyzer`: fold accents and case only, stop words kept; used for the
+  `exact` field that answers quoted phrases word for word.
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+from typing import Iterator
+
+from nltk.stem.snowball import EnglishStemmer
+from nltk.tokenize import RegexpTokenizer
+from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
+
+# Words so common they carry no meaning for ranking. Shipped here, not downloaded,
+# because NLTK's stopwords corpus is not available offline.
+STOP_WORDS = frozenset(
+    """a about above after again against all am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just me more most my myself no nor not now of off on
+    once only or other our ours ourselves out over own same she should so some such than
+    that the their theirs them themselves then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with
+    would you your yours yourself yourselves s t d ll m re ve""".split()
+)
+
+_WORDS = RegexpTokenizer(r"\w+")
+_STEMMER = EnglishStemmer()
+
+
+@lru_cache(maxsize=500_000)
+def fold(word: str) -> str:
+    """Lower-case and strip accents, so `Café` and `cafe` are one term."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=500_000)
+def stem(word: str) -> str:
+    return _STEMMER.stem(word)
+
+
+class NltkWordTokenizer(Tokenizer):
+    """Whoosh tokenizer backed by NLTK's regexp word tokenizer, with character spans."""
+
+    def __call__(  # noqa: PLR0913 - signature fixed by Whoosh
+        self,
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs,
+    ) -> Iterator[Token]:
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        spans = _WORDS.span_tokenize(value) if tokenize else [(0, len(value))]
+        for pos, (start, end) in enumerate(spans):
+            token.text = value[start:end]
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = token.text
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+
+class FoldFilter(Filter):
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = fold(token.text)
+            yield token
+
+
+class StopWordFilter(Filter):
+    """Drops stop words and renumbers positions, so phrases match across them."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        pos = None
+        for token in tokens:
+            if token.text in STOP_WORDS:
+                continue
+            if token.positions:
+                pos = 0 if pos is None else pos + 1
+                token.pos = pos
+            yield token
+
+
+class StemFilter(Filter):
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            token.text = stem(token.text)
+            yield token
+
+
+def stemmed_analyzer() -> Analyzer:
+    return NltkWordTokenizer() | FoldFilter() | StopWordFilter() | StemFilter()
+
+
+def exact_analyzer() -> Analyzer:
+    return NltkWordTokenizer() | FoldFilter()
+
+
+STEMMED = stemmed_analyzer()
+EXACT = exact_analyzer()
+
+
+def terms(analyzer: Analyzer, text: str) -> list[str]:
+    """The analysed terms of `text`, in order: what the index stores for it."""
+    return [token.text for token in analyzer(text)]
