@@ -1,0 +1,87 @@
+"""`newsfacets index`: the command-line face of `index.build.build_index`.
+
+Exit codes: 0 every article indexed; 3 partial (some files skipped, each listed);
+1 nothing indexed, or the build could not run (busy, unreadable index).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+from index.build import BuildReport, build_index
+from index.store import IndexProblem, default_index_dir
+
+EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles (folders are read recursively)")
+    parser.add_argument("--index", type=Path, default=None, help="index directory (default: $NEWSFACETS_INDEX or var/index)")
+    parser.add_argument("--incremental", action="store_true", help="add new and changed articles, remove deleted ones")
+    parser.add_argument("--workers", type=int, default=None, help="analysis processes (default: all cores)")
+
+
+class _Progress:
+    """A tqdm bar on a terminal; a plain line every few seconds otherwise (logs, CI)."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+        self.bar = None
+        self.last_line = time.monotonic()
+        if stream.isatty():
+            from tqdm import tqdm
+
+            self.bar = tqdm(unit=" articles", file=stream, dynamic_ncols=True)
+
+    def __call__(self, report: BuildReport) -> None:
+        done = report.indexed + report.unchanged + len(report.skipped)
+        if self.bar is not None:
+            self.bar.update(done - self.bar.n)
+        elif time.monotonic() - self.last_line >= 5:
+            self.last_line = time.monotonic()
+            print(f"... {done} articles processed", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def summary(report: BuildReport) -> str:
+    rate = report.indexed / report.seconds if report.seconds else 0.0
+    lines = [
+        f"indexed {report.indexed}, unchanged {report.unchanged}, removed {report.removed}, "
+        f"skipped {len(report.skipped)} in {report.seconds:.1f}s ({rate:.0f} articles/s)"
+    ]
+    lines += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    index_dir = args.index or default_index_dir()
+    missing = [path for path in args.paths if not os.path.exists(path)]
+    if missing:
+        print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
+        return EXIT_FAILED
+    if args.workers is not None and args.workers < 1:
+        print("error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_FAILED
+    progress = _Progress(sys.stderr)
+    try:
+        report = build_index(args.paths, index_dir, incremental=args.incremental, workers=args.workers, on_progress=progress)
+    except IndexProblem as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("interrupted: the live index is unchanged", file=sys.stderr)
+        return 130
+    finally:
+        progress.close()
+    print(summary(report))
+    if report.status == "failed":
+        print(f"error: nothing could be indexed; the index at {index_dir} is unchanged", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"index ready at {index_dir}")
+    return EXIT_PARTIAL if report.status == "partial" else EXIT_OK

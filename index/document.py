@@ -1,0 +1,75 @@
+"""Article -> index document: analysis and entity extraction, as one pure function.
+
+This is the expensive stage, run in worker processes; its output is a plain dict the
+single writer process hands to Whoosh without further analysis (see `index.schema`).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+
+from index.analysis import EXACT, STEMMED, terms
+from index.article import Article
+from index.entities import Entities, extract
+from index.schema import DOCUMENT_VERSION, FACET_SEPARATOR
+
+
+def content_hash(article: Article) -> str:
+    """Fingerprint of everything that shapes the indexed document, for `--incremental`."""
+    payload = json.dumps(
+        [DOCUMENT_VERSION, article.title, article.body, article.date, article.source, article.url],
+        ensure_ascii=False,
+    )
+    return hashlib.sha1(payload.encode("utf-8")).hexdigest()
+
+
+def date_number(iso_date: str | None) -> int:
+    """`2020-01-15` -> 20200115; unknown -> 0 (sorts last, matches no date range)."""
+    if not iso_date:
+        return 0
+    digits = iso_date.replace("-", "")[:8]
+    return int(digits.ljust(8, "0")) if digits.isdigit() else 0
+
+
+def _facet(values: list[str] | tuple[str, ...]) -> str:
+    return FACET_SEPARATOR.join(v for v in values if v and FACET_SEPARATOR not in v)
+
+
+def to_document(article: Article, entities: Entities) -> dict:
+    """The Whoosh document for an article and its entities (keys are index/schema.py fields)."""
+    actors = list(entities.actors)
+    locations = [place.value for place in entities.places]
+    countries = list(entities.countries)
+    sources = [article.source] if article.source else []
+    return {
+        "id": article.id,
+        "title": " ".join(terms(STEMMED, article.title)),
+        "_stored_title": article.title,
+        "body": " ".join(terms(STEMMED, article.body)),
+        "_stored_body": article.body,
+        "exact": " ".join(terms(EXACT, article.title) + terms(EXACT, article.body)),
+        "actor": _facet(actors),
+        "_stored_actor": actors,
+        "location": _facet(locations),
+        "_stored_location": locations,
+        "country": _facet(countries),
+        "_stored_country": countries,
+        "source": _facet(sources),
+        "_stored_source": sources,
+        "date": date_number(article.date),
+        "mentioned_dates": " ".join(entities.mentioned_dates),
+        "_stored_mentioned_dates": list(entities.mentioned_dates),
+        "published": article.date,
+        "url": article.url,
+        "path": article.path,
+        "places": [asdict(place) for place in entities.places],
+        "actor_types": dict(entities.actor_types),
+        "mentions": [[m.start, m.end, m.kind, m.facet, m.value] for m in entities.mentions],
+        "content_hash": content_hash(article),
+    }
+
+
+def analyse(article: Article) -> dict:
+    """Extract entities and analyse text: the per-article work of the indexer."""
+    return to_document(article, extract(article.title, article.body))

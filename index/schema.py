@@ -1,0 +1,64 @@
+"""The Whoosh schema, in two views of the same fields.
+
+Text is analysed once, in the indexer's worker processes (see `index.document`), and
+handed to Whoosh as space-separated terms; so the *index* schema's text fields split
+on spaces and nothing more, which keeps the single writer process cheap. The *query*
+schema has the same fields with the real analyzers, so the query parser turns the
+user's words into exactly the terms the indexer stored.
+"""
+from __future__ import annotations
+
+from whoosh.analysis import Analyzer, RegexTokenizer, SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
+
+from index.analysis import EXACT, STEMMED
+
+# Multi-valued facet fields. Values are indexed verbatim (case kept), one term each.
+FACET_FIELDS = ("actor", "location", "country", "source")
+FACET_SEPARATOR = "\t"
+# Title counts double against body in BM25F.
+TITLE_BOOST = 2.0
+# Bumped whenever the analysed form of a document changes, so `--incremental` re-analyses everything.
+DOCUMENT_VERSION = "1"
+
+
+class FacetValues(KEYWORD):
+    """A list of values, each one exact term (values may contain spaces and commas)."""
+
+    def __init__(self) -> None:
+        super().__init__(stored=True, lowercase=False, scorable=False)
+        self.analyzer = RegexTokenizer(r"[^\t]+")
+
+
+def _schema(text: Analyzer, exact: Analyzer) -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        title=TEXT(analyzer=text, stored=True, phrase=True, field_boost=TITLE_BOOST),
+        body=TEXT(analyzer=text, stored=True, phrase=True),
+        # Title and body, folded but neither stemmed nor stop-worded: answers "exact phrases".
+        exact=TEXT(analyzer=exact, phrase=True),
+        actor=FacetValues(),
+        location=FacetValues(),
+        country=FacetValues(),
+        source=FacetValues(),
+        # Publication date as an integer yyyymmdd, 0 when unknown; a column for fast sorting.
+        date=NUMERIC(int, bits=32, signed=False, sortable=True),
+        mentioned_dates=KEYWORD(stored=True, lowercase=False, scorable=False),
+        published=STORED,  # ISO date string or None
+        url=STORED,
+        path=STORED,
+        places=STORED,  # [{"geonameid", "name", "country", "value"}]
+        actor_types=STORED,  # {actor: person|organisation|armed_group|state}
+        mentions=STORED,  # [[start, end, kind, facet, value]] spans into the body
+        content_hash=ID(stored=True),
+    )
+
+
+def index_schema() -> Schema:
+    """The schema the index is written with: text arrives pre-analysed."""
+    return _schema(SpaceSeparatedTokenizer(), SpaceSeparatedTokenizer())
+
+
+def query_schema() -> Schema:
+    """The same fields with the real analyzers, for parsing queries and highlighting."""
+    return _schema(STEMMED, EXACT)
