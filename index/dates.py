@@ -1,0 +1,86 @@
+"""Find a calendar date in free text and return it as ISO `YYYY-MM-DD`.
+
+News files state their dates in many shapes (ISO stamps in JSON, `4/5/2017` in
+FA-KES, `26-FEB-1987 15:01:01.79` in Reuters, `March 3, 2021` in bylines). Readers and
+the entity extractor both need one answer per string, so this is a single pure
+function with no locale or clock dependence: an unrecognised or impossible date is
+None, never a guess (and never the file's mtime).
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_MONTHS = {
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
+    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
+}
+# Full or abbreviated English month names ("Sept." included); matched case-insensitively.
+_MONTH = (
+    r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
+    r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+
+# Ordered: unambiguous numeric forms first, then forms with month names.
+_PATTERNS = [
+    # 2021-03-03, 2021-03-03T10:00:00Z, 2021/03/03, 2021.03.03
+    re.compile(r"(?<!\d)" + _YEAR + r"(?P<sep>[-/.])(?P<month>[01]?\d)(?P=sep)(?P<day>[0-3]?\d)(?!\d)"),
+    # 3/4/2021 or 3-4-2021 or 3.4.2021: month first (US, as in FA-KES) unless the first number > 12.
+    re.compile(r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[-/.])(?P<b>[0-3]?\d)(?P=sep)" + _YEAR + r"(?!\d)"),
+    # 3 March 2021, 03 Mar 2021, 26-FEB-1987, Tue, 03 Mar 2021 10:00:00 +0000
+    re.compile(r"(?<![\d])" + _DAY + r"[\s-]+(?:of\s+)?" + _MONTH + r"[\s,-]+" + _YEAR + r"(?!\d)", re.I),
+    # March 3, 2021 / Mar. 3rd 2021
+    re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"(?!\d)", re.I),
+]
+
+
+def _make(year: int, month: int, day: int) -> str | None:
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def _from_match(index: int, m: re.Match[str]) -> str | None:
+    year = int(m["year"])
+    if index == 0:
+        return _make(year, int(m["month"]), int(m["day"]))
+    if index == 1:
+        a, b = int(m["a"]), int(m["b"])
+        month, day = (b, a) if a > 12 else (a, b)
+        return _make(year, month, day)
+    return _make(year, _MONTHS[m["mon"][:3].lower()], int(m["day"]))
+
+
+def find_date(text: str) -> tuple[str, int, int] | None:
+    """The earliest valid date in `text` as (`YYYY-MM-DD`, start, end), else None.
+
+    The span lets callers tell a line that *is* a date stamp from a sentence that
+    merely mentions one. Only years 1800-2099 are accepted, so prices or ids are not
+    mistaken for dates; impossible dates (`2021-02-30`) are ignored.
+    """
+    if not text:
+        return None
+    text = text[:10_000]  # a date worth finding is near the start; bounds the regex work
+    best: tuple[str, int, int] | None = None
+    for index, pattern in enumerate(_PATTERNS):
+        for m in pattern.finditer(text):
+            iso = _from_match(index, m)
+            if iso is not None:
+                if best is None or m.start() < best[1]:
+                    best = (iso, m.start(), m.end())
+                break
+    return best
+
+
+def parse_date(text: str) -> str | None:
+    """The first valid date found anywhere in `text`, as `YYYY-MM-DD`, else None.
+
+    Handles ISO (with or without time), `M/D/YYYY` (day first only when the first
+    number cannot be a month), `March 3, 2021`, `3 March 2021`, RFC 2822 and the
+    Reuters `26-FEB-1987 15:01:01.79` form.
+    """
+    found = find_date(text)
+    return found[0] if found else None

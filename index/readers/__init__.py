@@ -1,0 +1,144 @@
+"""Input stage: files and folders -> `Article` / `Skipped`.
+
+`read_paths` walks what the user named; `read_file` dispatches one file to its
+format reader. Neither raises for bad input: every problem becomes a `Skipped`
+with a one-line reason, and the other files (or records) are still read.
+
+Ids: a record's own `id`/`unit_id`/`doc_id` when present; otherwise the path
+relative to the folder the user named, without extension, with forward slashes
+(`seeds/000_x.txt` read via `seeds` -> `000_x`); records in a JSON list, JSONL or
+CSV without ids get `<that>#<n>` (list position, line number, data row number).
+Limits (see `_base`): bodies are cut at MAX_BODY_CHARS characters; whole-file
+formats never read past their byte cap.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from index.article import Article, Skipped
+from index.dates import find_date, parse_date
+from index.readers._base import (
+    MAX_BODY_CHARS, MAX_HTML_BYTES, MAX_TEXT_BYTES, ReadError, build_article, read_text,
+)
+from index.readers.html import parse_html
+from index.readers.records import read_csv, read_json, read_jsonl
+from index.readers.reuters import iter_reuters_sgml
+from index.readers.text import parse_text
+
+__all__ = [
+    "read_paths", "read_file", "parse_date", "find_date", "iter_reuters_sgml", "MAX_BODY_CHARS",
+    "SUPPORTED_SUFFIXES",
+]
+
+Result = Iterator[Article | Skipped]
+
+
+def _read_plain(path: Path, base_id: str) -> Result:
+    text, _ = read_text(path, MAX_TEXT_BYTES)
+    parsed = parse_text(text, markdown=path.suffix.lower() in {".md", ".markdown"})
+    yield build_article(id=base_id, title=parsed.title, body=parsed.body, date=parsed.date,
+                        source=parsed.source, url=parsed.url, path=str(path))
+
+
+def _read_html(path: Path, base_id: str) -> Result:
+    markup, _ = read_text(path, MAX_HTML_BYTES)
+    parsed = parse_html(markup)
+    yield build_article(id=base_id, title=parsed.title, body=parsed.body, date=parsed.date,
+                        source=parsed.source, url=parsed.url, path=str(path))
+
+
+_READERS: dict[str, Callable[[Path, str], Result]] = {
+    ".txt": _read_plain, ".text": _read_plain, ".md": _read_plain, ".markdown": _read_plain,
+    ".html": _read_html, ".htm": _read_html, ".xhtml": _read_html,
+    ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv,
+}
+SUPPORTED_SUFFIXES = frozenset(_READERS)
+
+
+def _base_id(path: Path, root: Path | None) -> str:
+    relative = Path(path.name)
+    if root is not None:
+        try:
+            relative = path.relative_to(root)
+        except ValueError:
+            pass
+    return relative.with_suffix("").as_posix() if relative.suffix else relative.as_posix()
+
+
+def read_file(path: Path, root: Path | None = None) -> Result:
+    """Articles in one file; `root` is the folder the user named, for relative ids."""
+    path = Path(path)
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        yield Skipped(str(path), f"unsupported file type {path.suffix or '(no extension)'}")
+        return
+    try:
+        yield from reader(path, _base_id(path, root))
+    except ReadError as exc:
+        yield Skipped(str(path), str(exc))
+    except MemoryError:
+        yield Skipped(str(path), "out of memory reading file")
+    except Exception as exc:  # noqa: BLE001 - bad input must never abort a whole import
+        yield Skipped(str(path), f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
+
+
+def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
+    """Supported files under `folder`, sorted, recursing once per real directory (no loops)."""
+    real = os.path.realpath(folder)
+    if real in seen_dirs:
+        return
+    seen_dirs.add(real)
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except PermissionError:
+        yield Skipped(str(folder), "permission denied")
+        return
+    except OSError as exc:
+        yield Skipped(str(folder), f"cannot list folder: {exc.strerror or exc}")
+        return
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue  # hidden files and folders (.git, editor swap files) are not articles
+        try:
+            is_dir = entry.is_dir()
+            is_file = entry.is_file()
+        except OSError:
+            is_dir = is_file = False
+        if is_dir:
+            yield from _walk(Path(entry.path), seen_dirs)
+        elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+            if is_file:
+                yield Path(entry.path)
+            elif entry.is_symlink():
+                yield Skipped(entry.path, "broken symbolic link")
+
+
+def read_paths(paths: Sequence[str | Path]) -> Result:
+    """Every article under the given files/folders (folders recursive, sorted for determinism).
+
+    A file reached twice (named twice, or via a symlink) is read once.
+    """
+    seen_dirs: set[str] = set()
+    seen_files: set[str] = set()
+    for named in paths:
+        named = Path(named)
+        if named.is_dir():
+            found: Iterator[Path | Skipped] = _walk(named, seen_dirs)
+            root: Path | None = named
+        elif named.exists():
+            found, root = iter([named]), None
+        else:
+            kind = "broken symbolic link" if named.is_symlink() else "no such file or folder"
+            yield Skipped(str(named), kind)
+            continue
+        for item in found:
+            if isinstance(item, Skipped):
+                yield item
+                continue
+            real = os.path.realpath(item)
+            if real in seen_files:
+                continue
+            seen_files.add(real)
+            yield from read_file(item, root)

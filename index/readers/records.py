@@ -1,0 +1,177 @@
+"""Structured articles: JSON, JSON Lines and CSV records mapped onto `Article`.
+
+Datasets name their columns differently (`title`, `headline`, `article_title`...),
+so fields are matched case-insensitively against alias lists; unknown columns
+(e.g. FA-KES `location`, `labels`) are ignored because they are not article
+metadata. Columns named `gold_*` are the exception: they carry benchmark labels
+into `Article.gold`. One bad record is one `Skipped`; the rest of the file is read.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+from typing import Any, Iterator, Mapping
+
+from index.article import Article, Skipped
+from index.dates import parse_date
+from index.readers._base import (
+    MAX_JSON_BYTES, MAX_RECORD_CHARS, ReadError, build_article, open_text, read_text,
+)
+
+_ALIASES = {
+    "title": ("title", "headline", "article_title", "heading"),
+    "body": ("body", "content", "text", "article_content", "article_text", "article", "story",
+             "full_text", "maintext"),
+    "date": ("date", "published", "pub_date", "publication_date", "published_at", "publish_date",
+             "date_published", "datepublished", "published_time", "pubdate", "timestamp"),
+    "source": ("source", "outlet", "publisher", "site_name", "source_name", "site"),
+    "url": ("url", "link", "canonical_url", "source_url", "article_url"),
+    "id": ("id", "unit_id", "doc_id", "docid", "article_id", "_id", "uuid"),
+}
+_GOLD_PREFIX = "gold_"
+
+csv.field_size_limit(MAX_RECORD_CHARS)
+
+
+def _text(value: Any) -> str | None:
+    """A field as text: strings as-is, numbers formatted, nested source objects by name."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, Mapping):  # e.g. NewsAPI's {"source": {"id": ..., "name": "BBC"}}
+        return _text(value.get("name") or value.get("title"))
+    return None
+
+
+def _pick(fields: Mapping[str, Any], role: str) -> str | None:
+    for alias in _ALIASES[role]:
+        value = _text(fields.get(alias))
+        if value:
+            return value
+    return None
+
+
+def _gold(fields: Mapping[str, Any]) -> dict[str, list[str]]:
+    gold = {}
+    for key, value in fields.items():
+        if key.startswith(_GOLD_PREFIX) and len(key) > len(_GOLD_PREFIX):
+            items = value if isinstance(value, list) else str(value or "").split(";")
+            gold[key[len(_GOLD_PREFIX):]] = [str(v).strip() for v in items if str(v).strip()]
+    return gold
+
+
+def record_to_article(record: Mapping[str, Any], default_id: str, path: str) -> Article | Skipped:
+    """One record (JSON object or CSV row) as an Article; `default_id` when it has no id."""
+    fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
+    found = build_article(
+        id=_pick(fields, "id") or default_id,
+        title=_pick(fields, "title"),
+        body=_pick(fields, "body"),
+        date=parse_date(_pick(fields, "date") or ""),
+        source=_pick(fields, "source"),
+        url=_pick(fields, "url"),
+        path=path,
+        gold=_gold(fields),
+    )
+    return found
+
+
+def _unwrap(document: Any) -> Any:
+    """A list of records wrapped in an envelope ({"articles": [...]}) is that list."""
+    if isinstance(document, dict):
+        keys = {str(k).lower() for k in document}
+        if not keys & set(_ALIASES["body"]):
+            lists = [v for v in document.values() if isinstance(v, list) and v and isinstance(v[0], dict)]
+            if len(lists) == 1:
+                return lists[0]
+    return document
+
+
+def read_json(path: Path, base_id: str) -> Iterator[Article | Skipped]:
+    """One article object, or a list of them (ids `<base>#<n>` when records have none)."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise ReadError(f"cannot read: {exc.strerror or exc}") from None
+    if size > MAX_JSON_BYTES:
+        raise ReadError(f"JSON file too large ({size // 2**20} MB > {MAX_JSON_BYTES // 2**20} MB); use .jsonl")
+    text, _ = read_text(path, MAX_JSON_BYTES)
+    try:
+        document = _unwrap(json.loads(text))
+    except json.JSONDecodeError as exc:
+        raise ReadError(f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ReadError("invalid JSON: nested too deeply") from None
+    if isinstance(document, dict):
+        yield record_to_article(document, base_id, str(path))
+    elif isinstance(document, list):
+        for number, item in enumerate(document, start=1):
+            where = f"{path}#{number}"
+            if isinstance(item, dict):
+                yield record_to_article(item, f"{base_id}#{number}", where)
+            else:
+                yield Skipped(where, "not a JSON object")
+    else:
+        raise ReadError("JSON is neither an object nor a list of objects")
+
+
+def read_jsonl(path: Path, base_id: str) -> Iterator[Article | Skipped]:
+    """One object per line; a bad line is `Skipped('file.jsonl:LINE')` and reading goes on."""
+    with open_text(path) as fh:
+        number = 0
+        while True:
+            line = fh.readline(MAX_RECORD_CHARS)
+            if not line:
+                break
+            number += 1
+            where = f"{path}:{number}"
+            if len(line) >= MAX_RECORD_CHARS and not line.endswith("\n"):
+                while line and not line.endswith("\n"):  # discard the rest of the line in pieces
+                    line = fh.readline(MAX_RECORD_CHARS)
+                yield Skipped(where, f"line longer than {MAX_RECORD_CHARS // 2**20} MB")
+                continue
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Skipped(where, f"invalid JSON: {exc.msg}")
+                continue
+            except RecursionError:
+                yield Skipped(where, "invalid JSON: nested too deeply")
+                continue
+            if not isinstance(record, dict):
+                yield Skipped(where, "not a JSON object")
+                continue
+            yield record_to_article(record, f"{base_id}#{number}", where)
+
+
+def read_csv(path: Path, base_id: str) -> Iterator[Article | Skipped]:
+    """A header row then one article per row; quoted fields may span lines."""
+    with open_text(path) as fh:
+        first_line = fh.readline(65536)
+        fh.seek(0)
+        # The header row names the columns, so the delimiter is whichever candidate it uses most.
+        delimiter = max(",;\t|", key=first_line.count)
+        reader = csv.DictReader(fh, delimiter=delimiter if first_line.count(delimiter) else ",")
+        try:
+            header = [str(name or "").strip().lower() for name in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            raise ReadError(f"bad CSV header: {exc}") from None
+        if not set(header) & set(_ALIASES["body"]):
+            raise ReadError("CSV has no body column (body/content/text/article_content)")
+        number = 0
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as exc:
+                yield Skipped(f"{path}:{reader.line_num}", f"bad CSV, rest of file not read: {exc}")
+                break
+            number += 1
+            yield record_to_article(row, f"{base_id}#{number}", f"{path}#{number}")
