@@ -20,7 +20,7 @@ _END = "</REUTERS>"
 _NEWID = re.compile(r'<REUTERS\b[^>]*\bNEWID="(\d+)"', re.I)
 _GOLD_TAGS = {"places": "PLACES", "people": "PEOPLE", "orgs": "ORGS"}
 _D = re.compile(r"<D>(.*?)</D>", re.S)
-_SIGNATURE = re.compile(r"\s*\bReuter\s*$", re.I)
+_SIGNATURE = re.compile(r"(?:\s*\bReuter\b)+\s*$", re.I)  # some stories are signed twice
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
