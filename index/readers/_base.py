@@ -57,9 +57,9 @@ def _check_head(head: bytes) -> str | None:
         return "utf-16"
     if not head:
         return None
-    nul = head.count(0)
+    # Like git: a NUL byte means binary; so does a head that is mostly control bytes.
     control = sum(1 for b in head if b < 32 and b not in _TEXT_CONTROL)
-    if nul > len(head) // 100 or control > len(head) * 0.3:
+    if 0 in head or control > len(head) * 0.3:
         raise ReadError("binary file")
     return None
 

@@ -22,6 +22,7 @@ _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "asi
 _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "tr", "td", "th",
           "section", "article", "main", "header", "blockquote", "pre", "figure", "table", "dd",
           "dt", "hr", "address", "body", "title"}
+_SPACE = re.compile(r"\s+")
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source",
          "track", "wbr", "param"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
@@ -51,6 +52,7 @@ class _Parser(HTMLParser):
         self.in_title = False
         self.h1_depth = 0
         self.h1_done = False
+        self.pre_depth = 0
 
     def _emit(self, text: str) -> None:
         regions = ["all"]
@@ -82,6 +84,8 @@ class _Parser(HTMLParser):
             return
         if tag == "title":
             self.in_title = True
+        if tag == "pre":
+            self.pre_depth += 1
         if tag == "article":
             self.article_depth += 1
         if tag == "main":
@@ -98,6 +102,8 @@ class _Parser(HTMLParser):
             return
         if tag == "title":
             self.in_title = False
+        if tag == "pre":
+            self.pre_depth = max(0, self.pre_depth - 1)
         if tag == "article":
             self.article_depth = max(0, self.article_depth - 1)
         if tag == "main":
@@ -116,7 +122,8 @@ class _Parser(HTMLParser):
             return
         if self.h1_depth:
             self.out.h1.append(data)
-        self._emit(data)
+        # Source line breaks are layout, not structure; only block elements (and <pre>) break lines.
+        self._emit(data if self.pre_depth else _SPACE.sub(" ", data))
 
 
 @dataclass(frozen=True)
@@ -161,10 +168,10 @@ def parse_html(markup: str) -> ParsedHtml:
     url = found.canonical or meta.get("og:url") or None
 
     region = next((r for r in ("article", "main") if "".join(found.chunks[r]).strip()), "all")
-    lines = [_squash(line) for line in "".join(found.chunks[region]).split("\n")]
+    lines = [line for line in map(_squash, "".join(found.chunks[region]).split("\n")) if line]
     # The headline repeats at the top of the page text; it is the title, not body.
-    while lines and not lines[0]:
-        lines.pop(0)
     if lines and lines[0] in {title, h1}:
         lines.pop(0)
-    return ParsedHtml(title, clean_body_lines(lines), date, source, url)
+    # One block element, one paragraph: blank-line separated, as in plain-text articles.
+    spaced = [part for line in lines for part in (line, "")]
+    return ParsedHtml(title, clean_body_lines(spaced), date, source, url)

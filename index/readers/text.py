@@ -185,8 +185,7 @@ def _cut_footer(lines: list[str]) -> list[str]:
 
 def clean_body_lines(lines: list[str]) -> str:
     """Body text from content lines: furniture out, footer cut, blank runs collapsed."""
-    kept = [line for line in lines if not is_furniture(line)]
-    kept = _cut_footer(kept)
+    kept = [line for line in _cut_footer(lines) if not is_furniture(line)]
     out: list[str] = []
     for line in kept:
         line = line.rstrip()

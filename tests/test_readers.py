@@ -1,0 +1,369 @@
+"""Readers: every format, every failure mode, and the real seed / FA-KES corpora."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from index.article import Article, Skipped
+from index.readers import MAX_BODY_CHARS, iter_reuters_sgml, parse_date, read_file, read_paths
+
+
+def articles(results) -> list[Article]:
+    return [r for r in results if isinstance(r, Article)]
+
+
+def skipped(results) -> list[Skipped]:
+    return [r for r in results if isinstance(r, Skipped)]
+
+
+def read_one(path: Path) -> Article | Skipped:
+    results = list(read_paths([path]))
+    assert len(results) == 1, results
+    return results[0]
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text, expected", [
+    ("date 2020-01-15 advertisement", "2020-01-15"),
+    ("2021-03-03T10:15:00Z", "2021-03-03"),
+    ("Published: March 3, 2021", "2021-03-03"),
+    ("Sept. 21st, 2020", "2020-09-21"),
+    ("3 March 2021", "2021-03-03"),
+    ("4/5/2017", "2017-04-05"),          # FA-KES: month first
+    ("25/12/2019", "2019-12-25"),        # first number > 12 must be the day
+    ("Tue, 03 Mar 2021 10:00:00 +0000", "2021-03-03"),
+    ("26-FEB-1987 15:01:01.79", "1987-02-26"),
+    (" 5-MAR-1987 09:38:33.50", "1987-03-05"),
+    ("2021-02-30", None),                # impossible date
+    ("order 12345 cost 3/4", None),
+    ("", None),
+])
+def test_parse_date(text, expected):
+    assert parse_date(text) == expected
+
+
+# --- plain text and markdown -----------------------------------------------------------------
+
+def test_txt_header_lines_become_metadata_and_footer_is_dropped(tmp_path):
+    (tmp_path / "story.txt").write_text(
+        "- Example Wire - https://wire.example.org -\n\n"
+        "Published: March 3, 2021\n\n"
+        "Floods close the river port\n"
+        "By Jane Doe\n\n"
+        "The river port closed on Tuesday after floods.\n\n"
+        "advertisement\n\n"
+        "Officials said it would reopen next week.\n\n"
+        "Share this\n\n"
+        "Related:\n"
+        "Other story one\n"
+        "Other story two\n",
+        encoding="utf-8",
+    )
+    article = read_one(tmp_path)
+    assert article.id == "story"
+    assert article.title == "Floods close the river port"
+    assert article.date == "2021-03-03"
+    assert article.source == "Example Wire"
+    assert article.url == "https://wire.example.org"
+    assert article.body == ("The river port closed on Tuesday after floods.\n\n"
+                            "Officials said it would reopen next week.")
+    assert article.path == str(tmp_path / "story.txt")
+
+
+def test_txt_lead_paragraph_is_kept_in_body_when_used_as_title(tmp_path):
+    lead = ("Government forces shelled the northern town on Monday, killing at least four civilians "
+            "and wounding dozens more, a monitoring group said.")
+    (tmp_path / "a.txt").write_text(f" date 2019-07-08 advertisement\n\n{lead}\n\nSecond paragraph.\n")
+    article = read_one(tmp_path / "a.txt")
+    assert article.date == "2019-07-08"
+    assert article.title == lead
+    assert article.body.startswith(lead)
+
+
+def test_txt_check_also_block_and_caption_removed(tmp_path):
+    (tmp_path / "b.txt").write_text(
+        "Headline here\n\nA photo taken on May 1 shows smoke. / AFP / Some PHOTOGRAPHER\n"
+        "Powered by automated translation\n\nReal text of the story.\n\n"
+        "Check Also\n\nAnother Headline\n\nTeaser text of another story …"
+    )
+    article = read_one(tmp_path / "b.txt")
+    assert article.body == "Real text of the story."
+
+
+def test_markdown_front_matter_and_heading(tmp_path):
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: Front title\ndate: 2022-06-01\nsource: Example Times\n---\n"
+        "# Ignored heading\n\nSome [linked](https://x.example) text.\n"
+    )
+    article = read_one(tmp_path / "m.md")
+    assert (article.title, article.date, article.source) == ("Front title", "2022-06-01", "Example Times")
+    assert "Some linked text." in article.body
+    assert "https://" not in article.body
+
+
+# --- HTML ------------------------------------------------------------------------------------
+
+HTML_PAGE = """<!doctype html><html><head>
+<title>Talks resume in Geneva | Example News</title>
+<meta property="og:site_name" content="Example News">
+<meta property="article:published_time" content="2021-03-03T08:00:00Z">
+<link rel="canonical" href="https://news.example/talks">
+<script>var ad = "script text";</script><style>.x{color:red}</style>
+</head><body>
+<nav><a href="/">Home</a> <a href="/world">World news menu</a></nav>
+<article><h1>Talks resume in Geneva</h1>
+<p>Delegates met on Wednesday &amp; agreed an agenda.</p>
+<aside>Sidebar promo text</aside>
+<p>The next round starts in April.</p></article>
+<footer>Copyright footer text</footer>
+</body></html>"""
+
+
+def test_html_metadata_and_text(tmp_path):
+    (tmp_path / "page.html").write_text(HTML_PAGE)
+    article = read_one(tmp_path / "page.html")
+    assert article.title == "Talks resume in Geneva"
+    assert article.date == "2021-03-03"
+    assert article.source == "Example News"
+    assert article.url == "https://news.example/talks"
+    assert article.body == "Delegates met on Wednesday & agreed an agenda.\n\nThe next round starts in April."
+
+
+def test_html_fallbacks_title_tag_and_time_element(tmp_path):
+    (tmp_path / "p.htm").write_text(
+        "<html><head><title>Plain title - Site</title><meta name='date' content='2020-02-02'></head>"
+        "<body><p>Posted <time datetime='2019-01-09'>Jan 9</time></p><div>Body words here.</div>"
+        "<footer>foot</footer></body></html>"
+    )
+    article = read_one(tmp_path / "p.htm")
+    assert article.title == "Plain title - Site"
+    assert article.date == "2019-01-09"
+    assert "Body words here." in article.body and "foot" not in article.body
+
+
+# --- JSON, JSONL, CSV ------------------------------------------------------------------------
+
+def test_json_object_and_list(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "one.json").write_text(json.dumps(
+        {"id": "x-1", "headline": "H", "content": "Body", "published": "2020-05-06",
+         "publisher": "P", "link": "https://e.example/1", "gold_places": "syria; iraq"}))
+    (folder / "many.json").write_text(json.dumps(
+        [{"title": "A", "text": "Body A"}, {"title": "No body"}, "not an object"]))
+    results = list(read_paths([folder]))
+    found = {a.id: a for a in articles(results)}
+    assert set(found) == {"many#1", "x-1"}
+    one = found["x-1"]
+    assert (one.title, one.body, one.date, one.source, one.url) == (
+        "H", "Body", "2020-05-06", "P", "https://e.example/1")
+    assert one.gold == {"places": ["syria", "iraq"]}
+    assert {(s.path, s.reason) for s in skipped(results)} == {
+        (f"{folder / 'many.json'}#2", "no body text"),
+        (f"{folder / 'many.json'}#3", "not a JSON object"),
+    }
+
+
+def test_json_invalid_is_one_skip(tmp_path):
+    (tmp_path / "bad.json").write_text('{"title": "x", ')
+    result = read_one(tmp_path / "bad.json")
+    assert isinstance(result, Skipped) and result.reason.startswith("invalid JSON")
+    assert "\n" not in result.reason
+
+
+def test_jsonl_bad_line_skipped_rest_read(tmp_path):
+    path = tmp_path / "feed.jsonl"
+    path.write_text(
+        json.dumps({"title": "First", "body": "one"}) + "\n"
+        "{not json\n"
+        "\n"
+        + json.dumps({"doc_id": 77, "title": "Third", "body": "three", "gold_orgs": ["un"]}) + "\n"
+    )
+    results = list(read_paths([tmp_path]))
+    assert [a.id for a in articles(results)] == ["feed#1", "77"]
+    assert articles(results)[1].gold == {"orgs": ["un"]}
+    bad = skipped(results)
+    assert len(bad) == 1 and bad[0].path == f"{path}:2" and bad[0].reason.startswith("invalid JSON")
+
+
+def test_ndjson_with_one_5mb_line(tmp_path):
+    body = "word " * 1_000_000
+    (tmp_path / "big.ndjson").write_text(json.dumps({"id": "big", "title": "T", "body": body}) + "\n")
+    article = read_one(tmp_path / "big.ndjson")
+    assert article.id == "big" and article.body == body[:MAX_BODY_CHARS]
+
+
+def test_csv_embedded_newlines_missing_columns_and_unknown_columns(tmp_path):
+    (tmp_path / "news.csv").write_text(
+        "Unit_ID,Article_Title,Article_Content,Date,location,gold_places\n"
+        '11,"Title, with comma","Line one\nLine two",3/4/2021,Aleppo,syria;turkey\n'
+        "12,Short row\n"
+        ",No id,Body three,,Idlib,\n",
+        encoding="utf-8",
+    )
+    results = list(read_paths([tmp_path]))
+    found = articles(results)
+    assert [a.id for a in found] == ["11", "news#3"]
+    assert found[0].title == "Title, with comma"
+    assert found[0].body == "Line one\nLine two"
+    assert found[0].date == "2021-03-04"
+    assert found[0].gold == {"places": ["syria", "turkey"]}
+    assert "Aleppo" not in (found[0].source or "") + found[0].body
+    assert found[1].date is None and found[1].gold == {"places": []}
+    assert [(s.path, s.reason) for s in skipped(results)] == [(f"{tmp_path / 'news.csv'}#2", "no body text")]
+
+
+def test_csv_without_body_column(tmp_path):
+    (tmp_path / "x.csv").write_text("name,value\na,b\n")
+    result = read_one(tmp_path / "x.csv")
+    assert isinstance(result, Skipped) and "no body column" in result.reason
+
+
+def test_csv_semicolon_delimited(tmp_path):
+    (tmp_path / "s.csv").write_text("title;text\nT;Body, with comma\n")
+    article = read_one(tmp_path / "s.csv")
+    assert (article.title, article.body) == ("T", "Body, with comma")
+
+
+# --- encodings and bad files -----------------------------------------------------------------
+
+def test_latin1_and_cp1252_and_bom(tmp_path):
+    (tmp_path / "latin.txt").write_bytes("Caf\xe9 news\n\nAl-Ma\xefdah \xb1 \x81x".encode("latin-1"))
+    (tmp_path / "win.txt").write_bytes("Quote test\n\n\u201cquoted\u201d \u2013 text".encode("cp1252"))
+    (tmp_path / "bom.txt").write_bytes("\ufeffBOM title\n\nbody \u00e9".encode("utf-8"))
+    (tmp_path / "l.csv").write_bytes("title,body\nCaf\xe9,b\xe9b\xe9\n".encode("latin-1"))
+    found = {a.id: a for a in articles(read_paths([tmp_path]))}
+    assert found["latin"].title == "Café news" and "Al-Maïdah ± \x81x" == found["latin"].body
+    assert found["win"].body == "\u201cquoted\u201d \u2013 text"
+    assert found["bom"].title == "BOM title"
+    assert found["l#1"].title == "Café" and found["l#1"].body == "bébé"
+
+
+def test_utf16_with_bom(tmp_path):
+    (tmp_path / "u.txt").write_bytes("Wide title\n\nWide body".encode("utf-16"))
+    article = read_one(tmp_path / "u.txt")
+    assert (article.title, article.body) == ("Wide title", "Wide body")
+
+
+def test_binary_empty_and_unsupported(tmp_path):
+    (tmp_path / "image.txt").write_bytes(bytes(range(256)) * 40)
+    (tmp_path / "empty.md").write_text("")
+    (tmp_path / "blank.csv").write_text("  \n\t\n")
+    (tmp_path / "notes.xyz").write_text("ignored in folders")
+    results = list(read_paths([tmp_path]))
+    assert {(Path(s.path).name, s.reason) for s in results} == {
+        ("blank.csv", "empty file"), ("empty.md", "empty file"), ("image.txt", "binary file")}
+    explicit = read_one(tmp_path / "notes.xyz")
+    assert explicit == Skipped(str(tmp_path / "notes.xyz"), "unsupported file type .xyz")
+
+
+def test_missing_path(tmp_path):
+    result = read_one(tmp_path / "nope.txt")
+    assert isinstance(result, Skipped) and result.reason == "no such file or folder"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without permission")
+def test_unreadable_file(tmp_path):
+    path = tmp_path / "secret.txt"
+    path.write_text("Title\n\nBody")
+    path.chmod(0)
+    try:
+        assert list(read_paths([tmp_path])) == [Skipped(str(path), "permission denied")]
+    finally:
+        path.chmod(0o600)
+
+
+def test_symlink_loop_terminates_and_duplicates_read_once(tmp_path):
+    sub = tmp_path / "a" / "b"
+    sub.mkdir(parents=True)
+    (sub / "story.txt").write_text("Title\n\nBody")
+    (sub / "loop").symlink_to(tmp_path / "a", target_is_directory=True)
+    (tmp_path / "self").symlink_to(tmp_path, target_is_directory=True)
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    results = list(read_paths([tmp_path, tmp_path / "a"]))
+    assert [a.id for a in articles(results)] == ["a/b/story"]
+    assert [(Path(s.path).name, s.reason) for s in skipped(results)] == [("dangling.txt", "broken symbolic link")]
+
+
+def test_huge_article_is_truncated_not_refused(tmp_path):
+    path = tmp_path / "huge.txt"
+    with open(path, "w") as fh:
+        fh.write("Huge title\n\n")
+        line = ("lorem ipsum dolor sit amet " * 40 + "\n")
+        for _ in range(50 * 2**20 // len(line)):
+            fh.write(line)
+    article = read_one(path)
+    assert article.title == "Huge title"
+    assert len(article.body) == MAX_BODY_CHARS
+
+
+def test_json_over_size_limit_is_refused(tmp_path, monkeypatch):
+    import index.readers.records as records
+    monkeypatch.setattr(records, "MAX_JSON_BYTES", 100)
+    (tmp_path / "big.json").write_text(json.dumps({"title": "t", "body": "x" * 200}))
+    result = read_one(tmp_path / "big.json")
+    assert isinstance(result, Skipped) and "too large" in result.reason
+
+
+def test_read_file_relative_id_and_deterministic_order(tmp_path):
+    (tmp_path / "z.txt").write_text("Z\n\nz body")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "a.md").write_text("A\n\na body")
+    assert [a.id for a in read_paths([tmp_path])] == ["sub/a", "z"]
+    assert [a.id for a in read_file(tmp_path / "sub" / "a.md", root=tmp_path)] == ["sub/a"]
+    assert [a.id for a in read_file(tmp_path / "sub" / "a.md")] == ["a"]
+
+
+def test_reuters_sgml_parser(tmp_path):
+    path = tmp_path / "mini.sgm"
+    path.write_bytes(
+        b'<REUTERS NEWID="7"><DATE> 5-MAR-1987 09:38:33.50</DATE><PLACES><D>usa</D><D>uk</D></PLACES>'
+        b"<PEOPLE><D>reagan</D></PEOPLE><ORGS></ORGS><TEXT>&#2;<TITLE>A &amp; B &lt;CORP&gt;</TITLE>"
+        b"<DATELINE>    NEW YORK, March 5 - </DATELINE><BODY>Caf\xe9 prices rose.\n Reuter\n&#3;</BODY>"
+        b"</TEXT></REUTERS>\n<REUTERS NEWID=\"8\"><TEXT TYPE=\"BRIEF\"><TITLE>No body</TITLE></TEXT></REUTERS>"
+    )
+    [story] = list(iter_reuters_sgml(path))
+    assert story.id == "reuters-7" and story.date == "1987-03-05" and story.source == "Reuters"
+    assert story.title == "A & B <CORP>"
+    assert story.body == "NEW YORK, March 5 - Café prices rose."
+    assert story.gold == {"places": ["usa", "uk"], "people": ["reagan"], "orgs": []}
+
+
+# --- real corpora ----------------------------------------------------------------------------
+
+def test_seeds(seeds_dir):
+    results = list(read_paths([seeds_dir]))
+    found = {a.id: a for a in articles(results)}
+    assert len(results) == 5 and len(found) == 5
+    assert "000_10c9a217b4c4d965" in found
+    first = found["000_10c9a217b4c4d965"]
+    assert first.title.startswith("Pro-Iran militias warn of forceful response")
+    assert first.path == str(seeds_dir / "000_10c9a217b4c4d965.txt")
+    second = next(a for key, a in found.items() if key.startswith("001_"))
+    assert "date 2020-01-15" not in second.title and "advertisement" not in second.title
+    assert second.date == "2020-01-15"
+    fifth = next(a for key, a in found.items() if key.startswith("004_"))
+    assert fifth.title == "Larger Than Usual Airstrike in Syria Said To Be US-Israel Joint Operation"
+    assert fifth.source == "The Media Line"
+    assert "themedialine.org" not in fifth.body
+    for article in found.values():
+        assert article.body and article.date in (None, "2020-01-15")
+        tail = article.body[-300:]
+        assert "Check Also" not in tail and "Powered by automated translation" not in article.body
+
+
+def test_fakes_csv(fakes_csv):
+    results = list(read_paths([fakes_csv]))
+    found = articles(results)
+    assert len(found) == 804 and not skipped(results)
+    # unit_id is the id; the dataset itself repeats a few rows under the same unit_id.
+    assert all(a.id.isdigit() for a in found) and len({a.id for a in found}) > 780
+    for article in found:
+        assert article.title.strip()
+        assert article.date is not None and len(article.date) == 10 and article.date[4] == "-"
+        assert article.gold == {}
+    assert found[0].id == "1914947530" and found[0].date == "2017-04-05"
