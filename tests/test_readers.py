@@ -94,6 +94,26 @@ def test_txt_check_also_block_and_caption_removed(tmp_path):
     assert article.body == "Real text of the story."
 
 
+def test_txt_breadcrumb_byline_inline_promo_and_copyright(tmp_path):
+    (tmp_path / "c.txt").write_text(
+        "Home | World | Middle East\n\nSyria talks collapse as envoy quits\n"
+        "By Jane Doe and John Roe, Reuters\nUpdated 10:45 AM ET, Tue March 3, 2021\n\n"
+        "GENEVA (Reuters) - The UN envoy resigned on Tuesday.\n\nRead more: Why the talks failed\n\n"
+        "He said he had done his best.\n\nTags: Syria, Geneva, UN\n\n"
+        "Copyright 2021 Reuters. All rights reserved.\n"
+    )
+    article = read_one(tmp_path / "c.txt")
+    assert article.title == "Syria talks collapse as envoy quits"
+    assert article.date == "2021-03-03"
+    assert article.body == ("GENEVA (Reuters) - The UN envoy resigned on Tuesday.\n\n"
+                            "He said he had done his best.")
+
+
+def test_txt_headline_with_separators_is_not_a_breadcrumb(tmp_path):
+    (tmp_path / "d.txt").write_text("Iran | Syria | Israel: the long shadow war\n\nBody.\n")
+    assert read_one(tmp_path / "d.txt").title == "Iran | Syria | Israel: the long shadow war"
+
+
 def test_markdown_front_matter_and_heading(tmp_path):
     (tmp_path / "m.md").write_text(
         "---\ntitle: Front title\ndate: 2022-06-01\nsource: Example Times\n---\n"
@@ -264,6 +284,13 @@ def test_binary_empty_and_unsupported(tmp_path):
 def test_missing_path(tmp_path):
     result = read_one(tmp_path / "nope.txt")
     assert isinstance(result, Skipped) and result.reason == "no such file or folder"
+
+
+def test_fifo_is_not_opened(tmp_path):
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    assert list(read_paths([fifo])) == [Skipped(str(fifo), "not a regular file")]
+    assert list(read_paths([tmp_path])) == []
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root can read files without permission")

@@ -127,8 +127,11 @@ def read_paths(paths: Sequence[str | Path]) -> Result:
         if named.is_dir():
             found: Iterator[Path | Skipped] = _walk(named, seen_dirs)
             root: Path | None = named
-        elif named.exists():
+        elif named.is_file():
             found, root = iter([named]), None
+        elif named.exists():  # a FIFO or device would block or never end
+            yield Skipped(str(named), "not a regular file")
+            continue
         else:
             kind = "broken symbolic link" if named.is_symlink() else "no such file or folder"
             yield Skipped(str(named), kind)

@@ -21,7 +21,7 @@ MAX_TITLE_CHARS = 300
 # Whole-file formats read at most this many bytes; enough for MAX_BODY_CHARS of
 # non-ASCII text plus markup, and never the whole of a huge file.
 MAX_TEXT_BYTES = 8 * 1024 * 1024
-MAX_HTML_BYTES = 32 * 1024 * 1024
+MAX_HTML_BYTES = 16 * 1024 * 1024
 # A .json document must be parsed whole, so it is refused above this size (.jsonl streams).
 MAX_JSON_BYTES = 64 * 1024 * 1024
 # One JSONL line / CSV field longer than this is refused rather than buffered.

@@ -59,15 +59,20 @@ _CAPTION = re.compile(
     re.I,
 )
 # Headings that start trailing link lists and promo blocks: cut from here to the end.
+# Only bare headings ("Related Articles", "Check Also:") and tag/copyright lines count;
+# an inline "Read more: <title>" is one furniture line, not the end of the story.
 _FOOTER_START = re.compile(
-    r"^\W*(?:check also|see also|related(?: articles| stories| news| posts| content| coverage| topics"
-    r"| reading| links)?|read (?:more|also|next)|also read|more (?:from|on|in|stories|news|like this)\b.*|"
-    r"you (?:may|might) (?:also )?(?:like|be interested in)|recommended(?: for you| stories| articles)?|"
-    r"most (?:read|popular|viewed)|trending(?: now)?|tags|topics|filed under|share this(?: article| story)?|"
-    r"leave a (?:comment|reply)|comments|about the author|(?:©|copyright|\(c\)).*|all rights reserved.*)"
-    r"\W*(?::.*)?$",
+    r"^\W*(?:(?:check also|see also|related(?: articles| stories| news| posts| content| coverage| topics"
+    r"| reading| links)?|read (?:more|also|next)|also read|more (?:from|on|in) [^.]{1,40}|more stories|"
+    r"more news|you (?:may|might) (?:also )?(?:like|be interested in)|recommended(?: for you| stories| articles)?|"
+    r"most (?:read|popular|viewed)|trending(?: now)?|tags|topics|filed under|"
+    r"share this(?: article| story)?|leave a (?:comment|reply)|comments|about the author)\s*:?\s*$|"
+    r"(?:tags|topics|filed under|keywords)\s*:.*|(?:©|copyright\b|\(c\)|all rights reserved).*)$",
     re.I,
 )
+# A breadcrumb or menu line: short items separated by |, ›, », > or •.
+_CRUMB = r"[^|›»>•\s]+(?:\s[^|›»>•\s]+){0,2}"  # one to three words
+_BREADCRUMB = re.compile(rf"^\W*{_CRUMB}(?:\s*[|›»>•]\s*{_CRUMB}){{2,}}\W*$")
 # Only treat a footer heading as such when little text follows it.
 _FOOTER_TAIL_CHARS = 1500
 
@@ -116,7 +121,7 @@ def is_furniture(line: str) -> bool:
     """True for one-line boilerplate (ads, share buttons, captions) that is never body text."""
     stripped = line.strip()
     return bool(stripped) and len(stripped) < 300 and bool(
-        _FURNITURE_LINE.match(stripped) or _CAPTION.search(stripped)
+        _FURNITURE_LINE.match(stripped) or _CAPTION.search(stripped) or _BREADCRUMB.match(stripped)
     )
 
 
