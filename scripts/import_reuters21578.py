@@ -21,11 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from index.article import Article  # noqa: E402
 from index.readers import iter_reuters_sgml  # noqa: E402
 from index.readers._base import ReadError  # noqa: E402
 
 
-def _record(article) -> dict:
+def _record(article: Article) -> dict:
     return {
         "id": article.id,
         "title": article.title,

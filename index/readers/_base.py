@@ -173,13 +173,15 @@ def build_article(
         title = short_title(body.split("\n", 1)[0])
     elif len(title) > MAX_TITLE_CHARS:
         title = short_title(title)
+    source = " ".join((source or "").split())
+    url = (url or "").strip()
     return Article(
         id=id,
         title=title,
         body=body,
         date=date,
-        source=" ".join(source.split()) or None if source else None,
-        url=url.strip() or None if url else None,
+        source=source or None,
+        url=url or None,
         path=path,
         gold=gold or {},
     )

@@ -67,7 +67,7 @@ def _gold(fields: Mapping[str, Any]) -> dict[str, list[str]]:
 def record_to_article(record: Mapping[str, Any], default_id: str, path: str) -> Article | Skipped:
     """One record (JSON object or CSV row) as an Article; `default_id` when it has no id."""
     fields = {str(k).strip().lower(): v for k, v in record.items() if k is not None}
-    found = build_article(
+    return build_article(
         id=_pick(fields, "id") or default_id,
         title=_pick(fields, "title"),
         body=_pick(fields, "body"),
@@ -77,7 +77,6 @@ def record_to_article(record: Mapping[str, Any], default_id: str, path: str) -> 
         path=path,
         gold=_gold(fields),
     )
-    return found
 
 
 def _unwrap(document: Any) -> Any:

@@ -146,7 +146,7 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
                 return False
             meta.take_url(value)
         else:  # a byline: "By Jane Doe", "Author: Jane Doe, March 3, 2021"
-            if not value or not value[:1].isupper() and not value[:1] in "@\"“":
+            if not value or not (value[0].isupper() or value[0] in "@\"“"):
                 return False
             found = find_date(value)
             meta.take_date(found[0] if found else None)
