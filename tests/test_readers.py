@@ -109,6 +109,20 @@ def test_txt_breadcrumb_byline_inline_promo_and_copyright(tmp_path):
                             "He said he had done his best.")
 
 
+@pytest.mark.parametrize("header, date, source", [
+    ("Example Herald | 18 July 2012", "2012-07-18", "Example Herald"),
+    ("Example Monitor - 17/10/2017\nBy Some Reporter", "2017-10-17", "Example Monitor"),
+    ("Northern Courier\nOctober 7, 2014", "2014-10-07", "Northern Courier"),
+    ("Published 2017-04-07 | World | 4 min read", "2017-04-07", None),
+])
+def test_txt_outlet_and_date_lines_under_headline(tmp_path, header, date, source):
+    (tmp_path / "e.txt").write_text(f"A headline\n\n{header}\n\nFirst paragraph.\n\n"
+                                    "*Share this story* | Back to top\n")
+    article = read_one(tmp_path / "e.txt")
+    assert (article.title, article.date, article.source) == ("A headline", date, source)
+    assert article.body == "First paragraph."
+
+
 def test_txt_headline_with_separators_is_not_a_breadcrumb(tmp_path):
     (tmp_path / "d.txt").write_text("Iran | Syria | Israel: the long shadow war\n\nBody.\n")
     assert read_one(tmp_path / "d.txt").title == "Iran | Syria | Israel: the long shadow war"

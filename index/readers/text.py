@@ -46,7 +46,7 @@ _FURNITURE_LINE = re.compile(
     r"story continues(?: below)?(?: advertisement)?|powered by automated translation|"
     r"(?:this article (?:was|has been) )?(?:automatically )?translated(?: by .*)?|"
     r"listen to (?:this )?(?:article|story)(?: \d+ min\w*)?|\d+ min(?:ute)?s? read|reading time.*|"
-    r"skip to (?:main )?content|click here to .*|tap here to .*|subscribe(?: now| to .*)?|"
+    r"skip to (?:main )?content|back to top|top|click here to .*|tap here to .*|subscribe(?: now| to .*)?|"
     r"sign up(?: for| to) .*|follow us(?: on .*)?|image|photo|video|file photo|getty images|"
     r"(?:image|photo|picture|video) (?:credit|source|caption)s?:?.*|"
     r"(?:read (?:more|also|next)|also read|related|see also|watch|listen)\s*:.{0,150})\W*$",
@@ -75,6 +75,8 @@ _CRUMB = r"[^|›»>•\s]+(?:\s[^|›»>•\s]+){0,2}"  # one to three words
 _BREADCRUMB = re.compile(rf"^\W*{_CRUMB}(?:\s*[|›»>•]\s*{_CRUMB}){{2,}}\W*$")
 # Only treat a footer heading as such when little text follows it.
 _FOOTER_TAIL_CHARS = 1500
+
+_SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*\|\s*")
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
@@ -120,9 +122,12 @@ def _words(text: str) -> list[str]:
 def is_furniture(line: str) -> bool:
     """True for one-line boilerplate (ads, share buttons, captions) that is never body text."""
     stripped = line.strip()
-    return bool(stripped) and len(stripped) < 300 and bool(
-        _FURNITURE_LINE.match(stripped) or _CAPTION.search(stripped) or _BREADCRUMB.match(stripped)
-    )
+    if not stripped or len(stripped) >= 300:
+        return False
+    if _FURNITURE_LINE.match(stripped) or _CAPTION.search(stripped) or _BREADCRUMB.match(stripped):
+        return True
+    parts = _SEPARATOR.split(stripped)  # "Share this story | Back to top"
+    return len(parts) > 1 and all(_FURNITURE_LINE.match(p.strip()) for p in parts if p.strip())
 
 
 def _metadata_line(line: str, meta: _Meta) -> bool:
@@ -166,7 +171,20 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
         if len(leftover) <= 1:
             meta.take_date(found[0])
             return True
+        # "Orontes Herald | 18 July 2012", "Example Monitor - 17/10/2017": outlet plus date.
+        parts = [p for p in _SEPARATOR.split(rest) if p.strip(" ,")]
+        if len(parts) == 1 and _is_name(parts[0]):
+            meta.take_date(found[0])
+            meta.take_source(parts[0])
+            return True
     return False
+
+
+def _is_name(text: str) -> bool:
+    """A short Title Case phrase without sentence punctuation, like an outlet's name."""
+    words = _words(text)
+    return (0 < len(words) <= 5 and not re.search(r"[.!?;:]", text)
+            and all(w[0].isupper() or w.lower() in {"of", "the", "and", "al", "el"} for w in words))
 
 
 def _is_lead_paragraph(line: str) -> bool:
@@ -249,7 +267,7 @@ def parse_text(text: str, markdown: bool = False) -> ParsedText:
     body_start = 0
     # Header zone: metadata/furniture lines before the headline.
     for index, line in enumerate(lines):
-        if not line.strip() or is_furniture(line) or _metadata_line(line, meta):
+        if not line.strip() or _metadata_line(line, meta) or is_furniture(line):
             body_start = index + 1
             continue
         if title is None:
@@ -261,14 +279,18 @@ def parse_text(text: str, markdown: bool = False) -> ParsedText:
                 body_start = index + 1
         break
     # Bylines and stamps directly under the headline are metadata too.
-    seen = 0
-    for index in range(body_start, len(lines)):
+    # An outlet name on its own line counts when a metadata line follows it.
+    candidates = [i for i in range(body_start, len(lines)) if lines[i].strip()][:4]
+    for position, index in enumerate(candidates):
         line = lines[index]
-        if not line.strip():
+        if _metadata_line(line, meta) or is_furniture(line):
+            lines[index] = ""
             continue
-        if seen >= 3 or not (is_furniture(line) or _metadata_line(line, meta)):
-            break
-        lines[index] = ""
-        seen += 1
+        following = candidates[position + 1] if position + 1 < len(candidates) else None
+        if following is not None and _is_name(line) and _metadata_line(lines[following], _Meta()):
+            meta.take_source(line)
+            lines[index] = ""
+            continue
+        break
     body = clean_body_lines(lines[body_start:])
     return ParsedText(title or "", body, meta.date, meta.source, meta.url)
