@@ -1,23 +1,443 @@
-"""Skeleton: the orchestrator that combines place, actor and date finders (owned by the actors engineer)."""
+"""The orchestrator: actors, places, countries and dates of one article.
+
+Actors are found in three ways, in this order of trust:
+1. the actor dictionary (ours plus the user's), matched on normalised words;
+2. states acting: a demonym before an acting noun ("Israeli warplanes"), "X-backed",
+   or a country name that is the subject of a verb ("Israel has kept silent");
+3. capitalised phrases (see `chunking`) typed by cues: a title before them, a speech
+   verb near them, an organisation word at their head, a known first name, a leading
+   "The" mid-sentence, and in-document consistency (a name typed once is typed
+   throughout; "Assad" after "Bashar al-Assad" is Bashar al-Assad).
+A phrase the gazetteer knows, with no person cue, is a place and never an actor; a
+place inside a person's or organisation's name is not a place.
+
+A state actor also adds its country to the countries facet: an article about what
+Israel did is an article about Israel.
+"""
 from __future__ import annotations
 
 import os
+import re
+from collections import Counter
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Sequence
 
-from index.entities.model import Entities
+from index.entities import chunking
+from index.entities.actors import (
+    ARMED_HEADS,
+    ORG_HEADS,
+    PERSON_TITLES,
+    TITLE_HEADS,
+    Actor,
+    ActorDictionary,
+    first_names,
+    load_dictionary,
+    name_key,
+)
+from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
+from index.entities.model import Entities, Mention, Place
+
+try:  # the places engineer's modules; without them we still find actors
+    from index.entities import places as _places
+except ImportError:  # pragma: no cover - only while places.py is being written
+    _places = None
+try:
+    from index.entities.dates import find_dates
+except ImportError:  # pragma: no cover
+    def find_dates(text: str) -> list[str]:
+        return []
+
+
+# Nouns after a demonym that make the state the actor ("Israeli warplanes").
+AGENT_NOUNS = frozenset(
+    """forces force troops soldiers soldier army military warplanes warplane jets jet
+    planes aircraft drones drone missiles missile rockets rocket strike strikes airstrike
+    airstrikes air raid raids attack attacks shelling bombardment artillery navy naval
+    government regime officials official authorities ministry minister president
+    leader leaders police intelligence security defence defense state envoy diplomats
+    delegation embassy navy commandos special tanks gunboats warships""".split()
+)
+# "<X>-backed": the state X stands behind the act.
+BACKING = re.compile(r"^(?P<who>[A-Z][\w.]*?)-(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained)$")
+# A country name as the subject of a verb.
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|could|can|must|should|says|said|wants|"
+    r"warned|accused|denied|launched|fired|struck|attacked|killed|threatened|announced|"
+    r"\w+ed\b)"
+)
+_PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
+_ROLE_AFTER_COMMA = frozenset(
+    """director head chief leader spokesman spokeswoman spokesperson president minister
+    who aged secretary founder chairman commander official analyst professor
+    researcher editor correspondent""".split()
+)
+
+
+@dataclass
+class _Found:
+    """An actor mention before resolution."""
+
+    start: int
+    end: int
+    name: str
+    type: str | None  # None: not typed yet; consistency may type it
+    kind: str  # mention kind
+    words: tuple[str, ...] = ()  # key words, for short-form resolution
+
+
+_GLUE_HEADS = ORG_HEADS | TITLE_HEADS  # words after which "of" continues a name
 
 
 class EntityExtractor:
+    """Extracts the facets of one article; build once per process and reuse."""
+
     def __init__(self, user_entities: Path | None = None) -> None:
         self.user_entities = user_entities
+        self.dictionary: ActorDictionary = load_dictionary(user_entities)
+        self.gazetteer = _places.Gazetteer.load() if _places is not None else None
+        self.first_names = first_names()
+        self._place_cache: dict[str, bool] = {}
+        self._demonym_cache: dict[str, str | None] = {}
 
+    # ---- gazetteer helpers (cached: the same words recur across articles) -------------
+    def _is_place(self, name: str) -> bool:
+        cached = self._place_cache.get(name)
+        if cached is None:
+            cached = self.gazetteer is not None and self.gazetteer.lookup(name) is not None
+            if len(self._place_cache) < 200_000:
+                self._place_cache[name] = cached
+        return cached
+
+    def _state_of(self, word: str) -> str | None:
+        """The country a demonym or country name stands for ("Israeli" -> Israel)."""
+        if word not in self._demonym_cache:
+            state = self.gazetteer.country_of_demonym(word) if self.gazetteer is not None else None
+            if len(self._demonym_cache) < 200_000:
+                self._demonym_cache[word] = state
+        return self._demonym_cache[word]
+
+    # ---- public ------------------------------------------------------------------------
     def extract(self, title: str, body: str) -> Entities:
-        return Entities()
+        place_mentions = self._find_places(body)
+        title_places = self._find_places(title)
+        body_actors = self._actors(body, place_mentions)
+        title_actors = self._actors(title, title_places)
+
+        # A place inside an actor's name ("Tel Aviv University") is not a place.
+        named = [(a.start, a.end) for a in body_actors if a.kind != "demonym" and a.kind != "state"]
+        place_mentions = [m for m in place_mentions if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in named)]
+        actor_spans = {(a.start, a.end) for a in body_actors if a.type in ("person", "organisation", "armed_group")}
+        place_mentions = [m for m in place_mentions if (m.start, m.end) not in actor_spans]
+
+        actor_counts: Counter[str] = Counter()
+        types: dict[str, str] = {}
+        first_seen: dict[str, int] = {}
+        order = 0
+        for found in [*title_actors, *body_actors]:
+            actor_counts[found.name] += 1
+            types.setdefault(found.name, found.type or "organisation")
+            first_seen.setdefault(found.name, order)
+            order += 1
+
+        country_counts: Counter[str] = Counter()
+        place_counts: Counter[str] = Counter()
+        places_by_value: dict[str, Place] = {}
+        for mention, text in [*((m, title) for m in title_places), *((m, body) for m in place_mentions)]:
+            place = self._place_of(mention, text)
+            if mention.facet == "country" or (place is not None and self.gazetteer.is_country(place)):
+                country_counts[mention.value] += 1
+                continue
+            if place is not None:
+                places_by_value.setdefault(place.value, place)
+                place_counts[place.value] += 1
+                if place.country:
+                    country_counts[place.country] += 1
+        for name, type_ in types.items():
+            if type_ == "state":
+                country_counts[name] += actor_counts[name]
+
+        actors = sorted(actor_counts, key=lambda n: (-actor_counts[n], first_seen[n]))
+        mentions = [
+            Mention(a.start, a.end, a.kind, "actor", a.name)  # type: ignore[arg-type]
+            for a in body_actors
+        ] + list(place_mentions)
+        mentions.sort(key=lambda m: (m.start, m.end))
+        return Entities(
+            actors=tuple(actors),
+            actor_types={name: types[name] for name in actors},
+            places=tuple(places_by_value[v] for v in _by_count(place_counts)),
+            countries=tuple(_by_count(country_counts)),
+            mentioned_dates=tuple(find_dates(f"{title}\n{body}")),
+            mentions=tuple(mentions),
+        )
+
+    # ---- places ------------------------------------------------------------------------
+    def _find_places(self, text: str) -> list[Mention]:
+        if self.gazetteer is None or not text or not hasattr(_places, "find_places"):
+            return []
+        return list(_places.find_places(text, self.gazetteer))
+
+    def _place_of(self, mention: Mention, text: str) -> Place | None:
+        if self.gazetteer is None:
+            return None
+        place = self.gazetteer.lookup(text[mention.start : mention.end])
+        if place is not None and place.value == mention.value:
+            return place
+        place = self.gazetteer.lookup(mention.value.split(",")[0])
+        if place is not None and place.value == mention.value:
+            return place
+        return Place(None, mention.value.split(",")[0], None, mention.value) if mention.facet == "location" else None
+
+    # ---- actors ------------------------------------------------------------------------
+    def _actors(self, text: str, place_mentions: Sequence[Mention]) -> list[_Found]:
+        if not text:
+            return []
+        lower_words = set(re.findall(r"\b[a-z][a-z'’-]*", text))
+        found: list[_Found] = []
+        for phrase in chunking.phrases(text, _GLUE_HEADS):
+            found.extend(self._phrase_actors(phrase, lower_words))
+        found.extend(self._backed_states(text))
+        found.extend(self._country_subjects(text, place_mentions, found))
+        found.sort(key=lambda f: (f.start, f.end))
+        return self._resolve(found, place_mentions)
+
+    def _backed_states(self, text: str) -> list[_Found]:
+        out = []
+        for match in re.finditer(r"\b[A-Z][\w.]*-[a-z]+\b", text):
+            backed = BACKING.match(match.group())
+            if backed:
+                state = self._state_of(backed.group("who"))
+                if state is None and self.gazetteer is not None:
+                    place = self.gazetteer.lookup(backed.group("who"))
+                    state = place.country if place is not None else None  # "Tehran-backed"
+                if state:
+                    start = match.start()
+                    out.append(_Found(start, start + len(backed.group("who")), state, "state", "state"))
+        return out
+
+    def _country_subjects(self, text: str, place_mentions: Sequence[Mention], found: list[_Found]) -> list[_Found]:
+        """'Israel has kept silent': a country named as the subject of a verb acts."""
+        taken = {(f.start, f.end) for f in found}
+        out = []
+        for mention in place_mentions:
+            if mention.facet != "country" or (mention.start, mention.end) in taken:
+                continue
+            if _SUBJECT_VERB.match(text, mention.end):
+                out.append(_Found(mention.start, mention.end, mention.value, "state", "state"))
+        return out
+
+    def _phrase_actors(self, phrase: Phrase, lower_words: set[str]) -> list[_Found]:
+        tokens = phrase.tokens
+        out: list[_Found] = []
+        pos = 0
+        if phrase.sentence_initial and self._common_opener(tokens[0], lower_words) and not self.dictionary.match_at(tokens, 0):
+            pos = 1
+        title_cue = False
+        while pos < len(tokens):
+            if not tokens[pos].capitalised:
+                pos += 1
+                continue
+            match = self.dictionary.match_at(tokens, pos)
+            if match is not None and match.acronym and phrase.shouting:
+                pos = match.end
+                continue
+            if match is not None:
+                first = tokens[match.start + 1] if tokens[match.start].text == "The" else tokens[match.start]
+                out.append(self._known(first.start, tokens[match.end - 1].end, match.actor))
+                pos = match.end
+                title_cue = False
+                continue
+            title_end = self._title_end(tokens, pos)
+            if title_end > pos:
+                title_cue = True
+                pos = title_end
+                continue
+            state = self._state_of(tokens[pos].text)
+            rest_end = self._segment_end(tokens, pos)
+            if state:
+                # a demonym or country opening the phrase: the state acts through what follows
+                kind = "state" if self.gazetteer.canonical_country(tokens[pos].text) else "demonym"
+                if rest_end - pos > 1 and tokens[rest_end - 1].lower in ORG_HEADS:  # "Syrian Defence Ministry"
+                    out.append(_Found(tokens[pos].start, tokens[pos].end, state, "state", kind))
+                    out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))
+                    pos = rest_end
+                    continue
+                follows = tokens[pos + 1 :] or phrase.after
+                if not tokens[pos].possessive and follows and (
+                    follows[0].lower in AGENT_NOUNS or self._title_end(follows, 0) or self.dictionary.match_at(follows, 0)
+                ):
+                    out.append(_Found(tokens[pos].start, tokens[pos].end, state, "state", kind))
+                    pos += 1
+                    continue
+                if kind == "demonym" or rest_end == pos + 1:
+                    pos += 1
+                    continue
+            out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))
+            pos = rest_end
+            title_cue = False
+        return out
+
+    def _known(self, start: int, end: int, actor: Actor) -> _Found:
+        kind = actor.type
+        return _Found(start, end, actor.name, actor.type, kind, tuple(name_key(actor.name).split()))
+
+    def _segment_end(self, tokens: Sequence[Token], pos: int) -> int:
+        """The phrase part from `pos` up to the next dictionary match or title."""
+        for k in range(pos + 1, len(tokens)):
+            if self.dictionary.match_at(tokens, k) or (
+                tokens[k].lower in TITLE_HEADS and self._title_end(tokens, k) > k and k + 1 < len(tokens)
+            ):
+                return k
+        return len(tokens)
+
+    @staticmethod
+    def _title_end(tokens: Sequence[Token], pos: int) -> int:
+        """End of a title opening at `pos` ("US Secretary of State" -> after "State")."""
+        end = pos
+        k = pos
+        saw_head = False
+        while k < len(tokens):
+            word = tokens[k].text.rstrip(".").lower()
+            if word in PERSON_TITLES and tokens[k].text[0].isupper():
+                saw_head = saw_head or word in TITLE_HEADS
+                k += 1
+                if saw_head:
+                    end = k
+            elif word == "of" and saw_head and k + 1 < len(tokens) and tokens[k + 1].lower in PERSON_TITLES:
+                k += 1
+            else:
+                break
+        return end
+
+    def _common_opener(self, token: Token, lower_words: set[str]) -> bool:
+        """A sentence's first word that is an ordinary word written with a capital."""
+        word = token.lower
+        if word in COMMON_WORDS or word in lower_words:
+            return True
+        if word in self.first_names or token.text.isupper():
+            return False
+        return word.endswith(("ed", "ing", "ly"))
+
+    def _typed(self, phrase: Phrase, tokens: Sequence[Token], title_cue: bool, lower_words: set[str]) -> list[_Found]:
+        """Type an unknown capitalised run; untyped results wait for the consistency pass."""
+        the_cue = False
+        if tokens and tokens[0].text == "The":
+            the_cue = not (phrase.sentence_initial and tokens[0] is phrase.tokens[0])
+            tokens = tokens[1:]
+        while tokens and (tokens[-1].lower in COMMON_WORDS or len(tokens[-1].text) == 1):
+            tokens = tokens[:-1]
+        if not tokens:
+            return []
+        words = [t.lower for t in tokens]
+        if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
+            return []
+        text = " ".join(t.text for t in tokens)
+        start, end = tokens[0].start, tokens[-1].end
+        keys = tuple(name_key(text).split())
+        if not keys:
+            return []
+        if phrase.headline and not title_cue:
+            return []
+        heads = [w for w in words if w in ORG_HEADS]
+        if heads and (words[-1] in ORG_HEADS or any(words[i] in ORG_HEADS for i in range(len(words) - 1))):
+            kind = "armed_group" if any(w in ARMED_HEADS for w in words) else "organisation"
+            return [_Found(start, end, _display(tokens), kind, kind, keys)]
+        if title_cue:
+            return [_Found(start, end, _display(tokens), "person", "person", keys)]
+        if self._is_place(text):  # a place, unless it abbreviates a person named in the text
+            return [_Found(start, end, _display(tokens), None, "place", keys)]
+        first = tokens[0].text
+        initial = len(first) == 2 and first.endswith(".")
+        named = (initial or (words[0] in self.first_names and words[0] not in lower_words)) and len(tokens) > 1
+        particle = any(w in _PATRONYMICS for w in words[1:-1])
+        if named or particle or (len(tokens) > 1 and self._speech_cue(phrase)):
+            return [_Found(start, end, _display(tokens), "person", "person", keys)]
+        if the_cue:
+            return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
+        letters = first.replace(".", "")
+        if len(tokens) == 1 and letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 5:
+            if words[0] in COMMON_WORDS or (phrase.before and phrase.before[-1].text == "(" and not phrase.before[-2:-1][0].text[0].isupper() if len(phrase.before) > 1 else False):
+                return []
+            return [_Found(start, end, first, "organisation", "organisation", keys)]
+        if len(tokens) == 1 and (len(first) < 2 or not first[1:].islower() and not first.isupper()):
+            return []
+        speech = self._speech_cue(phrase)
+        return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
+
+    @staticmethod
+    def _speech_cue(phrase: Phrase) -> bool:
+        """'said X', 'X said', 'X told', 'according to X', 'X, director of'."""
+        after = [t.lower for t in phrase.after]
+        before = [t.lower for t in phrase.before]
+        if after and after[0] in SPEECH_VERBS:
+            return True
+        if len(after) > 1 and after[0] == "," and after[1] in _ROLE_AFTER_COMMA:
+            return True
+        if before and before[-1] in SPEECH_VERBS:
+            return True
+        return len(before) > 1 and before[-2:] == ["according", "to"]
+
+    def _resolve(self, found: list[_Found], place_mentions: Sequence[Mention]) -> list[_Found]:
+        """In-document consistency: short forms to full names, one type per name."""
+        place_spans = {(m.start, m.end) for m in place_mentions}
+        typed_by_key: dict[tuple[str, ...], _Found] = {}
+        persons: list[_Found] = []
+        for f in found:
+            if f.type is not None and f.words:
+                typed_by_key.setdefault(f.words, f)
+                if f.type == "person" and len(f.words) > 1:
+                    persons.append(f)
+        out = []
+        for f in found:
+            if f.kind in ("state", "demonym"):
+                out.append(f)
+                continue
+            if len(f.words) == 1 or (f.type is None or f.type == "person") and len(f.words) < 3:
+                full = self._full_name(f.words, persons)
+                if full is not None:
+                    f.name, f.type, f.kind = full.name, "person", "person"
+                    out.append(f)
+                    continue
+            known = typed_by_key.get(f.words)
+            if f.kind == "place":
+                continue
+            if known is not None:
+                f.name, f.type, f.kind = known.name, known.type, known.kind
+            if f.type is None:
+                continue
+            if (f.start, f.end) in place_spans and f.type != "person":
+                continue
+            out.append(f)
+        return out
+
+    @staticmethod
+    def _full_name(words: tuple[str, ...], persons: list[_Found]) -> _Found | None:
+        """The one person whose full name this short form abbreviates ("Assad")."""
+        candidates = {
+            p.name: p
+            for p in persons
+            if p.words != words
+            and len(words) < len(p.words)
+            and (p.words[-len(words) :] == words or p.words[: len(words)] == words)
+        }
+        return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+def _display(tokens: Sequence[Token]) -> str:
+    """How an unknown name is shown: as written, but 'OURFALIAN' as 'Ourfalian'."""
+    return " ".join(t.text.capitalize() if t.text.isupper() and len(t.text) > 4 else t.text for t in tokens)
+
+
+def _by_count(counts: Counter[str]) -> list[str]:
+    """Most counted first; ties keep first-seen order (Counter preserves insertion)."""
+    return [value for value, _ in sorted(counts.items(), key=lambda item: -item[1])]
 
 
 @lru_cache(maxsize=1)
 def default_extractor() -> EntityExtractor:
+    """The extractor for this process; honours NEWSFACETS_ENTITIES=path/to/entities.yaml."""
     path = os.environ.get("NEWSFACETS_ENTITIES")
     return EntityExtractor(Path(path) if path else None)
 

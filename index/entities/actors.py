@@ -1,0 +1,275 @@
+"""Actors: who acts in a story, one canonical value per real person or organisation.
+
+Normalisation is the feature. Everything that names an actor goes through `name_key`,
+which folds accents and case, drops possessives, dots, hyphens and Arabic article
+prefixes ("al-", "Al ", "el-"), so "Bashar al-Assad", "Bashar Al Assad" and "Bashar
+Assad" are one key. Known actors come from a dictionary (ours in data/actors.yaml plus
+the user's file, same format, user entries winning); each alias is compiled into a
+word trie so the text is scanned once, longest match first.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import yaml
+
+from index.entities.chunking import COMMON_WORDS, Token
+
+ACTOR_TYPES = ("person", "organisation", "armed_group", "state")
+DICTIONARY = Path(__file__).parent / "data" / "actors.yaml"
+
+_DROPPED_WORDS = frozenset({"al", "el"})  # "Al Assad" == "al-Assad" == "Assad"
+_HYPHEN_PREFIXES = frozenset({"ad", "an", "ar", "as", "ash", "at", "az", "ed", "es", "ez", "ul"})
+_NON_WORD = re.compile(r"[^\w\s-]")
+_POSSESSIVE_TAIL = re.compile(r"(?:'s|’s|'|’)$")
+
+# Titles stripped from names; they also say "a person follows". Multi-word titles are
+# matched as word sequences ("Secretary of State", "Prime Minister").
+PERSON_TITLES = frozenset(
+    """president vice-president president-elect premier chancellor prime minister
+    secretary secretary-general general gen lieutenant lt colonel col major maj captain
+    capt commander admiral brigadier sergeant sgt marshal field dr doctor mr mrs ms
+    miss mister prof professor sir dame lord lady king queen prince princess crown emir
+    sheikh shaikh sheik sultan ayatollah imam cleric pope cardinal bishop archbishop
+    rabbi rev reverend father sister brother senator sen rep representative congressman
+    congresswoman governor gov mayor judge justice ambassador envoy spokesman
+    spokeswoman spokesperson chief deputy vice acting former foreign defence defense
+    interior finance economy health justice state trade energy oil information
+    agriculture transport labour labor education culture tourism communications
+    opposition leader chairman chairwoman chair coach manager striker goalkeeper
+    midfielder defender chief-executive ceo cfo""".split()
+)
+# Title words that can stand alone before a name ("Foreign" alone cannot).
+TITLE_HEADS = frozenset(
+    """president president-elect premier chancellor minister secretary secretary-general
+    general gen lieutenant lt colonel col major maj captain capt commander admiral
+    brigadier sergeant sgt marshal dr doctor mr mrs ms mister prof professor sir dame
+    lord lady king queen prince princess emir sheikh shaikh sheik sultan ayatollah imam
+    pope cardinal bishop archbishop rabbi rev reverend senator sen rep representative
+    congressman congresswoman governor gov mayor judge ambassador envoy spokesman
+    spokeswoman spokesperson chairman chairwoman coach ceo""".split()
+)
+# Words that make a phrase an organisation when they head it.
+ORG_HEADS = frozenset(
+    """ministry department agency office bureau authority administration commission
+    committee council board cabinet parliament assembly congress senate court tribunal
+    party union league federation confederation association alliance coalition
+    movement organisation organization group corp corporation inc co ltd plc llc ag sa
+    nv gmbh bank fund exchange company companies holdings industries airlines airways
+    motors petroleum oil telecom communications university college institute school
+    academy centre center foundation society observatory council church mission
+    programme program service services network news times post journal press herald
+    gazette tribune television radio tv channel broadcasting club team fc
+    police guard guards corps army forces force navy front brigade brigades battalion
+    regiment division militia militias legion jihad mujahideen committee commission
+    secretariat directorate command""".split()
+)
+ARMED_HEADS = frozenset(
+    """army forces force front brigade brigades battalion regiment division militia
+    militias legion jihad mujahideen guard guards corps command""".split()
+)
+
+
+def fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+@lru_cache(maxsize=200_000)
+def word_keys(word: str) -> tuple[str, ...]:
+    """The key parts of one written word: "al-Assad" -> ("assad",), "U.N." -> ("un",)."""
+    word = _POSSESSIVE_TAIL.sub("", fold(word).replace("’", "'")) if len(word) > 2 else fold(word)
+    word = _NON_WORD.sub("", word.replace(".", ""))
+    parts = [p for p in word.replace("_", "-").split("-") if p]
+    if len(parts) > 1 and parts[0] in _HYPHEN_PREFIXES:
+        parts = parts[1:]
+    return tuple(p for p in parts if p not in _DROPPED_WORDS)
+
+
+@lru_cache(maxsize=100_000)
+def name_key(name: str) -> str:
+    """The comparison key of a name: "Bashar Al Assad’s" and "bashar al-assad" share one.
+
+    Titles are not removed here (they are found in context by the typer).
+    """
+    return " ".join(_name_keys(name))
+
+
+def _name_keys(name: str) -> tuple[str, ...]:
+    """Key words of a name; a leading "the" goes unless it is needed ("The Times")."""
+    keys = tuple(k for w in name.split() for k in word_keys(w))
+    return keys[1:] if len(keys) > 2 and keys[0] == "the" else keys
+
+
+@dataclass(frozen=True)
+class Actor:
+    name: str
+    type: str
+
+
+@dataclass(frozen=True)
+class DictionaryMatch:
+    start: int  # token indices, end exclusive
+    end: int
+    actor: Actor
+    acronym: bool = False
+
+
+class ActorDictionary:
+    """Known actors and their aliases, compiled into a word trie keyed by `word_keys`."""
+
+    _END = ""
+
+    def __init__(self, entries: Iterable[dict]) -> None:
+        self.actors: dict[str, Actor] = {}
+        self._trie: dict = {}
+        self.surnames: dict[str, Actor | None] = {}  # last-name key -> actor, None if ambiguous
+        for actor, aliases in self._parse(entries):
+            self.actors[name_key(actor.name)] = actor
+            for alias in aliases:
+                self._add(alias, actor)
+        for key, actor in list(self.actors.items()):
+            words = key.split()
+            if actor.type == "person" and len(words) > 1 and words[-1] not in COMMON_WORDS:
+                last = words[-1]
+                self.surnames[last] = None if last in self.surnames and self.surnames[last] != actor else actor
+        for last, actor in self.surnames.items():
+            if actor is not None and not self._lookup((last,)):
+                self._add_keys((last,), actor, acronym=False)
+
+    @staticmethod
+    def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list[str]]]:
+        """Validate entries; later entries for the same name replace earlier ones."""
+        by_key: dict[str, tuple[Actor, list[str]]] = {}
+        for entry in entries:
+            if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
+                raise ValueError(f"actor entry needs a 'name': {entry!r}")
+            kind = entry.get("type", "organisation")
+            if kind not in ACTOR_TYPES:
+                raise ValueError(f"actor {entry['name']!r}: type must be one of {', '.join(ACTOR_TYPES)}")
+            aliases = entry.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+                raise ValueError(f"actor {entry['name']!r}: aliases must be a list of strings")
+            actor = Actor(entry["name"].strip(), kind)
+            by_key[name_key(actor.name)] = (actor, [actor.name, *aliases])
+        return list(by_key.values())
+
+    def _add(self, alias: str, actor: Actor) -> None:
+        letters = alias.replace(".", "").replace(" ", "")
+        acronym = letters.isupper() and len(letters) <= 6
+        keys = _name_keys(alias)
+        if keys:
+            self._add_keys(keys, actor, acronym)
+
+    def _add_keys(self, keys: tuple[str, ...], actor: Actor, acronym: bool) -> None:
+        node = self._trie
+        for key in keys:
+            node = node.setdefault(key, {})
+        node[self._END] = (actor, acronym)
+
+    def _lookup(self, keys: tuple[str, ...]):
+        node = self._trie
+        for key in keys:
+            node = node.get(key)
+            if node is None:
+                return None
+        return node.get(self._END)
+
+    def get(self, name: str) -> Actor | None:
+        """The actor a whole name (any alias spelling) refers to."""
+        found = self._lookup(_name_keys(name))
+        if found and (not found[1] or name.replace(".", "").replace(" ", "").isupper()):
+            return found[0]
+        return None
+
+    def match_at(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
+        """Longest dictionary match starting at token `i` (a capitalised word)."""
+        first = tokens[i].text
+        if not first[0].isupper():
+            return None
+        best = self._walk(tokens, i)
+        if best is None and word_keys(first) == ("the",) and i + 1 < len(tokens):
+            match = self._walk(tokens, i + 1)  # "The Associated Press" under "Associated Press"
+            if match is not None and match.end - match.start > 1:
+                return DictionaryMatch(i, match.end, match.actor, match.acronym)
+        return best
+
+    def _walk(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
+        if not tokens[i].text[0].isupper():
+            return None
+        node = self._trie
+        best = None
+        j = i
+        while j < len(tokens):
+            token = tokens[j]
+            keys = word_keys(token.text)
+            if not keys:  # a dropped particle ("Al") or punctuation
+                if j == i or not token.text[0].isalpha():
+                    break
+                j += 1
+                continue
+            for key in keys:
+                node = node.get(key) if node is not None else None
+            if node is None:
+                break
+            j += 1
+            found = node.get(self._END)
+            if found:
+                actor, acronym = found
+                if not acronym or all(t.text.replace(".", "").isupper() for t in tokens[i:j]):
+                    best = DictionaryMatch(i, j, actor, acronym)
+            if token.possessive:
+                break
+        return best
+
+
+def load_entries(path: Path) -> list[dict]:
+    """Read one actors YAML file (a list of {name, type, aliases})."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ValueError(f"cannot read actor dictionary {path}: {error.strerror}") from None
+    except yaml.YAMLError as error:
+        raise ValueError(f"actor dictionary {path} is not valid YAML: {error}".splitlines()[0]) from None
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise ValueError(f"actor dictionary {path} must be a list of entries")
+    return data
+
+
+@lru_cache(maxsize=8)
+def load_dictionary(user_path: Path | None = None) -> ActorDictionary:
+    """Our dictionary plus the user's (user entries add to or override ours); cached."""
+    entries = load_entries(DICTIONARY)
+    if user_path is not None:
+        entries = entries + load_entries(user_path)
+    return ActorDictionary(entries)
+
+
+@lru_cache(maxsize=1)
+def first_names() -> frozenset[str]:
+    """Given names (lower case) from gender-guesser's offline name dictionary.
+
+    Names that are ordinary English words ("Will", "The") are removed; the typer also
+    ignores a first name that the document itself uses in lower case.
+    """
+    try:
+        import gender_guesser
+    except ImportError:  # pragma: no cover - dependency declared in setup.cfg
+        return frozenset()
+    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
+    names = set()
+    with path.open(encoding="iso-8859-1") as lines:
+        for line in lines:
+            if line[:1] not in "MF?1" or line.startswith("#"):
+                continue
+            name = line[3:29].strip()
+            if name and " " not in name and "+" not in name and name.isalpha():
+                names.add(fold(name))
+    return frozenset(names - COMMON_WORDS - PERSON_TITLES)

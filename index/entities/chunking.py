@@ -1,0 +1,215 @@
+"""Proper-noun phrase candidates, found without any trained model.
+
+NLTK's trained taggers are not available offline, so capitalisation does the tagging:
+sentences come from NLTK's untrained Punkt tokenizer (plus line breaks, which in news
+text separate headlines, captions and paragraphs), words from a regexp tokenizer, and a
+phrase is a maximal run of capitalised words, glued by name particles ("bin", "al-",
+"van") and, inside organisation names, by "of"/"for"/"and". Each phrase carries the cues
+that the actor typer needs: a title before it, a speech verb near it, whether it opens
+its sentence, whether it was possessive.
+
+The phrase finder knows nothing about places or dictionaries; it only proposes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from nltk.tokenize import PunktSentenceTokenizer, RegexpTokenizer
+
+# Initials and dotted acronyms ("P.", "U.S."), words with inner hyphens or apostrophes
+# ("al-Assad", "O'Brien", "Assad's"), or any single other character.
+_TOKENS = RegexpTokenizer(r"(?:[A-Z]\.)+|\w+(?:[-'’]\w+)*|[^\w\s]")
+_SENTENCES = PunktSentenceTokenizer()
+_LINE_BREAK = re.compile(r"\n\s*")
+_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
+
+# Lower-case words that may sit inside a name ("Hayat Tahrir al-Sham", "Osama bin Laden").
+NAME_PARTICLES = frozenset(
+    "al el bin ibn bint abu abd van von de del della der den di da du dos das le la ter".split()
+)
+# Lower-case words that may join the parts of an organisation's name ("Bank of England").
+ORG_CONNECTORS = frozenset("of for and on".split())
+
+SPEECH_VERBS = frozenset(
+    """said says say told tells added adds stated explained noted insisted claimed warned
+    announced confirmed denied declared urged replied argued wrote asked according""".split()
+)
+
+# Words that open sentences or headlines without being names.
+COMMON_WORDS = frozenset(
+    """a about above after again against all also although am among an and another any
+    are as at be because been before being below between both but by can could despite
+    did do does doing down during each earlier either even every few first for from
+    further had has have having he her here hers him his how however i if in into is it
+    its just last later latest many may me meanwhile more moreover most much must my
+    neither never next no nor not now of off on once one only or other our out over
+    own perhaps same second several she should since so some still such than that the
+    their them then there therefore these they third this those though through thus to
+    today tomorrow too two three four five six seven eight nine ten under unless until
+    up upon very was we were what whatever when where whether which while who whom whose
+    why will with within without would yesterday yet you your nevertheless instead indeed
+    according asked speaking officials police sources analysts residents witnesses
+    experts reports report check read watch see more related update updated editing
+    reporting writing additional photo video picture file advertisement breaking
+    exclusive analysis opinion comment factbox timeline correction corrected
+    monday tuesday wednesday thursday friday saturday sunday
+    january february march april june july august september october november december
+    jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
+    gmt bst est edt pst utc am pm mln bln pct""".split()
+)
+WEEKDAYS_AND_MONTHS = frozenset(
+    """monday tuesday wednesday thursday friday saturday sunday january february march
+    april may june july august september october november december""".split()
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    text: str
+    start: int
+    end: int
+    possessive: bool = False
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A run of capitalised words with the context cues around it."""
+
+    tokens: tuple[Token, ...]
+    before: tuple[Token, ...]  # up to three tokens before, nearest last
+    after: tuple[Token, ...]  # up to three tokens after, nearest first
+    sentence_initial: bool
+    headline: bool  # the sentence is all-caps or title-case: capitalisation says nothing
+    shouting: bool = False  # the sentence is all-caps: even acronyms mean nothing
+
+    @property
+    def start(self) -> int:
+        return self.tokens[0].start
+
+    @property
+    def end(self) -> int:
+        return self.tokens[-1].end
+
+    @property
+    def text(self) -> str:
+        return " ".join(t.text for t in self.tokens)
+
+
+def tokenize(text: str, offset: int = 0) -> list[Token]:
+    """Word tokens with character spans; a trailing possessive is split off the word."""
+    tokens = []
+    for start, end in _TOKENS.span_tokenize(text):
+        word = text[start:end]
+        match = _POSSESSIVE.search(word) if len(word) > 2 else None
+        if match and word[0].isupper():
+            word = word[: match.start()]
+            tokens.append(Token(word, offset + start, offset + start + len(word), True))
+        else:
+            tokens.append(Token(word, offset + start, offset + end))
+    return tokens
+
+
+def sentence_spans(text: str) -> list[tuple[int, int]]:
+    """Sentences, never crossing a line break."""
+    spans = []
+    position = 0
+    for line_break in [*_LINE_BREAK.finditer(text), None]:
+        end = line_break.start() if line_break else len(text)
+        block = text[position:end]
+        if block.strip():
+            spans.extend((position + s, position + e) for s, e in _SENTENCES.span_tokenize(block))
+        if line_break:
+            position = line_break.end()
+    return spans
+
+
+def is_headline(tokens: list[Token]) -> bool:
+    """All-caps or Title Case sentences: capitalisation there carries no signal."""
+    words = [t for t in tokens if t.text[0].isalpha()]
+    if len(words) < 3:
+        return bool(words) and all(t.text.isupper() and len(t.text) > 1 for t in words) and len(words) > 1
+    upper = sum(1 for t in words if t.text.isupper() and len(t.text) > 1)
+    if upper / len(words) > 0.6:
+        return True
+    content = [t for t in words if t.lower not in COMMON_WORDS]
+    if len(content) < 4:
+        return False
+    capitalised = sum(1 for t in content if t.capitalised)
+    return capitalised / len(content) > 0.85
+
+
+@lru_cache(maxsize=65536)
+def _is_name_word(word: str) -> bool:
+    """Capitalised word that can be part of a name (not a number, not a lone mark)."""
+    first = word[0]
+    if not first.isupper():
+        return False
+    return any(c.isalpha() for c in word)
+
+
+def _particle_word(word: str) -> bool:
+    """`al-Assad`, `el-Sisi`, `bin`: lower-case name parts."""
+    head, _, rest = word.partition("-")
+    return head in NAME_PARTICLES and (not rest or rest[0].isupper())
+
+
+def phrases(text: str, org_heads: frozenset[str]) -> list[Phrase]:
+    """All proper-noun phrase candidates in `text`, in order.
+
+    `org_heads` are the (lower-case) words after which "of"/"for"/"and" may continue a
+    name ("Ministry of Defence", "Institute for National Security Studies").
+    """
+    found: list[Phrase] = []
+    for s_start, s_end in sentence_spans(text):
+        tokens = tokenize(text[s_start:s_end], s_start)
+        headline = is_headline(tokens)
+        letters = [t.text for t in tokens if t.text[0].isalpha()]
+        shouting = headline and sum(w.isupper() for w in letters) > 0.6 * len(letters)
+        first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
+        i = 0
+        while i < len(tokens):
+            if not _is_name_word(tokens[i].text):
+                i += 1
+                continue
+            j = i + 1
+            has_org_head = tokens[i].lower in org_heads
+            while j < len(tokens) and not tokens[j - 1].possessive:
+                word = tokens[j].text
+                if _is_name_word(word):
+                    has_org_head = has_org_head or tokens[j].lower in org_heads
+                    j += 1
+                elif word in NAME_PARTICLES and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
+                    j += 2
+                elif has_org_head and word in ORG_CONNECTORS:
+                    # "Ministry of Defence", "Organisation for the Prohibition of ..."
+                    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].text == "the" else j + 1
+                    if k >= len(tokens) or not _is_name_word(tokens[k].text):
+                        break
+                    j = k + 1
+                    has_org_head = has_org_head or tokens[k].lower in org_heads
+                elif _particle_word(word) and "-" in word:
+                    j += 1
+                else:
+                    break
+            found.append(
+                Phrase(
+                    tokens=tuple(tokens[i:j]),
+                    before=tuple(tokens[max(0, i - 3) : i]),
+                    after=tuple(tokens[j : j + 3]),
+                    sentence_initial=i <= first_word,
+                    headline=headline,
+                    shouting=shouting,
+                )
+            )
+            i = j
+    return found
