@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from index.article import Article, Skipped
 from index.readers import MAX_BODY_CHARS, iter_reuters_sgml, parse_date, read_file, read_paths
@@ -293,6 +294,19 @@ def test_binary_empty_and_unsupported(tmp_path):
         ("blank.csv", "empty file"), ("empty.md", "empty file"), ("image.txt", "binary file")}
     explicit = read_one(tmp_path / "notes.xyz")
     assert explicit == Skipped(str(tmp_path / "notes.xyz"), "unsupported file type .xyz")
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
+       suffix=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".csv"]))
+def test_any_bytes_give_articles_or_one_line_skips(tmp_path, data, suffix):
+    path = tmp_path / f"fuzz{suffix}"
+    path.write_bytes(data)
+    for result in read_paths([path]):
+        if isinstance(result, Skipped):
+            assert result.reason and "\n" not in result.reason
+        else:
+            assert result.body.strip() and "\n" not in result.title
 
 
 def test_missing_path(tmp_path):
