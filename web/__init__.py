@@ -1,0 +1,112 @@
+"""The web UI and JSON API: a Flask application factory.
+
+    from web import create_app
+    app = create_app({"INDEX_DIR": "var/index"})
+
+Configuration comes from the `config` dict, else from environment variables:
+`NEWSFACETS_INDEX` (index directory, default `var/index`), `NEWSFACETS_MAX_CONTENT_LENGTH`
+(bytes of request body accepted, default 16 KiB: every route is a GET).
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, current_app, request
+
+from index.store import default_index_dir
+
+# Every resource comes from this server; no inline script or style anywhere.
+CONTENT_SECURITY_POLICY = "; ".join((
+    "default-src 'none'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "connect-src 'self'",
+    "form-action 'self'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+))
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+def _env_config() -> dict[str, Any]:
+    return {
+        "INDEX_DIR": str(default_index_dir()),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("NEWSFACETS_MAX_CONTENT_LENGTH") or 16 * 1024),
+    }
+
+
+class SearcherHolder:
+    """One `search.Searcher` shared by all requests and threads.
+
+    The searcher reopens a rebuilt index by itself; this only opens it lazily, so the
+    server starts (and shows a clear "index not built" page) before any index exists,
+    and picks the index up on the first request after it appears.
+    """
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._searcher = None
+        self._lock = threading.Lock()
+
+    def get(self):
+        if self._searcher is None:
+            with self._lock:
+                if self._searcher is None:
+                    from search import Searcher
+
+                    self._searcher = Searcher(self.index_dir)
+        return self._searcher
+
+    def close(self) -> None:
+        with self._lock:
+            if self._searcher is not None:
+                self._searcher.close()
+                self._searcher = None
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """A configured application; `config` overrides the environment."""
+    app = Flask(__name__)
+    app.config.update(_env_config())
+    app.config.update(config or {})
+    app.json.sort_keys = False
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    app.extensions["newsfacets.searcher"] = SearcherHolder(app.config["INDEX_DIR"])
+
+    from web import api, errors, pages, views
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
+    errors.register(app)
+    views.register_filters(app)
+
+    @app.before_request
+    def refuse_large_bodies():
+        # Every route is a GET; refuse a body before anything reads it.
+        if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
+            abort(413)
+
+    @app.after_request
+    def security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    return app
+
+
+def searcher():
+    """The shared searcher of the current app; raises `IndexProblem` subclasses when there is no index."""
+    return current_app.extensions["newsfacets.searcher"].get()
+

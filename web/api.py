@@ -1,0 +1,87 @@
+"""The JSON API: the same searches the pages show, as issue 3's JSON.
+
+Both this blueprint and `web.pages` call the helpers here, so a page and its JSON
+twin come from one search call with the same arguments.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import unquote
+
+from flask import Blueprint, abort, jsonify, request
+
+from web import searcher
+from web.openapi import openapi_document
+from web.params import FACET_PARAMS, FACETS, ParamError, parse, search_keywords
+
+blueprint = Blueprint("api", __name__, url_prefix="/api")
+
+MAX_ID_LENGTH = 300
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+SIMILAR_LIMIT = 5
+
+
+def check_article_id(article_id: str) -> str:
+    """An article id as given in a URL, refused if it is malformed or looks like a path escape.
+
+    Ids are looked up in the index and never touch the file system; refusing `..`,
+    absolute paths, backslashes and their percent-encoded forms keeps it that way
+    whatever a future change does with them.
+    """
+    if not article_id or len(article_id) > MAX_ID_LENGTH or _CONTROL.search(article_id):
+        raise ParamError("not a valid article id")
+    decoded = article_id
+    for _ in range(3):  # %2e%2e, %252e%252e, ...
+        decoded = unquote(decoded)
+    if _CONTROL.search(decoded) or "\\" in decoded or decoded.startswith("/") \
+            or ".." in decoded.split("/"):
+        raise ParamError("not a valid article id")
+    return article_id
+
+
+def run_search(state: dict[str, Any]) -> dict[str, Any]:
+    """The JSON of one search (issue 3) for a parsed parameter state."""
+    return searcher().search(**search_keywords(state)).to_dict()
+
+
+def get_article(article_id: str) -> dict[str, Any]:
+    """The stored article, or a 404."""
+    article = searcher().article(check_article_id(article_id))
+    if article is None:
+        abort(404)
+    return article
+
+
+def get_similar(article_id: str, limit: int = SIMILAR_LIMIT) -> list[dict[str, Any]]:
+    get_article(article_id)  # 404 for unknown ids, as for the article itself
+    return list(searcher().similar(article_id, limit=limit))
+
+
+@blueprint.get("/search")
+def search_json():
+    return jsonify(run_search(parse(request.args)))
+
+
+@blueprint.get("/articles/<path:article_id>/similar")
+def similar_json(article_id: str):
+    return jsonify({"id": article_id, "similar": get_similar(article_id)})
+
+
+@blueprint.get("/articles/<path:article_id>")
+def article_json(article_id: str):
+    return jsonify(get_article(article_id))
+
+
+@blueprint.get("/facets/<name>")
+def facet_json(name: str):
+    if name not in FACETS:
+        abort(404)
+    args = parse(request.args, FACET_PARAMS)
+    values = searcher().facet_values(name, prefix=args["prefix"], limit=args["limit"])
+    return jsonify({"facet": name, "prefix": args["prefix"], "values": list(values)})
+
+
+@blueprint.get("/openapi.json")
+def openapi_json():
+    return jsonify(openapi_document(request.host_url.rstrip("/")))

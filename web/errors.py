@@ -1,0 +1,80 @@
+"""Every failure becomes a clear answer: JSON under /api/, an HTML page elsewhere.
+
+Users see one line saying what went wrong and what to do; never a traceback.
+"""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from index.store import IndexMissing, IndexProblem
+from web.params import ParamError
+
+log = logging.getLogger(__name__)
+
+_TITLES = {
+    400: "Bad request",
+    404: "Not found",
+    405: "Method not allowed",
+    413: "Request too large",
+    500: "Something went wrong",
+    503: "Search is unavailable",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str, hint: str | None = None):
+    """The JSON or HTML answer for an error, by where the request went."""
+    if wants_json():
+        body = {"error": message, "status": status}
+        if hint:
+            body["hint"] = hint
+        return jsonify(body), status
+    page = render_template("error.html", status=status, title=_TITLES.get(status, "Error"), message=message, hint=hint)
+    return page, status
+
+
+def query_error_type() -> type[Exception]:
+    """`search.QueryError`: what the engine raises for a query it cannot read."""
+    from search import QueryError
+
+    return QueryError
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ParamError)
+    def bad_parameter(error: ParamError):
+        return error_response(400, str(error))
+
+    @app.errorhandler(query_error_type())
+    def bad_query(error: Exception):
+        return error_response(400, str(error), "Check quotes and brackets, or search with plain words.")
+
+    @app.errorhandler(IndexProblem)
+    def index_problem(error: IndexProblem):
+        if isinstance(error, IndexMissing):
+            return error_response(503, "The search index has not been built yet.",
+                                  "Build it with: newsfacets index PATH --index DIR")
+        log.error("index problem: %s", error)
+        return error_response(503, "The search index is unreadable.",
+                              "Rebuild it with: newsfacets index PATH --index DIR")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        messages = {
+            404: "There is no page at this address.",
+            405: f"{request.method} is not allowed here; use GET.",
+            413: "The request is too large.",
+        }
+        status = error.code or 500
+        return error_response(status, messages.get(status, error.description or "Bad request"))
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception):
+        log.exception("unexpected error on %s", request.path)
+        return error_response(500, "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,114 @@
+"""The HTML pages: search with facets, and articles. Each page's state is its URL."""
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, render_template, request, url_for
+
+from web import views
+from web.api import get_article, get_similar, run_search
+from web.errors import query_error_type
+from web.params import FACETS, PAGE_ONLY, ParamError, pairs, parse, query_string
+
+blueprint = Blueprint("pages", __name__)
+
+EXPANDED_FACET_SIZE = 50  # values fetched for a facet whose "more" is open
+
+
+def _search_state() -> dict[str, Any]:
+    return parse(request.args, page_only=PAGE_ONLY)
+
+
+def _facet_link(state: dict[str, Any]):
+    """Links from an entity to the search filtered by it, keeping the words searched for."""
+    def link(facet: str, value: str) -> tuple[str, str]:
+        return "/search?" + query_string({"q": state.get("q", "")}, **{facet: [value]}), f"Search {facet}: {value}"
+    return link
+
+
+def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
+    """Everything the search template draws, from the parsed URL and the engine's JSON."""
+    size = state["facet_size"]
+    facets = result.get("facets", {})
+    limits = {facet: EXPANDED_FACET_SIZE if facet in state["more"] else size for facet in FACETS}
+    link = _facet_link(state)
+    hits = []
+    for hit in result.get("hits", []):
+        hits.append({
+            **hit,
+            "title_html": views.clean_snippet(hit.get("title")),
+            "snippet_html": views.clean_snippet(hit.get("snippet")),
+            "href": url_for("pages.article", article_id=hit["id"], q=state["q"] or None),
+            "entity_links": [(facet, value, link(facet, value)[0])
+                             for facet, key in (("actor", "actors"), ("location", "locations"))
+                             for value in (hit.get(key) or [])[:3]],
+        })
+    return {
+        "state": state,
+        "result": result,
+        "hits": hits,
+        "facet_lists": {
+            "actor": views.facet_items(state, "actor", facets.get("actor", []), limits["actor"]),
+            "location": views.locations_by_country(state, facets, max(limits["location"], limits["country"])),
+            "source": views.facet_items(state, "source", facets.get("source", []), limits["source"]),
+        },
+        "has_more": {facet: len(facets.get(facet, [])) >= size for facet in FACETS},
+        "more_urls": {facet: "/search?" + query_string(state, page=state["page"], more=_toggle(state["more"], facet))
+                      for facet in FACETS},
+        "bars": views.histogram(state, facets.get("date", [])),
+        "date_base": query_string(state, **{"from": None, "to": None}),
+        "chips": views.chips(state),
+        "clear_all_url": views.clear_all_url(state),
+        "pagination": views.pagination(state, result.get("total", 0), state["per_page"]),
+        "sort_urls": {sort: "/search?" + query_string(state, sort=sort) for sort in ("relevance", "newest", "oldest")},
+        "suggestion_url": ("/search?" + query_string(state, q=result["suggestion"])) if result.get("suggestion") else None,
+        "json_url": "/api/search?" + urlencode(pairs(state, page=state["page"], more=[])),
+        "hidden": pairs(state, q="", more=[]),
+    }
+
+
+def _toggle(values: list[str], value: str) -> list[str]:
+    return [v for v in values if v != value] if value in values else [*values, value]
+
+
+@blueprint.get("/")
+@blueprint.get("/search")
+def search():
+    try:
+        state = _search_state()
+    except ParamError as error:
+        return _search_error(str(error))
+    fetch = dict(state, facet_size=EXPANDED_FACET_SIZE if state["more"] else state["facet_size"])
+    try:
+        result = run_search(fetch)
+    except query_error_type() as error:
+        return _search_error(str(error), state)
+    result = dict(result, per_page=state["per_page"])
+    return render_template("search.html", **search_context(state, result))
+
+
+def _search_error(message: str, state: dict[str, Any] | None = None):
+    """The search page with the message in place of results, so the user can fix the query in place."""
+    state = state or {"q": request.args.get("q", "")[:500]}
+    return render_template("search_error.html", state=state, error=message,
+                           hidden=[], json_url="/api/search?" + request.query_string.decode("latin-1")), 400
+
+
+@blueprint.get("/articles/<path:article_id>")
+def article(article_id: str):
+    query = request.args.get("q", "")[:500]
+    found = get_article(article_id)
+    similar = get_similar(article_id)
+    state = {"q": query}
+    return render_template(
+        "article.html",
+        state=state,
+        article=found,
+        body_html=views.article_body(found.get("body", ""), found.get("mentions") or [], query, _facet_link(state)),
+        url=views.safe_url(found.get("url")),
+        similar=[dict(hit, href=url_for("pages.article", article_id=hit["id"], q=query or None)) for hit in similar],
+        entity_url=lambda facet, value: _facet_link(state)(facet, value)[0],
+        back_url="/search?" + query_string(state),
+        json_url=url_for("api.article_json", article_id=article_id),
+    )

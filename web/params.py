@@ -1,0 +1,187 @@
+"""The search parameters, described once: parsing, URL building and the OpenAPI document.
+
+The HTML pages, the JSON API and `/api/openapi.json` all read `SEARCH_PARAMS`, so a
+parameter cannot be accepted by one and missing from another. Parsing is strict about
+shape (types, bounds, how often a parameter repeats) and leaves meaning (query syntax,
+whether a date exists) to the search engine, which answers with `search.QueryError`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Mapping
+from urllib.parse import urlencode
+
+from werkzeug.datastructures import MultiDict
+
+# Limits that protect the server; each is documented in the OpenAPI description.
+MAX_QUERY_LENGTH = 1000  # as search.query refuses longer
+MAX_VALUES = 20  # repeats of one filter parameter
+MAX_VALUE_LENGTH = 200  # characters in one filter value
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+MAX_FACET_SIZE = 100
+MAX_PREFIX_LENGTH = 100
+MAX_FACET_VALUES = 50  # the `limit` of /api/facets/<name>
+FACETS = ("actor", "location", "country", "source")
+SORTS = ("relevance", "newest", "oldest")
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+
+
+class ParamError(ValueError):
+    """A parameter the server will not accept; the message is one line for the user."""
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query-string parameter and the `Searcher.search` keyword it feeds."""
+
+    name: str
+    kind: str  # "string" | "integer" | "date"
+    description: str
+    keyword: str
+    repeatable: bool = False
+    default: Any = None
+    minimum: int | None = None
+    maximum: int | None = None
+    max_length: int | None = None
+    choices: tuple[str, ...] = ()
+
+    def schema(self) -> dict:
+        """JSON Schema of one value of this parameter."""
+        schema: dict[str, Any] = {"type": "integer" if self.kind == "integer" else "string"}
+        if self.kind == "date":
+            schema["pattern"] = _DATE.pattern
+        if self.choices:
+            schema["enum"] = list(self.choices)
+        if self.minimum is not None:
+            schema["minimum"] = self.minimum
+        if self.maximum is not None:
+            schema["maximum"] = self.maximum
+        if self.max_length is not None:
+            schema["maxLength"] = self.max_length
+        if self.default is not None:
+            schema["default"] = self.default
+        if self.repeatable:
+            return {"type": "array", "items": schema, "maxItems": MAX_VALUES}
+        return schema
+
+    def parse(self, raw: list[str]) -> Any:
+        """The value(s) of this parameter from the raw strings in the query string."""
+        if self.repeatable:
+            values = [value.strip() for value in raw if value.strip()]
+            if len(values) > MAX_VALUES:
+                raise ParamError(f"too many '{self.name}' values: at most {MAX_VALUES}")
+            return [self._one(value) for value in values]
+        if len(raw) > 1:
+            raise ParamError(f"'{self.name}' given {len(raw)} times: give it once")
+        value = raw[0].strip() if raw else ""
+        return self._one(value) if value else self.default
+
+    def _one(self, value: str) -> Any:
+        if self.max_length is not None and len(value) > self.max_length:
+            raise ParamError(f"'{self.name}' is too long: at most {self.max_length} characters")
+        if "\x00" in value:
+            raise ParamError(f"'{self.name}' contains a NUL character")
+        if self.kind == "integer":
+            if not re.fullmatch(r"[0-9]{1,9}", value):
+                raise ParamError(f"'{self.name}' must be a whole number, not {value[:40]!r}")
+            number = int(value)
+            if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+                raise ParamError(f"'{self.name}' must be between {self.minimum} and {self.maximum}")
+            return number
+        if self.kind == "date" and not _DATE.match(value):
+            raise ParamError(f"'{self.name}' must be a date as YYYY, YYYY-MM or YYYY-MM-DD, not {value[:40]!r}")
+        if self.choices and value not in self.choices:
+            raise ParamError(f"'{self.name}' must be one of {', '.join(self.choices)}")
+        return value
+
+
+def _filter(facet: str, what: str) -> Param:
+    return Param(facet, "string", f"Only articles with this {what}; repeat for several (OR).", facet,
+                 repeatable=True, default=[], max_length=MAX_VALUE_LENGTH)
+
+
+def _exclude(facet: str, what: str) -> Param:
+    return Param(f"not_{facet}", "string", f"Leave out articles with this {what}; repeat for several.",
+                 f"not_{facet}", repeatable=True, default=[], max_length=MAX_VALUE_LENGTH)
+
+
+SEARCH_PARAMS: tuple[Param, ...] = (
+    Param("q", "string", "Free-text query (see the query syntax in the README); empty browses everything, newest first.",
+          "query", default="", max_length=MAX_QUERY_LENGTH),
+    _filter("actor", "actor (person, organisation, armed group or state)"),
+    _filter("location", "location, as listed in the location facet"),
+    _filter("country", "country"),
+    _filter("source", "source"),
+    _exclude("actor", "actor"),
+    _exclude("location", "location"),
+    _exclude("country", "country"),
+    _exclude("source", "source"),
+    Param("from", "date", "Earliest publication date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.", "date_from"),
+    Param("to", "date", "Latest publication date, inclusive (`to=2020` includes all of 2020).", "date_to"),
+    Param("sort", "string", "Order of hits.", "sort", default="relevance", choices=SORTS),
+    Param("page", "integer", "Page of hits, from 1.", "page", default=1, minimum=1, maximum=MAX_PAGE),
+    Param("per_page", "integer", "Hits per page.", "per_page", default=10, minimum=1, maximum=MAX_PER_PAGE),
+    Param("facet_size", "integer", "Values per facet.", "facet_size", default=10, minimum=1, maximum=MAX_FACET_SIZE),
+)
+BY_NAME = {param.name: param for param in SEARCH_PARAMS}
+
+FACET_PARAMS: tuple[Param, ...] = (
+    Param("prefix", "string", "Only values starting with this text (case-insensitive).", "prefix",
+          default="", max_length=MAX_PREFIX_LENGTH),
+    Param("limit", "integer", "How many values at most.", "limit", default=10, minimum=1, maximum=MAX_FACET_VALUES),
+)
+
+# Parameters of the URL that only the HTML page reads (which facet lists are expanded).
+PAGE_ONLY = ("more",)
+
+
+def parse(args: MultiDict, params: tuple[Param, ...] = SEARCH_PARAMS, page_only: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Query-string arguments -> {parameter name: value}; raises ParamError.
+
+    Unknown parameters are refused rather than ignored, so a typo (`actors=`) is
+    reported instead of silently returning unfiltered results.
+    """
+    known = {param.name for param in params} | set(page_only)
+    for name in args:
+        if name not in known:
+            raise ParamError(f"unknown parameter '{name[:40]}'")
+    state = {param.name: param.parse(args.getlist(param.name)) for param in params}
+    for name in page_only:
+        values = args.getlist(name)
+        if len(values) > MAX_VALUES:
+            raise ParamError(f"too many '{name}' values: at most {MAX_VALUES}")
+        state[name] = [value for value in values if value in FACETS]
+    return state
+
+
+def search_keywords(state: Mapping[str, Any]) -> dict[str, Any]:
+    """Parsed state -> keyword arguments of `Searcher.search`."""
+    return {BY_NAME[name].keyword: value for name, value in state.items() if name in BY_NAME}
+
+
+def pairs(state: Mapping[str, Any], **changes: Any) -> list[tuple[str, Any]]:
+    """(name, value) pairs of `state` with `changes` applied, defaults left out.
+
+    Changing anything but the page goes back to page 1, because the old page
+    number means nothing in a different result list.
+    """
+    merged = dict(state)
+    merged.update(changes)
+    if "page" not in changes:
+        merged["page"] = 1
+    found: list[tuple[str, Any]] = []
+    for param in SEARCH_PARAMS:
+        value = merged.get(param.name)
+        if param.repeatable:
+            found.extend((param.name, item) for item in value or ())
+        elif value not in (None, "") and value != param.default:
+            found.append((param.name, value))
+    found.extend((name, item) for name in PAGE_ONLY for item in merged.get(name) or ())
+    return found
+
+
+def query_string(state: Mapping[str, Any], **changes: Any) -> str:
+    """The URL query string of `state` with `changes` applied (see `pairs`)."""
+    return urlencode(pairs(state, **changes))

@@ -1,0 +1,324 @@
+"""Search results and articles -> what the templates draw: pure functions, no Flask state.
+
+Everything that turns index text into HTML lives here and ends in bleach, so a
+template never marks untrusted text safe by itself: snippets keep only `<mark>`,
+article bodies keep only `<p>`, `<mark>` and our own entity links.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+import bleach
+from markupsafe import Markup, escape
+
+from index.analysis import STEMMED
+from web.params import FACETS, MAX_PAGE, query_string
+
+FACET_LABELS = {"actor": "Actor", "location": "Location", "country": "Country", "source": "Source"}
+_PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
+_QUERY_SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:|[~*^()\"\[\]{}]|(?<!\w)-")
+
+
+# --- sanitising ------------------------------------------------------------------------
+
+def clean_snippet(html: str | None) -> Markup:
+    """A highlighted snippet or title from the search engine, reduced to text and `<mark>`."""
+    return Markup(bleach.clean(html or "", tags={"mark"}, attributes={}, strip=True))
+
+
+def _clean_body(html: str) -> Markup:
+    return Markup(bleach.clean(html, tags={"p", "mark", "a"}, attributes={"a": ["href", "class", "title"]},
+                               protocols=set(), strip=True))
+
+
+def safe_url(url: str | None) -> str | None:
+    """An article's own URL if it is plain http(s); anything else (javascript:, data:) is dropped."""
+    if not url:
+        return None
+    parts = urlsplit(url.strip())
+    return url.strip() if parts.scheme in ("http", "https") and parts.netloc else None
+
+
+# --- article body ----------------------------------------------------------------------
+
+def query_stems(query: str) -> set[str]:
+    """Stems of the words a query searches for, to highlight them in a full article.
+
+    Operators, field names and syntax characters are dropped; words after NOT or `-`
+    are kept out because the user asked for them to be absent.
+    """
+    stems: set[str] = set()
+    negated = False
+    for token in re.findall(r"-?\w+:?|\S", query or ""):
+        if token in ("AND", "OR") or token.endswith(":") or not re.search(r"\w", token):
+            continue
+        if token == "NOT":
+            negated = True
+            continue
+        if token.startswith("-"):
+            negated, token = True, token[1:]
+        if not negated:
+            stems.update(t.text for t in STEMMED(token))
+        negated = False
+    return stems
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+    kind: str  # "mark" or the facet of an entity link
+    value: str = ""
+
+
+def _mark_spans(text: str, stems: set[str]) -> list[_Span]:
+    if not stems:
+        return []
+    return [_Span(t.startchar, t.endchar, "mark") for t in STEMMED(text, chars=True, mode="index")
+            if t.text in stems]
+
+
+def _entity_spans(mentions: Iterable[Any], length: int) -> list[_Span]:
+    spans = []
+    for mention in mentions or ():
+        try:
+            start, end, _kind, facet, value = mention
+        except (TypeError, ValueError):
+            continue
+        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length and facet in FACETS:
+            spans.append(_Span(start, end, facet, str(value)))
+    spans.sort(key=lambda span: (span.start, -span.end))
+    kept: list[_Span] = []
+    for span in spans:  # overlapping mentions: the first (longest) wins
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
+    return kept
+
+
+def _render_text(text: str, offset: int, entities: list[_Span], marks: list[_Span], link) -> str:
+    """HTML for text[...] (absolute offsets from `offset`) with entity links and marks."""
+    out: list[str] = []
+    position = offset
+    end_of_text = offset + len(text)
+
+    def plain(start: int, end: int) -> None:
+        # Marks inside plain text.
+        cursor = start
+        for mark in marks:
+            if mark.end <= cursor or mark.start >= end:
+                continue
+            s, e = max(mark.start, cursor), min(mark.end, end)
+            out.append(str(escape(text[cursor - offset:s - offset])))
+            out.append(f"<mark>{escape(text[s - offset:e - offset])}</mark>")
+            cursor = e
+        out.append(str(escape(text[cursor - offset:end - offset])))
+
+    for entity in entities:
+        if entity.end <= offset or entity.start >= end_of_text:
+            continue
+        start, end = max(entity.start, offset), min(entity.end, end_of_text)
+        plain(position, start)
+        href, label = link(entity.kind, entity.value)
+        out.append(f'<a class="entity entity-{entity.kind}" href="{escape(href)}" title="{escape(label)}">')
+        plain(start, end)
+        out.append("</a>")
+        position = end
+    plain(position, end_of_text)
+    return "".join(out)
+
+
+def article_body(body: str, mentions: Iterable[Any], query: str, link) -> Markup:
+    """The article text as paragraphs, query words in `<mark>`, entities as filter links.
+
+    `link(facet, value) -> (href, label)` builds each entity's link. The mention spans
+    are character offsets into `body` as stored by the indexer.
+    """
+    body = body or ""
+    entities = _entity_spans(mentions, len(body))
+    marks = _mark_spans(body, query_stems(query))
+    paragraphs: list[str] = []
+    start = 0
+    for match in [*_PARAGRAPH_BREAK.finditer(body), None]:
+        end = match.start() if match else len(body)
+        chunk = body[start:end]
+        if chunk.strip():
+            paragraphs.append(f"<p>{_render_text(chunk, start, entities, marks, link)}</p>")
+        if match:
+            start = match.end()
+    return _clean_body("\n".join(paragraphs))
+
+
+# --- facets ----------------------------------------------------------------------------
+
+@dataclass
+class FacetItem:
+    value: str
+    count: int | None
+    selected: bool
+    excluded: bool
+    toggle_url: str  # add when unselected, remove when selected
+    exclude_url: str  # exclude, or stop excluding
+    children: list["FacetItem"] = field(default_factory=list)
+
+
+def _item(state: Mapping[str, Any], facet: str, value: str, count: int | None) -> FacetItem:
+    selected_values = list(state.get(facet) or [])
+    excluded_values = list(state.get(f"not_{facet}") or [])
+    selected = value in selected_values
+    excluded = value in excluded_values
+    toggled = [v for v in selected_values if v != value] if selected else [*selected_values, value]
+    unexcluded = [v for v in excluded_values if v != value] if excluded else [*excluded_values, value]
+    exclude_change = {f"not_{facet}": unexcluded}
+    if not excluded:  # excluding a selected value unselects it
+        exclude_change[facet] = [v for v in selected_values if v != value]
+    return FacetItem(value, count, selected, excluded,
+                     "/search?" + query_string(state, **{facet: toggled}),
+                     "/search?" + query_string(state, **exclude_change))
+
+
+def facet_items(state: Mapping[str, Any], facet: str, buckets: list[dict], limit: int) -> list[FacetItem]:
+    """The top `limit` values of a facet, after any selected or excluded value not among them.
+
+    Chosen values always stay visible, so they can be removed, even when the engine's
+    counts have pushed them out of the top list.
+    """
+    top = buckets[:limit]
+    shown = {bucket["value"] for bucket in top}
+    counts = {bucket["value"]: bucket["count"] for bucket in buckets}
+    pinned = dict.fromkeys([*(state.get(facet) or []), *(state.get(f"not_{facet}") or [])])
+    items = [_item(state, facet, value, counts.get(value)) for value in pinned if value not in shown]
+    items.extend(_item(state, facet, bucket["value"], bucket["count"]) for bucket in top)
+    return items
+
+
+def location_country(value: str) -> str | None:
+    """"Homs, Syria" -> "Syria": location values end with their country."""
+    head, sep, tail = value.rpartition(", ")
+    return tail if sep and head else None
+
+
+def locations_by_country(state: Mapping[str, Any], facets: Mapping[str, list[dict]], limit: int) -> list[FacetItem]:
+    """Country items, each with the listed locations of that country as children.
+
+    Locations whose country is not among the listed countries are listed under a
+    country item without a count, so no value the engine returned is hidden.
+    """
+    countries = facet_items(state, "country", facets.get("country", []), limit)
+    by_name = {item.value: item for item in countries}
+    for location in facet_items(state, "location", facets.get("location", []), limit):
+        country = location_country(location.value) or location.value
+        parent = by_name.get(country)
+        if parent is None:
+            parent = _item(state, "country", country, None)
+            by_name[country] = parent
+            countries.append(parent)
+        parent.children.append(location)
+    return countries
+
+
+# --- date histogram --------------------------------------------------------------------
+
+@dataclass
+class Bar:
+    value: str
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+    in_range: bool
+    url: str
+
+
+HISTOGRAM_HEIGHT = 60
+BAR_PITCH = 12
+
+
+def _in_range(value: str, date_from: str | None, date_to: str | None) -> bool:
+    if not (date_from or date_to):
+        return False
+    low = date_from or "0000"
+    high = (date_to or "9999") + "\uffff"  # "2020" includes "2020-05"
+    return low[: len(value)] <= value <= high
+
+
+def histogram(state: Mapping[str, Any], buckets: list[dict]) -> list[Bar]:
+    """Bars for the date facet in time order; clicking one sets from/to to its period."""
+    ordered = sorted((b for b in buckets if b.get("value")), key=lambda b: b["value"])
+    peak = max((b["count"] for b in ordered), default=0) or 1
+    bars = []
+    for i, bucket in enumerate(ordered):
+        height = max(2.0, round(HISTOGRAM_HEIGHT * bucket["count"] / peak, 1)) if bucket["count"] else 0.0
+        bars.append(Bar(
+            value=bucket["value"], count=bucket["count"], x=i * BAR_PITCH + 1, y=HISTOGRAM_HEIGHT - height,
+            width=BAR_PITCH - 2, height=height,
+            in_range=_in_range(bucket["value"], state.get("from"), state.get("to")),
+            url="/search?" + query_string(state, **{"from": bucket["value"], "to": bucket["value"]}),
+        ))
+    return bars
+
+
+# --- chips and pagination --------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Chip:
+    label: str
+    value: str
+    remove_url: str
+    negative: bool = False
+
+
+def chips(state: Mapping[str, Any]) -> list[Chip]:
+    """One removable chip per active filter, in the order of the sidebar."""
+    found: list[Chip] = []
+    for facet in ("actor", "country", "location", "source"):
+        for value in state.get(facet) or []:
+            rest = [v for v in state[facet] if v != value]
+            found.append(Chip(FACET_LABELS[facet], value, "/search?" + query_string(state, **{facet: rest})))
+        for value in state.get(f"not_{facet}") or []:
+            rest = [v for v in state[f"not_{facet}"] if v != value]
+            found.append(Chip(f"Not {FACET_LABELS[facet].lower()}", value,
+                              "/search?" + query_string(state, **{f"not_{facet}": rest}), negative=True))
+    if state.get("from") or state.get("to"):
+        label = f"{state.get('from') or '…'} – {state.get('to') or '…'}"
+        found.append(Chip("Date", label, "/search?" + query_string(state, **{"from": None, "to": None})))
+    return found
+
+
+def clear_all_url(state: Mapping[str, Any]) -> str:
+    """Drop every filter but keep the words and the sort order."""
+    kept = {"q": state.get("q", ""), "sort": state.get("sort")}
+    return "/search?" + query_string(kept)
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int | None  # None for a gap
+    url: str | None
+    current: bool = False
+
+
+def pagination(state: Mapping[str, Any], total: int, per_page: int, window: int = 2) -> dict[str, Any]:
+    """Previous/next and a window of page numbers around the current one."""
+    pages = min(MAX_PAGE, max(1, math.ceil(total / per_page)))
+    current = min(int(state.get("page") or 1), pages)
+
+    def url(number: int) -> str:
+        return "/search?" + query_string(state, page=number)
+
+    numbers = sorted({1, pages, *range(max(1, current - window), min(pages, current + window) + 1)})
+    links: list[PageLink] = []
+    for previous, number in zip([0, *numbers], numbers):
+        if number - previous > 1:
+            links.append(PageLink(None, None))
+        links.append(PageLink(number, url(number), number == current))
+    return {
+        "pages": pages,
+        "links": links if pages > 1 else [],
+        "previous": url(current - 1) if current > 1 else None,
+        "next": url(current + 1) if current < pages else None,
+    }
