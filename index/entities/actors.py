@@ -58,7 +58,7 @@ TITLE_HEADS = frozenset(
 ORG_HEADS = frozenset(
     """ministry department agency office bureau authority administration commission
     committee council board cabinet parliament assembly congress senate court tribunal
-    party union league federation confederation association alliance coalition
+    party union federation confederation association alliance coalition
     movement organisation organization group corp corporation inc co ltd plc llc ag sa
     nv gmbh bank fund exchange company companies holdings industries airlines airways
     motors petroleum oil telecom communications university college institute school
@@ -66,11 +66,11 @@ ORG_HEADS = frozenset(
     programme program service services network news times post journal press herald
     gazette tribune television radio tv channel broadcasting club team fc
     police guard guards corps army forces force navy front brigade brigades battalion
-    regiment division militia militias legion jihad mujahideen committee commission
+    regiment militia militias legion jihad mujahideen committee commission
     secretariat directorate command""".split()
 )
 ARMED_HEADS = frozenset(
-    """army forces force front brigade brigades battalion regiment division militia
+    """army forces force front brigade brigades battalion regiment militia
     militias legion jihad mujahideen guard guards corps command""".split()
 )
 
@@ -128,19 +128,10 @@ class ActorDictionary:
     def __init__(self, entries: Iterable[dict]) -> None:
         self.actors: dict[str, Actor] = {}
         self._trie: dict = {}
-        self.surnames: dict[str, Actor | None] = {}  # last-name key -> actor, None if ambiguous
         for actor, aliases in self._parse(entries):
             self.actors[name_key(actor.name)] = actor
             for alias in aliases:
                 self._add(alias, actor)
-        for key, actor in list(self.actors.items()):
-            words = key.split()
-            if actor.type == "person" and len(words) > 1 and words[-1] not in COMMON_WORDS:
-                last = words[-1]
-                self.surnames[last] = None if last in self.surnames and self.surnames[last] != actor else actor
-        for last, actor in self.surnames.items():
-            if actor is not None and not self._lookup((last,)):
-                self._add_keys((last,), actor, acronym=False)
 
     @staticmethod
     def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list[str]]]:

@@ -15,12 +15,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
-from nltk.tokenize import PunktSentenceTokenizer, RegexpTokenizer
+from nltk.tokenize import PunktSentenceTokenizer
 
 # Initials and dotted acronyms ("P.", "U.S."), words with inner hyphens or apostrophes
-# ("al-Assad", "O'Brien", "Assad's"), or any single other character.
-_TOKENS = RegexpTokenizer(r"(?:[A-Z]\.)+|\w+(?:[-'’]\w+)*|[^\w\s]")
+# ("al-Assad", "O'Brien", "Assad's"), or any single other character. A plain compiled
+# pattern rather than nltk's RegexpTokenizer: same tokens, without its per-call overhead,
+# which matters at hundreds of articles a second.
+_TOKENS = re.compile(r"(?:[A-Z]\.)+|\w+(?:[-'’]\w+)*|[^\w\s]")
 _SENTENCES = PunktSentenceTokenizer()
 _LINE_BREAK = re.compile(r"\n\s*")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
@@ -65,20 +68,16 @@ WEEKDAYS_AND_MONTHS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     text: str
     start: int
     end: int
     possessive: bool = False
+    lower: str = ""
 
     @property
     def capitalised(self) -> bool:
         return self.text[0].isupper()
-
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
 
 
 @dataclass(frozen=True)
@@ -108,14 +107,15 @@ class Phrase:
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Word tokens with character spans; a trailing possessive is split off the word."""
     tokens = []
-    for start, end in _TOKENS.span_tokenize(text):
-        word = text[start:end]
-        match = _POSSESSIVE.search(word) if len(word) > 2 else None
-        if match and word[0].isupper():
+    for found in _TOKENS.finditer(text):
+        word = found.group()
+        start = offset + found.start()
+        match = _POSSESSIVE.search(word) if len(word) > 2 and word[0].isupper() else None
+        if match:
             word = word[: match.start()]
-            tokens.append(Token(word, offset + start, offset + start + len(word), True))
+            tokens.append(Token(word, start, start + len(word), True, word.lower()))
         else:
-            tokens.append(Token(word, offset + start, offset + end))
+            tokens.append(Token(word, start, start + len(word), False, word.lower()))
     return tokens
 
 

@@ -350,7 +350,11 @@ class EntityExtractor:
             return [_Found(start, end, _display(tokens), None, "place", keys)]
         first = tokens[0].text
         initial = len(first) == 2 and first.endswith(".")
-        named = (initial or (words[0] in self.first_names and words[0] not in lower_words)) and len(tokens) > 1
+        named = (
+            (initial or (words[0] in self.first_names and words[0] not in lower_words))
+            and len(tokens) > 1
+            and not any(self._is_place(" ".join(t.text for t in tokens[:k])) for k in range(2, len(tokens)))
+        )
         particle = any(w in _PATRONYMICS for w in words[1:-1])
         if named or particle or (len(tokens) > 1 and self._speech_cue(phrase)):
             return [_Found(start, end, _display(tokens), "person", "person", keys)]
@@ -394,8 +398,8 @@ class EntityExtractor:
             if f.kind in ("state", "demonym"):
                 out.append(f)
                 continue
-            if len(f.words) == 1 or (f.type is None or f.type == "person") and len(f.words) < 3:
-                full = self._full_name(f.words, persons)
+            if len(f.words) == 1 or (f.type is None or f.type == "person") and len(f.words) < 3 and f.kind != "place":
+                full = self._full_name(f.words, persons, surname_only=f.kind == "place")
                 if full is not None:
                     f.name, f.type, f.kind = full.name, "person", "person"
                     out.append(f)
@@ -413,14 +417,17 @@ class EntityExtractor:
         return out
 
     @staticmethod
-    def _full_name(words: tuple[str, ...], persons: list[_Found]) -> _Found | None:
-        """The one person whose full name this short form abbreviates ("Assad")."""
+    def _full_name(words: tuple[str, ...], persons: list[_Found], surname_only: bool = False) -> _Found | None:
+        """The one person whose full name this short form abbreviates ("Assad").
+
+        A word the gazetteer knows ("Valensi" looks like Valencia) only counts as a surname.
+        """
         candidates = {
             p.name: p
             for p in persons
             if p.words != words
             and len(words) < len(p.words)
-            and (p.words[-len(words) :] == words or p.words[: len(words)] == words)
+            and (p.words[-len(words) :] == words or not surname_only and p.words[: len(words)] == words)
         }
         return next(iter(candidates.values())) if len(candidates) == 1 else None
 
