@@ -30,9 +30,13 @@ def clean_snippet(html: str | None) -> Markup:
     return Markup(bleach.clean(html or "", tags={"mark"}, attributes={}, strip=True))
 
 
+def _body_attribute(tag: str, name: str, value: str) -> bool:
+    # Only our own entity links: same-site paths, our classes, a title.
+    return tag == "a" and (name in ("class", "title") or (name == "href" and value.startswith("/search?")))
+
+
 def _clean_body(html: str) -> Markup:
-    return Markup(bleach.clean(html, tags={"p", "mark", "a"}, attributes={"a": ["href", "class", "title"]},
-                               protocols=set(), strip=True))
+    return Markup(bleach.clean(html, tags={"p", "mark", "a"}, attributes=_body_attribute, strip=True))
 
 
 def safe_url(url: str | None) -> str | None:

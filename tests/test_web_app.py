@@ -1,0 +1,206 @@
+"""Every route through Flask's test client and through real HTTP on waitress, over a real index."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from web import create_app
+from web_support import EXTRA_ARTICLES, build_test_index, serve
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory, seeds_dir):
+    return build_test_index(tmp_path_factory, seeds_dir)
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    return create_app({"INDEX_DIR": str(index_dir), "TESTING": False}).test_client()
+
+
+@pytest.fixture(scope="module")
+def server(index_dir):
+    with serve(index_dir) as base:
+        yield base
+
+
+def test_search_json_has_issue_3_shape(client):
+    data = client.get("/api/search?q=syria").get_json()
+    assert set(data) >= {"query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets"}
+    assert data["total"] > 0 and data["query"] == "syria"
+    assert set(data["hits"][0]) >= {"id", "title", "date", "source", "url", "score", "snippet",
+                                    "actors", "locations", "countries"}
+    assert set(data["facets"]) >= {"actor", "location", "country", "source", "date"}
+
+
+def test_search_page_matches_its_json_twin(client):
+    page = client.get("/search?q=syria&sort=newest")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    twin = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', html).group(1)
+    assert twin.startswith("/api/search?")
+    data = client.get(twin.replace("&amp;", "&")).get_json()
+    assert f"{data['total']:,} article" in html
+    for hit in data["hits"]:
+        assert f'href="/articles/{hit["id"]}?q=syria"' in html
+    titles = re.findall(r'<h2 class="hit-title"><a href="/articles/([^"?]+)', html)
+    assert titles == [hit["id"] for hit in data["hits"]]  # same order as the API
+
+
+def test_search_keeps_query_and_shows_count_and_time(client):
+    html = client.get("/search?q=airstrike").get_data(as_text=True)
+    assert 'value="airstrike"' in html
+    assert re.search(r"in \d+ ms", html)
+
+
+def test_filter_by_source_narrows_and_shows_chip(client):
+    all_hits = client.get("/api/search").get_json()["total"]
+    narrowed = client.get("/api/search?source=Example+Wire").get_json()
+    assert 0 < narrowed["total"] < all_hits
+    assert all(hit["source"] == "Example Wire" for hit in narrowed["hits"])
+    html = client.get("/search?source=Example+Wire").get_data(as_text=True)
+    assert 'class="chip"' in html and "Clear all" in html
+    excluded = client.get("/api/search?not_source=Example+Wire").get_json()
+    assert excluded["total"] == all_hits - narrowed["total"]
+
+
+def test_date_filter_and_histogram(client):
+    html = client.get("/search").get_data(as_text=True)
+    bars = re.findall(r'class="bar[^"]*" data-value="([^"]+)"', html)
+    assert "2019" in bars and "2021" in bars
+    dated = client.get("/api/search?from=2019&to=2019").get_json()
+    assert dated["total"] == sum(1 for a in EXTRA_ARTICLES if a["date"].startswith("2019"))
+    assert [b["value"] for b in dated["facets"]["date"]] and all(b["value"].startswith("2019-") for b in dated["facets"]["date"])
+
+
+def test_empty_result_suggests_and_explains(client):
+    html = client.get("/search?q=xyzzyplugh&source=Example+Wire").get_data(as_text=True)
+    assert "Nothing matched" in html and "clear all filters" in html
+
+
+def test_did_you_mean_link(client):
+    data = client.get("/api/search?q=damscus").get_json()
+    if data["suggestion"]:
+        html = client.get("/search?q=damscus").get_data(as_text=True)
+        assert "Did you mean" in html and data["suggestion"] in html
+
+
+def test_pagination(client):
+    html = client.get("/search?per_page=2").get_data(as_text=True)
+    assert 'aria-label="Pages of results"' in html and 'rel="next"' in html
+    second = client.get("/search?per_page=2&page=2").get_data(as_text=True)
+    assert 'aria-current="page">2<' in second and 'rel="prev"' in second
+
+
+def test_article_page_and_twin(client):
+    article = EXTRA_ARTICLES[0]
+    page = client.get(f"/articles/{article['id']}?q=ceasefire")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert article["title"].split()[0] in html
+    assert "<mark>ceasefire</mark>" in html.lower()
+    assert f'href="/api/articles/{article["id"]}"' in html
+    assert 'href="https://example.org/geneva"' in html
+    data = client.get(f"/api/articles/{article['id']}").get_json()
+    assert data["id"] == article["id"] and data["body"].startswith("Delegations met")
+    similar = client.get(f"/api/articles/{article['id']}/similar").get_json()
+    assert similar["id"] == article["id"] and isinstance(similar["similar"], list)
+    for hit in similar["similar"]:
+        assert f'/articles/{hit["id"]}' in html
+
+
+def test_article_entities_are_filter_links(client):
+    data = client.get(f"/api/articles/{EXTRA_ARTICLES[0]['id']}").get_json()
+    html = client.get(f"/articles/{EXTRA_ARTICLES[0]['id']}").get_data(as_text=True)
+    if data.get("mentions"):
+        assert 'class="entity entity-' in html
+    for actor in data.get("actors") or []:
+        assert f'href="/search?actor={quote(actor, safe="").replace("%20", "+")}"' in html
+
+
+def test_unsafe_article_url_is_not_linked(client):
+    html = client.get("/articles/wire-2021-beirut").get_data(as_text=True)
+    assert "javascript:" not in html and "Original article" not in html
+
+
+def test_unknown_article_is_404_page_and_json(client):
+    page = client.get("/articles/no-such-article")
+    assert page.status_code == 404 and "Not found" in page.get_data(as_text=True)
+    api = client.get("/api/articles/no-such-article")
+    assert api.status_code == 404 and api.get_json()["status"] == 404
+    assert client.get("/api/articles/no-such-article/similar").status_code == 404
+    assert client.get("/nowhere").status_code == 404
+
+
+def test_facet_values_type_ahead(client):
+    sources = client.get("/api/facets/source?prefix=exa").get_json()
+    assert sources["facet"] == "source"
+    assert [v["value"] for v in sources["values"]][:1] == ["Example Wire"]
+    assert client.get("/api/facets/bogus").status_code == 404
+    assert client.get("/api/facets/source?limit=0").status_code == 400
+
+
+def test_query_error_is_400_with_readable_message(client):
+    api = client.get('/api/search?q=' + quote('title:"unbalanced'))
+    assert api.status_code in (200, 400)
+    bad_date = client.get("/api/search?q=" + quote("date:2020-13..2020-99"))
+    if bad_date.status_code == 400:
+        assert bad_date.get_json()["error"]
+        page = client.get("/search?q=" + quote("date:2020-13..2020-99"))
+        assert page.status_code == 400 and "could not read" in page.get_data(as_text=True)
+    bad = client.get("/search?page=abc")
+    assert bad.status_code == 400 and "whole number" in bad.get_data(as_text=True)
+    assert client.get("/api/search?page=abc").get_json()["error"] == "'page' must be a whole number, not 'abc'"
+
+
+def test_openapi_served(client):
+    document = client.get("/api/openapi.json").get_json()
+    assert document["openapi"].startswith("3.")
+    assert "/api/search" in document["paths"]
+
+
+def test_methods_other_than_get_refused(client):
+    response = client.post("/api/search")
+    assert response.status_code == 405 and response.get_json()["status"] == 405
+
+
+def test_real_http_every_route(server, client):
+    routes = ["/", "/search?q=syria", "/articles/wire-2019-geneva", "/api/search?q=syria",
+              "/api/articles/wire-2019-geneva", "/api/articles/wire-2019-geneva/similar",
+              "/api/facets/actor?prefix=", "/api/openapi.json", "/static/style.css", "/static/app.js"]
+    for route in routes:
+        response = requests.get(server + route, timeout=30)
+        assert response.status_code == 200, route
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert requests.get(server + "/api/search?q=syria", timeout=30).json()["total"] == \
+        client.get("/api/search?q=syria").get_json()["total"]
+    assert requests.get(server + "/articles/nope", timeout=30).status_code == 404
+    assert requests.get(server + "/api/search?per_page=0", timeout=30).status_code == 400
+
+
+def test_serve_command_runs_waitress(index_dir, tmp_path):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "newsfacets.cli", "serve", "--port", str(port),
+                                "--index", str(index_dir)], stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(100):
+            try:
+                response = requests.get(f"http://127.0.0.1:{port}/api/search?q=syria", timeout=5)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        assert response.status_code == 200 and response.json()["total"] > 0
+        assert response.headers["Server"] == "newsfacets"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,151 @@
+"""Web security: headers, XSS in stored and reflected text, ids as paths, limits, no index."""
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import requests
+
+from web import CONTENT_SECURITY_POLICY, create_app
+from web.params import MAX_QUERY_LENGTH, MAX_VALUES
+from web_support import HOSTILE_ID, build_test_index, serve
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def index_dir(tmp_path_factory, seeds_dir):
+    return build_test_index(tmp_path_factory, seeds_dir)
+
+
+@pytest.fixture(scope="module")
+def client(index_dir):
+    return create_app({"INDEX_DIR": str(index_dir)}).test_client()
+
+
+def _no_markup_but_ours(html: str) -> None:
+    assert "<script>alert" not in html and "<script>window" not in html
+    assert "<img" not in html and "<iframe" not in html
+    assert not re.search(r"<[^>]+\son\w+\s*=", html)  # no event handler attribute anywhere
+    assert "javascript:" not in html
+
+
+@pytest.mark.parametrize("path", ["/", "/search?q=x", "/articles/nope", "/api/search", "/api/openapi.json"])
+def test_security_headers_everywhere(client, path):
+    headers = client.get(path).headers
+    assert headers["Content-Security-Policy"] == CONTENT_SECURITY_POLICY
+    assert "script-src 'self'" in CONTENT_SECURITY_POLICY and "unsafe-inline" not in CONTENT_SECURITY_POLICY
+    assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_templates_have_no_inline_script_or_style():
+    for template in (Path(__file__).parent.parent / "web" / "templates").glob("*.html"):
+        text = template.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\ssrc=)", text), template.name
+        assert " style=" not in text and "<style" not in text, template.name
+        assert not re.search(r"\son[a-z]+=", text), template.name
+
+
+def test_stored_xss_inert_in_pages_and_json(client):
+    results = client.get("/search?q=evil").get_data(as_text=True)
+    assert HOSTILE_ID in results
+    _no_markup_but_ours(results)
+    article = client.get(f"/articles/{HOSTILE_ID}").get_data(as_text=True)
+    assert "&lt;script&gt;" in article  # shown as text, not run
+    _no_markup_but_ours(article)
+    data = client.get(f"/api/articles/{HOSTILE_ID}")
+    assert data.mimetype == "application/json"
+    hit = client.get("/api/search?q=evil").get_json()["hits"][0]
+    assert "<script" not in hit["snippet"] and "<img" not in hit["snippet"] and "<script" not in hit["title"]
+
+
+@pytest.mark.parametrize("query", [SCRIPT, '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "</title><script>x</script>"])
+def test_reflected_xss_inert(client, query):
+    for path in ("/search", "/articles/" + HOSTILE_ID):
+        response = client.get(path, query_string={"q": query})
+        html = response.get_data(as_text=True)
+        _no_markup_but_ours(html.replace('value="javascript:alert(1)"', ""))
+    api = client.get("/api/search", query_string={"q": query})
+    assert api.mimetype == "application/json"
+
+
+@pytest.mark.parametrize("article_id, status", [
+    ("..%2F..%2Fetc%2Fpasswd", 400),
+    ("%2e%2e%2fsetup.cfg", 400),
+    ("%252e%252e%252fsetup.cfg", 400),
+    ("..%5C..%5Cwindows", 400),
+    ("a%00b", 400),
+    ("x" * 400, 400),
+    ("not-there", 404),
+])
+def test_article_ids_are_not_paths(client, article_id, status):
+    for prefix in ("/articles/", "/api/articles/"):
+        response = client.get(prefix + article_id)
+        assert response.status_code in (status, 404), (prefix, article_id)
+        assert response.status_code != 500
+
+
+def test_raw_traversal_over_http(index_dir):
+    import socket
+
+    with serve(index_dir) as base:
+        host, port = base.rsplit(":", 1)
+        for target in ("/articles/../../setup.cfg", "/api/articles/..%2f..%2fsetup.cfg", "/api/articles/%00"):
+            with socket.create_connection(("127.0.0.1", int(port)), timeout=10) as sock:
+                sock.sendall(f"GET {target} HTTP/1.0\r\nHost: x\r\n\r\n".encode())
+                answer = b""
+                while chunk := sock.recv(65536):
+                    answer += chunk
+            status = int(answer.split()[1])
+            assert status in (400, 404), target
+            assert b"[metadata]" not in answer
+
+
+def test_limits_answer_400_not_500(client):
+    too_long = client.get("/api/search", query_string={"q": "a" * (MAX_QUERY_LENGTH + 1)})
+    assert too_long.status_code == 400 and "too long" in too_long.get_json()["error"]
+    many = client.get("/api/search", query_string=[("actor", f"a{i}") for i in range(MAX_VALUES + 1)])
+    assert many.status_code == 400 and "too many" in many.get_json()["error"]
+    page = client.get("/search", query_string=[("actor", f"a{i}") for i in range(MAX_VALUES + 1)])
+    assert page.status_code == 400 and "too many" in page.get_data(as_text=True)
+    body = client.get("/api/search", data=b"x" * 100_000)
+    assert body.status_code == 413 and body.get_json()["status"] == 413
+    assert client.get("/api/search?q=*a*").status_code in (200, 400)
+
+
+def test_oversized_request_line_over_http(index_dir):
+    with serve(index_dir) as base:
+        response = requests.get(base + "/api/search", params={"q": "a" * 100_000}, timeout=30)
+        assert 400 <= response.status_code < 500
+
+
+def test_missing_index_gives_503_page_and_json(tmp_path):
+    client = create_app({"INDEX_DIR": str(tmp_path / "never-built")}).test_client()
+    page = client.get("/search?q=x")
+    assert page.status_code == 503 and "has not been built" in page.get_data(as_text=True)
+    api = client.get("/api/search?q=x")
+    assert api.status_code == 503 and "not been built" in api.get_json()["error"]
+    assert client.get("/api/articles/x").status_code == 503
+
+
+def test_corrupt_index_gives_503(tmp_path, index_dir):
+    broken = tmp_path / "broken"
+    shutil.copytree(index_dir, broken)
+    (broken / "CURRENT").write_text("../elsewhere\n", encoding="utf-8")
+    client = create_app({"INDEX_DIR": str(broken)}).test_client()
+    response = client.get("/api/search?q=x")
+    assert response.status_code == 503 and "unreadable" in response.get_json()["error"]
+    page = client.get("/")
+    assert page.status_code == 503 and "unreadable" in page.get_data(as_text=True)
+
+
+def test_index_built_after_start_is_picked_up(tmp_path, index_dir):
+    client = create_app({"INDEX_DIR": str(tmp_path / "later")}).test_client()
+    assert client.get("/api/search").status_code == 503
+    shutil.copytree(index_dir, tmp_path / "later")
+    assert client.get("/api/search").status_code == 200

@@ -1,0 +1,172 @@
+"""The web layer's pure parts: parameter parsing, URL state, sanitising, facets, histogram."""
+from __future__ import annotations
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from web import params, views
+from web.openapi import openapi_document
+
+
+def state(**given) -> dict:
+    args = MultiDict()
+    for name, value in given.items():
+        for item in value if isinstance(value, list) else [value]:
+            args.add(name, item)
+    return params.parse(args, page_only=params.PAGE_ONLY)
+
+
+def link(facet: str, value: str) -> tuple[str, str]:
+    return "/search?" + params.query_string({}, **{facet: [value]}), value
+
+
+# --- parameters ---------------------------------------------------------------------------
+
+def test_parse_defaults_and_repeats():
+    parsed = state(q=" syria ", actor=["Hezbollah", "Bashar al-Assad"], page="2")
+    assert parsed["q"] == "syria"
+    assert parsed["actor"] == ["Hezbollah", "Bashar al-Assad"]
+    assert parsed["page"] == 2 and parsed["per_page"] == 10 and parsed["sort"] == "relevance"
+    assert params.search_keywords(parsed)["query"] == "syria"
+    assert params.search_keywords(parsed)["date_from"] is None
+
+
+@pytest.mark.parametrize("args, message", [
+    ({"page": "0"}, "'page' must be between 1 and"),
+    ({"page": "x"}, "'page' must be a whole number"),
+    ({"per_page": "1000"}, "'per_page' must be between"),
+    ({"sort": "random"}, "'sort' must be one of"),
+    ({"from": "2020-1"}, "'from' must be a date"),
+    ({"q": "x" * (params.MAX_QUERY_LENGTH + 1)}, "'q' is too long"),
+    ({"actor": ["a"] * (params.MAX_VALUES + 1)}, "too many 'actor' values"),
+    ({"page": ["1", "2"]}, "'page' given 2 times"),
+    ({"actors": "x"}, "unknown parameter 'actors'"),
+    ({"q": "a\x00b"}, "NUL"),
+])
+def test_parse_refuses_with_one_line(args, message):
+    with pytest.raises(params.ParamError) as caught:
+        state(**args)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_query_string_round_trips_and_resets_page():
+    parsed = state(q="air strike", actor=["A & B"], to="2020", page="3", more="actor")
+    again = state(**{k: v for k, v in MultiDict(_pairs(params.query_string(parsed, page=3))).lists()})
+    assert again == parsed
+    assert "page=" not in params.query_string(parsed, sort="newest")  # a new order starts at page 1
+
+
+def _pairs(query: str):
+    from urllib.parse import parse_qsl
+    return parse_qsl(query)
+
+
+# --- sanitising ---------------------------------------------------------------------------
+
+def test_snippet_keeps_only_mark():
+    html = 'a <mark>hit</mark> <script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>'
+    cleaned = str(views.clean_snippet(html))
+    assert "<mark>hit</mark>" in cleaned
+    assert "<script" not in cleaned and "<img" not in cleaned and "<b>" not in cleaned
+
+
+@pytest.mark.parametrize("url, expected", [
+    ("https://example.org/a", "https://example.org/a"),
+    ("javascript:alert(1)", None),
+    ("data:text/html,x", None),
+    ("//evil.example", None),
+    (None, None),
+])
+def test_safe_url(url, expected):
+    assert views.safe_url(url) == expected
+
+
+def test_article_body_marks_terms_and_links_entities():
+    body = "Bashar al-Assad visited Homs.\n\nStrikes hit <b>Homs</b> again <script>x()</script>."
+    mentions = [[0, 15, "person", "actor", "Bashar al-Assad"], [24, 28, "place", "location", "Homs, Syria"]]
+    html = str(views.article_body(body, mentions, "strike", link))
+    assert html.count("<p>") == 2
+    assert '<a class="entity entity-actor" href="/search?actor=Bashar+al-Assad"' in html
+    assert 'href="/search?location=Homs%2C+Syria"' in html
+    assert "<mark>Strikes</mark>" in html
+    assert "<script" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
+
+
+def test_article_body_ignores_bad_mentions():
+    body = "Short text."
+    html = str(views.article_body(body, [[5, 500, "person", "actor", "X"], ["a"], [0, 5, "x", "nope", "Y"]], "", link))
+    assert html == "<p>Short text.</p>"
+
+
+def test_query_stems_leave_out_negated_words_and_syntax():
+    stems = views.query_stems('"air strikes" -iran NOT israel title:damascus OR homs*')
+    assert {"air", "strike", "damascus"} <= stems
+    assert not {"iran", "israel", "not", "or", "title"} & stems
+
+
+# --- facets, histogram, chips, pagination -------------------------------------------------
+
+def test_facet_items_pin_chosen_values_and_build_toggles():
+    s = state(actor="Rare Actor", not_actor="Excluded")
+    buckets = [{"value": f"Actor {i}", "count": 20 - i} for i in range(15)]
+    items = views.facet_items(s, "actor", buckets, 10)
+    assert [i.value for i in items[:2]] == ["Rare Actor", "Excluded"]
+    assert len(items) == 12
+    assert items[0].selected and items[0].toggle_url == "/search?not_actor=Excluded"
+    assert items[1].excluded and "not_actor" not in items[1].exclude_url
+    assert "actor=Actor+0" in items[2].toggle_url and "actor=Rare+Actor" in items[2].toggle_url
+    assert "not_actor=Actor+0" in items[2].exclude_url
+
+
+def test_locations_grouped_under_countries():
+    facets = {"country": [{"value": "Syria", "count": 5}, {"value": "Lebanon", "count": 2}],
+              "location": [{"value": "Homs, Syria", "count": 3}, {"value": "Paris, France", "count": 1}]}
+    groups = views.locations_by_country(state(), facets, 10)
+    assert [g.value for g in groups] == ["Syria", "Lebanon", "France"]
+    assert [c.value for c in groups[0].children] == ["Homs, Syria"]
+    assert groups[2].count is None and groups[2].children[0].value == "Paris, France"
+
+
+def test_histogram_orders_by_time_and_marks_range():
+    s = state(**{"from": "2020", "to": "2020"})
+    bars = views.histogram(s, [{"value": "2021", "count": 1}, {"value": "2019", "count": 4}, {"value": "2020", "count": 2}])
+    assert [b.value for b in bars] == ["2019", "2020", "2021"]
+    assert [b.in_range for b in bars] == [False, True, False]
+    assert bars[0].height == views.HISTOGRAM_HEIGHT and bars[1].height == views.HISTOGRAM_HEIGHT / 2
+    assert "from=2021&to=2021" in bars[2].url
+
+
+def test_chips_and_clear_all():
+    s = state(q="x", actor="A", not_source="S", **{"from": "2020"})
+    found = views.chips(s)
+    assert [(c.label, c.value) for c in found] == [("Actor", "A"), ("Not source", "S"), ("Date", "2020 – …")]
+    assert "actor" not in found[0].remove_url and "not_source=S" in found[0].remove_url
+    assert views.clear_all_url(s) == "/search?q=x"
+
+
+def test_pagination_window():
+    pages = views.pagination(state(page="5"), total=200, per_page=10)
+    numbers = [link.number for link in pages["links"]]
+    assert numbers == [1, None, 3, 4, 5, 6, 7, None, 20]
+    assert "page=4" in pages["previous"] and "page=6" in pages["next"]
+    assert views.pagination(state(), total=3, per_page=10)["links"] == []
+
+
+# --- OpenAPI ------------------------------------------------------------------------------
+
+def test_openapi_lists_every_parameter_the_server_parses():
+    document = openapi_document("http://127.0.0.1:5000")
+    listed = {p["name"] for p in document["paths"]["/api/search"]["get"]["parameters"]}
+    assert listed == {p.name for p in params.SEARCH_PARAMS}
+    page = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page")
+    assert page["schema"]["maximum"] == params.MAX_PAGE
+    assert {"q", "actor", "location", "country", "source", "from", "to", "sort", "page", "per_page", "facet_size"} <= listed
+
+
+def test_openapi_document_is_valid():
+    import schemathesis
+
+    schema = schemathesis.openapi.from_dict(openapi_document("http://127.0.0.1:5000"))
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 5
