@@ -13,18 +13,22 @@ COMMANDS = {
 }
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; only the named subcommand's module is imported (fast start-up)."""
     root = argparse.ArgumentParser(prog="newsfacets", description=__doc__)
     commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, (module, help_text) in COMMANDS.items():
         sub = commands.add_parser(name, help=help_text, description=help_text)
-        importlib.import_module(module).add_arguments(sub)
+        if command in (None, name):
+            importlib.import_module(module).add_arguments(sub)
         sub.set_defaults(module=module)
     return root
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    command = argv[0] if argv and argv[0] in COMMANDS else None
+    args = parser(command).parse_args(argv)
     return importlib.import_module(args.module).run(args)
 
 

@@ -1,0 +1,133 @@
+"""The indexer end to end: real files in, a real Whoosh index on disk out."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.build import build_index
+from index.store import IndexBusy, IndexMissing, build_lock, current_generation, open_index
+
+NEWSFACETS = [sys.executable, "-m", "newsfacets.cli"]
+
+
+def stored(index_dir: Path) -> dict[str, dict]:
+    ix = open_index(index_dir)
+    with ix.searcher() as searcher:
+        return {fields["id"]: fields for fields in searcher.all_stored_fields()}
+
+
+def write_articles(folder: Path, articles: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in articles.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+def test_seeds_index_with_stable_ids_titles_dates_and_facets(seeds_dir, tmp_path):
+    report = build_index([seeds_dir], tmp_path / "ix", workers=2)
+    assert report.status == "ok" and report.indexed == 5
+    docs = stored(tmp_path / "ix")
+    assert set(docs) == {p.stem for p in seeds_dir.glob("*.txt")}
+    first = docs["000_10c9a217b4c4d965"]
+    assert first["title"].startswith("Pro-Iran militias warn of forceful response")
+    assert docs["001_88ebea6c751ab514"]["published"] == "2020-01-15"
+    assert "advertisement" not in docs["001_88ebea6c751ab514"]["title"]
+    assert "Israel" in first["actor"]
+    assert any(value.startswith("Palmyra") for value in first["location"])
+    assert "Syria" in first["country"]
+    # A rebuild gives the same ids.
+    build_index([seeds_dir], tmp_path / "ix", workers=1)
+    assert set(stored(tmp_path / "ix")) == set(docs)
+
+
+def test_incremental_adds_changes_and_removes(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {
+        "a.txt": "Ceasefire agreed in Idlib\n\nTurkey and Russia agreed a ceasefire in Idlib province.",
+        "b.txt": "Aid convoy reaches Aleppo\n\nA United Nations convoy reached Aleppo on Monday.",
+    })
+    build_index([corpus], tmp_path / "ix", workers=1)
+    (corpus / "a.txt").write_text("Ceasefire collapses in Idlib\n\nFighting resumed in Idlib.", encoding="utf-8")
+    (corpus / "b.txt").unlink()
+    (corpus / "c.txt").write_text("Talks resume in Geneva\n\nDelegations met in Geneva.", encoding="utf-8")
+    report = build_index([corpus], tmp_path / "ix", incremental=True, workers=1)
+    assert (report.indexed, report.unchanged, report.removed) == (2, 0, 1)
+    docs = stored(tmp_path / "ix")
+    assert set(docs) == {"a", "c"}
+    assert docs["a"]["title"] == "Ceasefire collapses in Idlib"
+    again = build_index([corpus], tmp_path / "ix", incremental=True, workers=1)
+    assert (again.indexed, again.unchanged, again.removed) == (0, 2, 0)
+    assert again.status == "ok"
+
+
+def test_failed_build_keeps_the_live_index(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {"a.txt": "Headline\n\nSome body text about Damascus."})
+    build_index([corpus], tmp_path / "ix", workers=1)
+    live = current_generation(tmp_path / "ix")
+    empty = tmp_path / "empty"
+    write_articles(empty, {"broken.txt": ""})
+    report = build_index([empty], tmp_path / "ix", workers=1)
+    assert report.status == "failed"
+    assert current_generation(tmp_path / "ix") == live
+    assert set(stored(tmp_path / "ix")) == {"a"}
+
+
+def test_publish_keeps_previous_generation_and_sweeps_temporaries(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {"a.txt": "Headline\n\nBody text about Homs."})
+    index_dir = tmp_path / "ix"
+    build_index([corpus], index_dir, workers=1)
+    first = current_generation(index_dir)
+    (index_dir / "gen-leftover.tmp").mkdir()
+    build_index([corpus], index_dir, workers=1)
+    second = current_generation(index_dir)
+    build_index([corpus], index_dir, workers=1)
+    third = current_generation(index_dir)
+    assert len({first, second, third}) == 3
+    names = {p.name for p in index_dir.iterdir() if p.name.startswith(store.PREFIX)}
+    assert names == {second.name, third.name}
+
+
+def test_second_builder_is_refused(tmp_path):
+    index_dir = tmp_path / "ix"
+    with build_lock(index_dir):
+        with pytest.raises(IndexBusy, match="another indexer"):
+            build_index([tmp_path], index_dir, workers=1)
+
+
+def test_missing_index_is_a_clear_error(tmp_path):
+    with pytest.raises(IndexMissing, match="no index at"):
+        open_index(tmp_path / "nothing")
+
+
+def test_cli_reports_partial_with_reasons(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {
+        "good.txt": "Strike near Damascus\n\nMissiles hit a depot near Damascus airport.",
+        "empty.txt": "",
+        "feed.jsonl": json.dumps({"id": "j1", "title": "T", "body": "Body about Raqqa."}) + "\n{not json\n",
+    })
+    result = subprocess.run(
+        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
+        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    )
+    assert result.returncode == 3, result.stderr
+    assert "indexed 2" in result.stdout
+    assert "empty.txt" in result.stdout and "feed.jsonl:2" in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_cli_fails_cleanly_on_missing_path(tmp_path):
+    result = subprocess.run(
+        [*NEWSFACETS, "index", str(tmp_path / "nope"), "--index", str(tmp_path / "ix")],
+        capture_output=True, text=True,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("error: no such file or folder")
+    assert "Traceback" not in result.stderr
