@@ -60,6 +60,8 @@ def current_generation(index_dir: str | Path) -> Path | None:
         return None
     except OSError as error:
         raise IndexUnreadable(f"index at {index_dir} is unreadable: {error.strerror}") from error
+    except UnicodeDecodeError as error:
+        raise IndexUnreadable(f"index at {index_dir} is unreadable: CURRENT is not text") from error
     if not name.startswith(PREFIX) or "/" in name or name.endswith(TEMP_SUFFIX):
         raise IndexUnreadable(f"index at {index_dir} is unreadable: CURRENT names {name!r}")
     return Path(index_dir) / name
