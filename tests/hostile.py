@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import signal
 import socket
 import subprocess
 import sys
@@ -313,3 +314,56 @@ def stored_documents(index_dir: Path) -> dict[str, dict]:
             return {fields["id"]: fields for fields in searcher.all_stored_fields()}
     finally:
         ix.close()
+
+
+_WORDS = (
+    "council minister border river treaty talks water harvest election court protest port "
+    "railway budget drought refugees ceasefire parliament strike bank inflation vaccine "
+    "hospital school bridge flood market export mine pipeline convoy airport"
+).split()
+
+
+def write_generated_articles(path: Path, count: int, marker: str, *, seed: int = 0) -> Path:
+    """`count` plausible articles in one JSONL file, each carrying `marker` in its title.
+
+    Enough text per article that indexing thousands takes seconds, so an indexer can be
+    interrupted at chosen points; made of our own words, not any research corpus.
+    """
+    rng = random.Random(seed)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as handle:
+        for number in range(count):
+            sentences = [
+                " ".join(rng.choice(_WORDS) for _ in range(rng.randint(8, 16))).capitalize() + "."
+                for _ in range(rng.randint(6, 14))
+            ]
+            record = {
+                "id": f"{marker}-{number}",
+                "title": f"{marker} {rng.choice(_WORDS)} {rng.choice(_WORDS)} report {number}",
+                "body": " ".join(sentences),
+                "date": f"20{10 + number % 12:02d}-{1 + number % 12:02d}-{1 + number % 28:02d}",
+                "source": rng.choice(("Daily Wire Service", "Evening Ledger", "Coastal Post")),
+            }
+            handle.write(json.dumps(record) + "\n")
+    return path
+
+
+def start_newsfacets(*args: str) -> subprocess.Popen:
+    """Start `newsfacets ARGS` in its own session, so the test can end it and its workers."""
+    return subprocess.Popen(
+        [*newsfacets_command(), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=REPO_ROOT,
+        env=child_env(),
+        start_new_session=True,
+    )
+
+
+def end_session(process: subprocess.Popen) -> None:
+    """SIGKILL what is left of a session started by `start_newsfacets` and reap its leader."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.communicate()

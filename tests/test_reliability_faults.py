@@ -1,0 +1,190 @@
+"""Faults around the index (issue 5, "Concurrency and faults"), at the store level.
+
+The indexer is killed with SIGKILL at several points of a rebuild; after each kill the
+live index must open and hold one complete corpus (the old or, past the swap, the new),
+the lock must not be stale, and the next run must succeed and sweep the leftovers. A
+second indexer started during a build must refuse. A damaged index must be reported
+as such, never crash the reader. (The server's view of the same faults is tested in
+test_reliability_serving.py.)
+"""
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from index import store
+from index.build import build_index
+from hostile import TRACEBACK, end_session, run_newsfacets, start_newsfacets, stored_documents, write_generated_articles
+
+OLD, NEW = "alphagen", "betagen"
+OLD_COUNT, NEW_COUNT = 150, 900
+
+
+@pytest.fixture(scope="module")
+def corpora(tmp_path_factory):
+    base = tmp_path_factory.mktemp("faults")
+    old = write_generated_articles(base / "old" / "old.jsonl", OLD_COUNT, OLD, seed=1).parent
+    new = write_generated_articles(base / "new" / "new.jsonl", NEW_COUNT, NEW, seed=2).parent
+    return old, new
+
+
+def _live_corpus(index_dir: Path) -> tuple[str, int]:
+    """Which corpus the live index holds, and how many articles; fails if it is mixed."""
+    documents = stored_documents(index_dir)
+    markers = {article_id.split("-")[0] for article_id in documents}
+    assert len(markers) == 1, f"live index mixes corpora: {markers}"
+    return markers.pop(), len(documents)
+
+
+def _generations(index_dir: Path) -> list[str]:
+    return sorted(path.name for path in index_dir.glob(f"{store.PREFIX}*"))
+
+
+def _wait_for(condition, timeout: float, poll: float = 0.005) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(poll)
+    return False
+
+
+def _committing(index_dir: Path) -> bool:
+    """True once the new generation's writer has written its table of contents (commit/publish)."""
+    return any(index_dir.glob(f"{store.PREFIX}*{store.TEMP_SUFFIX}/*.toc"))
+
+
+def _building(process) -> "callable":
+    return lambda: process.poll() is not None
+
+
+# Points at which to kill: seconds after start (startup, reading, analysing, writing),
+# and "commit": as soon as the new generation's commit is on disk, just before publish.
+KILL_POINTS = [0.3, 1.5, 3.0, "commit"]
+
+
+def test_sigkill_at_any_point_leaves_a_complete_index_and_the_next_run_recovers(tmp_path, corpora):
+    old, new = corpora
+    index_dir = tmp_path / "index"
+    build_index([old], index_dir, workers=1)
+    assert _live_corpus(index_dir) == (OLD, OLD_COUNT)
+
+    outcomes = []
+    for point in KILL_POINTS:
+        indexer = start_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2")
+        try:
+            if point == "commit":
+                reached = _wait_for(lambda: _committing(index_dir) or indexer.poll() is not None, timeout=120)
+                assert reached and indexer.poll() is None, "indexer finished before it could be killed at commit"
+            else:
+                time.sleep(point)
+                assert indexer.poll() is None, f"indexer finished within {point}s; corpus too small"
+        finally:
+            end_session(indexer)
+        marker, count = _live_corpus(index_dir)
+        assert (marker, count) in {(OLD, OLD_COUNT), (NEW, NEW_COUNT)}
+        outcomes.append((point, marker, _generations(index_dir)))
+        # The kernel dropped the dead indexer's lock: a new build may start at once.
+        with store.build_lock(index_dir):
+            pass
+
+    # Every kill before the swap left the old index live.
+    assert all(marker == OLD for point, marker, _ in outcomes), outcomes
+
+    finished = run_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2", timeout=120)
+    assert finished.returncode == 0, finished.output
+    assert TRACEBACK not in finished.output
+    assert _live_corpus(index_dir) == (NEW, NEW_COUNT)
+    generations = _generations(index_dir)
+    assert not [name for name in generations if name.endswith(store.TEMP_SUFFIX)], generations
+    assert len(generations) <= 2, generations
+
+
+def test_second_indexer_refuses_while_a_build_runs(tmp_path, corpora):
+    old, new = corpora
+    index_dir = tmp_path / "index"
+    build_index([old], index_dir, workers=1)
+    first = start_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2")
+    try:
+        assert _wait_for(lambda: any(index_dir.glob(f"*{store.TEMP_SUFFIX}")) or first.poll() is not None, timeout=30)
+        assert first.poll() is None, "first indexer ended before the second could start"
+        second = run_newsfacets("index", str(old), "--index", str(index_dir), "--workers", "1", timeout=60)
+        assert second.returncode == 1, second.output
+        assert TRACEBACK not in second.output
+        message = second.stderr.strip()
+        assert len(message.splitlines()) == 1, message
+        assert "another indexer" in message and str(first.pid) in message, message
+        stdout, stderr = first.communicate(timeout=120)
+    finally:
+        end_session(first)
+    assert first.returncode == 0, stderr.decode()
+    assert _live_corpus(index_dir) == (NEW, NEW_COUNT)
+
+
+def test_incremental_build_killed_leaves_the_live_index_untouched(tmp_path, corpora):
+    """--incremental copies the live generation first; killing it must not touch the original."""
+    old, new = corpora
+    index_dir = tmp_path / "index"
+    build_index([old], index_dir, workers=1)
+    live_before = store.current_generation(index_dir)
+    files_before = {path.name: path.stat().st_size for path in live_before.iterdir()}
+    indexer = start_newsfacets("index", str(old), str(new), "--index", str(index_dir), "--incremental", "--workers", "2")
+    try:
+        time.sleep(2.0)
+        assert indexer.poll() is None
+    finally:
+        end_session(indexer)
+    assert store.current_generation(index_dir) == live_before
+    assert {path.name: path.stat().st_size for path in live_before.iterdir()} == files_before
+    assert _live_corpus(index_dir) == (OLD, OLD_COUNT)
+
+
+# --- A damaged index is reported as unreadable, never half-read --------------------------
+
+
+@pytest.fixture
+def small_index(tmp_path, corpora):
+    old, _ = corpora
+    index_dir = tmp_path / "index"
+    build_index([old], index_dir, workers=1)
+    return index_dir
+
+
+def test_no_current_pointer_means_missing(tmp_path):
+    with pytest.raises(store.IndexMissing):
+        store.open_index(tmp_path / "nothing-here")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(store.IndexMissing):
+        store.open_index(tmp_path / "empty")
+
+
+@pytest.mark.parametrize(
+    "pointer",
+    [b"", b"\n", b"../../etc\n", b"/etc/passwd\n", b"gen-20990101T000000-000000\n", b"gen-x.tmp\n", b"\xff\xfe\x00garbage", b"gen-" + b"a" * 5000],
+    ids=["empty", "blank-line", "dotdot", "absolute", "no-such-generation", "temporary", "binary", "huge-name"],
+)
+def test_current_naming_garbage_is_unreadable(small_index, pointer):
+    (small_index / store.CURRENT).write_bytes(pointer)
+    with pytest.raises(store.IndexUnreadable) as raised:
+        store.open_index(small_index)
+    assert "\n" not in str(raised.value)
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "delete"])
+def test_damaged_generation_files_are_unreadable(small_index, damage):
+    """Each way of damaging the generation's files: opening or searching says "unreadable"."""
+    generation = store.current_generation(small_index)
+    for path in generation.iterdir():
+        if damage == "truncate":
+            os.truncate(path, path.stat().st_size // 3)
+        elif damage == "garbage":
+            path.write_bytes(os.urandom(max(path.stat().st_size, 64)))
+        else:
+            path.unlink()
+    with pytest.raises(store.IndexUnreadable):
+        ix = store.open_index(small_index)
+        with ix.searcher() as searcher:  # reached only if opening did not notice the damage
+            list(searcher.all_stored_fields())
