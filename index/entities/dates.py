@@ -23,12 +23,18 @@ _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # Words after which a four-digit number is a year: "in 2011", "since 2011", "the 2011 election" is not taken.
 _YEAR_CUES = r"(?:in|since|until|till|by|of|from|to|during|before|after|through|throughout|around|circa|early|late|mid|end)"
 
+# "up from 1999 tonnes": a number with a unit after it is a quantity, not a year.
+_NOT_A_QUANTITY = (r"(?!\s*(?:%|pct|percent|per\b|tonnes?|tons?|barrels?|bags?|bales?|ounces?|dlrs|dollars|"
+                   r"yen|marks|francs|pounds|stg|shares|units|people|points|mln|million|billion|bln|kg|km|miles?|"
+                   r"feet|metres?|meters?|acres|hectares|head|cars|vehicles|jobs|members|votes)\b)")
+
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("ymd", re.compile(r"(?<![\d/.-])" + _YEAR + r"-(?P<month>[01]\d)-(?P<day>[0-3]\d)(?![\d])")),
     ("mdy", re.compile(r"(?<![\w])" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"(?!\d)", re.I)),
     ("dmy", re.compile(r"(?<![\w])" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r",?\s+" + _YEAR + r"(?!\d)", re.I)),
     ("my", re.compile(r"(?<![\w])" + _MONTH + r",?\s+(?:of\s+)?" + _YEAR + r"(?!\d)", re.I)),
-    ("y", re.compile(r"\b" + _YEAR_CUES + r"(?:\s+|-)(?:the\s+(?:year\s+)?)?" + _YEAR + r"(?![\d,.]\d|\d)", re.I)),
+    ("y", re.compile(r"\b" + _YEAR_CUES + r"(?:\s+|-)(?:the\s+(?:year\s+)?)?" + _YEAR + r"(?![\d,.]\d|\d)"
+                     + _NOT_A_QUANTITY, re.I)),
 ]
 
 

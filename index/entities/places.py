@@ -50,7 +50,7 @@ BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name 
 HUGE_CITY = 1_000_000  # ... and under an alternate name
 MAX_NGRAM = 6
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*\.?")
+_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*")
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[aeiu]([tdrzsnl])\1(?=[a-z]{2})")
