@@ -365,7 +365,7 @@ class EntityExtractor:
             if words[0] in COMMON_WORDS or (phrase.before and phrase.before[-1].text == "(" and not phrase.before[-2:-1][0].text[0].isupper() if len(phrase.before) > 1 else False):
                 return []
             return [_Found(start, end, first, "organisation", "organisation", keys)]
-        if len(tokens) == 1 and (len(first) < 2 or not first[1:].islower() and not first.isupper()):
+        if len(tokens) == 1 and (len(first) < 2 or any(c.isdigit() for c in first)):
             return []
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
