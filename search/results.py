@@ -1,0 +1,66 @@
+"""What a search returns: plain records whose `to_dict()` is the JSON of issue 3.
+
+The Python API, the CLI (`--json`) and the HTTP API all print `to_dict()`, so the
+three interfaces cannot disagree. Two keys go beyond issue 3's list: `title_html` in
+each hit (the title with its matches marked, like `snippet`) and `fuzzy` (true when
+nothing matched as typed and the hits come from fuzzy matching of the unknown words).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Hit:
+    id: str
+    title: str
+    title_html: str  # safe HTML: escaped text and <mark>
+    date: str | None  # ISO publication date, None when the source did not say
+    source: str | None
+    url: str | None
+    score: float | None  # BM25F; None when sorted by date
+    snippet: str  # safe HTML: escaped text and <mark>
+    actors: list[str] = field(default_factory=list)
+    locations: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "title_html": self.title_html,
+            "date": self.date,
+            "source": self.source,
+            "url": self.url,
+            "score": self.score,
+            "snippet": self.snippet,
+            "actors": list(self.actors),
+            "locations": list(self.locations),
+            "countries": list(self.countries),
+        }
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    total: int
+    page: int
+    per_page: int
+    took_ms: float
+    suggestion: str | None
+    fuzzy: bool
+    hits: list[Hit]
+    facets: dict[str, list[dict]]  # name -> [{"value", "count"}], by count then name
+
+    def to_dict(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+            "took_ms": self.took_ms,
+            "suggestion": self.suggestion,
+            "fuzzy": self.fuzzy,
+            "hits": [hit.to_dict() for hit in self.hits],
+            "facets": {name: [dict(v) for v in values] for name, values in self.facets.items()},
+        }

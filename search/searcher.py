@@ -1,0 +1,400 @@
+"""`Searcher`: the one search function behind the Python API, the CLI and the HTTP API.
+
+Speed by design (issue 3): a query's matching documents are collected unscored, as a
+numpy mask, straight from the query's matchers (`all_ids`); facets are counted over
+that mask with arrays cached once per index generation (`search.facets`); only the
+requested page is ranked (Whoosh's top-k collector with the filters as an allow-set)
+or, for date order, picked with numpy from the date column; and only that page's
+documents are read from storage and highlighted.
+
+A `Searcher` is cheap to share: the per-generation state (facet arrays, vocabulary)
+is shared by all threads, each thread gets its own Whoosh searcher (their file reads
+are not thread-safe), and every call checks `CURRENT` (one small file read) so a
+rebuilt index is picked up without a restart. The previous generation stays open
+until each thread moves on, and the builder keeps it on disk for that time.
+"""
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.idsets import DocIdSet
+
+from index.analysis import STEMMED, terms
+from index.schema import FACET_FIELDS
+from index.store import IndexUnreadable, current_generation, open_index
+from search.facets import FacetIndex, Filters, date_counts
+from search.query import (
+    DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
+)
+from search.results import Hit, SearchResult
+from search.snippets import highlight_whole, snippet
+from search.suggest import fuzzy_query, suggestion
+from search.vocabulary import Vocabulary
+
+SORTS = ("relevance", "newest", "oldest")
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+MAX_FACET_SIZE = 100
+MAX_FILTER_VALUES = 50  # values of one facet filter
+MAX_VALUE_LENGTH = 200  # characters of one filter value or type-ahead prefix
+MAX_SIMILAR = 50
+SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
+SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
+SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
+
+
+class _MaskSet(DocIdSet):
+    """A boolean document mask as the allow-set Whoosh's collector checks each hit against."""
+
+    def __init__(self, mask: np.ndarray) -> None:
+        self.mask = mask
+        self._count = int(mask.sum())
+
+    def __contains__(self, docnum: int) -> bool:
+        return bool(self.mask[docnum])
+
+    def __iter__(self):
+        return iter(np.flatnonzero(self.mask).tolist())
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __bool__(self) -> bool:
+        return True  # an empty allow-set still means "allow nothing", not "no filter"
+
+
+@dataclass
+class _Generation:
+    """One opened index generation and what is cached for it."""
+
+    path: Path
+    index: object
+    facets: FacetIndex
+    _vocabulary: Vocabulary | None = None
+
+    @classmethod
+    def open(cls, index_dir: Path, path: Path) -> _Generation:
+        ix = open_index(index_dir)
+        try:
+            with ix.reader() as reader:
+                facets = FacetIndex.from_reader(reader)
+        except Exception as error:  # Whoosh raises many types for damaged files
+            raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
+        return cls(path, ix, facets)
+
+    def vocabulary(self, lock: threading.Lock) -> Vocabulary:
+        if self._vocabulary is None:
+            with lock:
+                if self._vocabulary is None:
+                    with self.index.reader() as reader:
+                        self._vocabulary = Vocabulary.from_reader(reader)
+        return self._vocabulary
+
+
+def _check(name: str, value: int, low: int, high: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise QueryError(f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
+def _values(name: str, values: Iterable[str] | str | None) -> list[str]:
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    cleaned = [v.strip() for v in values if isinstance(v, str) and v.strip()]
+    if len(cleaned) > MAX_FILTER_VALUES:
+        raise QueryError(f"too many {name} values: at most {MAX_FILTER_VALUES}")
+    for value in cleaned:
+        if len(value) > MAX_VALUE_LENGTH:
+            raise QueryError(f"a {name} value is too long: at most {MAX_VALUE_LENGTH} characters")
+    return cleaned
+
+
+_parse = lru_cache(maxsize=1024)(parse_query)
+
+
+class Searcher:
+    """Search one index directory; see the module docstring. Use as a context manager or call `close()`."""
+
+    def __init__(self, index_dir: str | Path) -> None:
+        self.index_dir = Path(index_dir)
+        self._lock = threading.Lock()
+        self._generation: _Generation | None = None
+        self._local = threading.local()
+        self._open: set = set()
+        self._open_lock = threading.Lock()
+
+    def __enter__(self) -> Searcher:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._open_lock:
+            for whoosh_searcher in list(self._open):
+                whoosh_searcher.close()
+            self._open.clear()
+        self._local = threading.local()
+        self._generation = None
+
+    # ------------------------------------------------------------------ state
+
+    def _current(self) -> _Generation:
+        """The live generation, reopened when CURRENT names a new one (raises IndexMissing/IndexUnreadable)."""
+        path = current_generation(self.index_dir)
+        generation = self._generation
+        if generation is not None and (path is None or path == generation.path):
+            return generation  # a vanished CURRENT leaves the open index serving
+        with self._lock:
+            generation = self._generation
+            if generation is None or (path is not None and path != generation.path):
+                generation = _Generation.open(self.index_dir, path)
+                self._generation = generation
+            return generation
+
+    def _searcher(self, generation: _Generation):
+        local = self._local
+        if getattr(local, "generation", None) is not generation:
+            old = getattr(local, "searcher", None)
+            if old is not None:
+                with self._open_lock:
+                    self._open.discard(old)
+                old.close()
+            local.searcher = generation.index.searcher()
+            local.generation = generation
+            with self._open_lock:
+                self._open.add(local.searcher)
+        return local.searcher
+
+    def _vocabulary(self, generation: _Generation) -> Vocabulary:
+        return generation.vocabulary(self._lock)
+
+    # ---------------------------------------------------------------- search
+
+    def search(
+        self,
+        query: str = "",
+        *,
+        actor: Sequence[str] = (),
+        location: Sequence[str] = (),
+        country: Sequence[str] = (),
+        source: Sequence[str] = (),
+        not_actor: Sequence[str] = (),
+        not_location: Sequence[str] = (),
+        not_country: Sequence[str] = (),
+        not_source: Sequence[str] = (),
+        date_from: str | None = None,
+        date_to: str | None = None,
+        sort: str = "relevance",
+        page: int = 1,
+        per_page: int = 10,
+        facet_size: int = 10,
+    ) -> SearchResult:
+        """One page of hits for `query` and the filters, with facet counts (see README for the syntax).
+
+        Facet filters: several values of one facet are OR, facets are AND; `not_<facet>`
+        values exclude articles. Values match case- and accent-insensitively. Dates are
+        `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive (`date_to="2020"` includes all of
+        2020). Raises QueryError (one line) for input we refuse, IndexMissing or
+        IndexUnreadable (from `index.store`) when there is no usable index.
+        """
+        started = time.perf_counter()
+        if sort not in SORTS:
+            raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        _check("page", page, 1, MAX_PAGE)
+        _check("per_page", per_page, 1, MAX_PER_PAGE)
+        _check("facet_size", facet_size, 0, MAX_FACET_SIZE)
+        if not isinstance(query, str):
+            raise QueryError("the query must be text")
+        include = {"actor": actor, "location": location, "country": country, "source": source}
+        exclude = {"actor": not_actor, "location": not_location, "country": not_country, "source": not_source}
+        include = {name: _values(name, values) for name, values in include.items()}
+        exclude = {name: _values(name, values) for name, values in exclude.items()}
+        parsed = _parse(query)
+        dates = date_range(date_from, date_to)
+        in_force = parsed.dates & dates if parsed.dates else dates
+        filters = Filters(include, exclude, in_force)
+
+        generation = self._current()
+        whoosh_searcher = self._searcher(generation)
+        resolved = self._resolve(generation, parsed)
+        total_mask, counted = self._select(whoosh_searcher, generation, resolved, filters)
+        total = int(total_mask.sum())
+        suggested = None
+        if total < SUGGEST_BELOW and parsed.text:
+            suggested = suggestion(parsed.text, self._vocabulary(generation))
+        fuzzy = False
+        if total == 0 and resolved.query is not None:
+            retry = fuzzy_query(parsed.text, self._vocabulary(generation))
+            if retry is not None:
+                fuzzy_resolved = self._resolve(generation, _parse(retry))
+                fuzzy_mask, fuzzy_counted = self._select(whoosh_searcher, generation, fuzzy_resolved, filters)
+                if fuzzy_mask.any():
+                    resolved, total_mask, counted, fuzzy = fuzzy_resolved, fuzzy_mask, fuzzy_counted, True
+                    total = int(total_mask.sum())
+
+        ranked = self._rank(whoosh_searcher, generation, resolved, total_mask, total, filters, sort, page, per_page)
+        hits = [self._hit(whoosh_searcher.stored_fields(doc), score, resolved.highlight) for doc, score in ranked]
+        facets = self._facets(generation, counted, in_force, facet_size)
+        took = round((time.perf_counter() - started) * 1000, 2)
+        return SearchResult(query, total, page, per_page, took, suggested, fuzzy, hits, facets)
+
+    def _resolve(self, generation: _Generation, parsed: ParsedQuery) -> Resolved:
+        if parsed.query is None:
+            return resolve(None, None, None)
+        fields = generation.facets.fields
+        return resolve(
+            parsed.query,
+            self._vocabulary(generation),
+            lambda name, text, is_pattern: fields[name].match(text, is_pattern),
+        )
+
+    def _matches(self, whoosh_searcher, generation: _Generation, q: wq.Query | None) -> np.ndarray:
+        """Documents matching `q`, unscored, as a mask over the whole index (all documents for None)."""
+        size = generation.facets.size
+        if q is None:
+            return np.ones(size, dtype=bool)
+        mask = np.zeros(size, dtype=bool)
+        for leaf, offset in whoosh_searcher.leaf_searchers():
+            matcher = q.matcher(leaf, leaf.boolean_context())
+            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
+            mask[ids + offset] = True
+        return mask
+
+    def _select(self, whoosh_searcher, generation, resolved: Resolved, filters: Filters):
+        base = self._matches(whoosh_searcher, generation, resolved.query)
+        return generation.facets.select(base, filters)
+
+    def _rank(
+        self, whoosh_searcher, generation: _Generation, resolved: Resolved, mask: np.ndarray, total: int,
+        filters: Filters, sort: str, page: int, per_page: int,
+    ) -> list[tuple[int, float | None]]:
+        """(document number, score) of the requested page."""
+        start, stop = (page - 1) * per_page, page * per_page
+        if start >= total:
+            return []
+        if sort == "relevance" and resolved.scored:
+            allow = _MaskSet(mask) if filters else None
+            results = whoosh_searcher.search(resolved.query, limit=stop, filter=allow, terms=False)
+            return [(doc, round(float(score), 4)) for score, doc in results.top_n[start:stop]]
+        docs = np.flatnonzero(mask)
+        dates = generation.facets.dates[docs]
+        newest = sort != "oldest"
+        # Unknown dates (0) last either way; ties in document order.
+        order = np.lexsort((docs, -dates if newest else dates, dates == 0))
+        return [(int(doc), None) for doc in docs[order[start:stop]]]
+
+    @staticmethod
+    def _hit(fields: dict, score: float | None, highlight: Highlight) -> Hit:
+        sources = fields.get("source") or []
+        return Hit(
+            id=fields.get("id", ""),
+            title=fields.get("title") or "",
+            title_html=highlight_whole(fields.get("title"), highlight),
+            date=fields.get("published"),
+            source=sources[0] if sources else None,
+            url=fields.get("url"),
+            score=score,
+            snippet=snippet(fields.get("body"), highlight, fields.get("mentions") or ()),
+            actors=list(fields.get("actor") or []),
+            locations=list(fields.get("location") or []),
+            countries=list(fields.get("country") or []),
+        )
+
+    @staticmethod
+    def _facets(generation: _Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
+        if size == 0:
+            return {name: [] for name in (*FACET_FIELDS, "date")}
+        facets = {name: generation.facets.fields[name].count(counted[name], size) for name in FACET_FIELDS}
+        by_month = in_force is not None and in_force.spans_a_year_or_less()
+        facets["date"] = date_counts(generation.facets.dates, counted["date"], by_month, size)
+        return facets
+
+    # ------------------------------------------------------- other questions
+
+    def _document(self, article_id: str) -> tuple[object, _Generation, int | None]:
+        generation = self._current()
+        whoosh_searcher = self._searcher(generation)
+        if not isinstance(article_id, str) or not article_id or len(article_id) > 1000:
+            return whoosh_searcher, generation, None
+        return whoosh_searcher, generation, whoosh_searcher.document_number(id=article_id)
+
+    def article(self, article_id: str) -> dict | None:
+        """The full stored article with its entities and mention spans, or None for an unknown id."""
+        whoosh_searcher, _, docnum = self._document(article_id)
+        if docnum is None:
+            return None
+        fields = whoosh_searcher.stored_fields(docnum)
+        sources = fields.get("source") or []
+        return {
+            "id": fields.get("id"),
+            "title": fields.get("title") or "",
+            "body": fields.get("body") or "",
+            "date": fields.get("published"),
+            "source": sources[0] if sources else None,
+            "url": fields.get("url"),
+            "actors": list(fields.get("actor") or []),
+            "actor_types": dict(fields.get("actor_types") or {}),
+            "locations": list(fields.get("location") or []),
+            "places": list(fields.get("places") or []),
+            "countries": list(fields.get("country") or []),
+            "mentioned_dates": list(fields.get("mentioned_dates") or []),
+            "mentions": [
+                {"start": m[0], "end": m[1], "kind": m[2], "facet": m[3], "value": m[4]}
+                for m in fields.get("mentions") or []
+            ],
+        }
+
+    def similar(self, article_id: str, limit: int = 5) -> list[dict]:
+        """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown."""
+        _check("limit", limit, 1, MAX_SIMILAR)
+        whoosh_searcher, _, docnum = self._document(article_id)
+        if docnum is None:
+            return []
+        fields = whoosh_searcher.stored_fields(docnum)
+        text = f"{fields.get('title') or ''}\n{(fields.get('body') or '')[:SIMILAR_TEXT_CHARS]}"
+        reader = whoosh_searcher.reader()
+        documents = max(reader.doc_count(), 1)
+        weights = {}
+        for term, frequency in Counter(terms(STEMMED, text)).items():
+            df = reader.doc_frequency("body", term)
+            if 0 < df < documents:  # in every document it says nothing about this one
+                weights[term] = (1 + math.log(frequency)) * math.log(1 + documents / df)
+        key_terms = sorted(weights, key=lambda t: (-weights[t], t))[:SIMILAR_TERMS]
+        if not key_terms:
+            return []
+        top = weights[key_terms[0]]
+        q = wq.Or([wq.Term("body", t, boost=weights[t] / top) for t in key_terms])
+        results = whoosh_searcher.search(q, limit=limit, mask={docnum}, terms=False)
+        highlight = Highlight(stems=frozenset(key_terms))
+        return [
+            self._hit(whoosh_searcher.stored_fields(doc), round(float(score), 4), highlight).to_dict()
+            for score, doc in results.top_n
+        ]
+
+    def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
+        """Type-ahead: values of a facet that start with `prefix`, or have a word that does; [{"value", "count"}]."""
+        if name not in FACET_FIELDS:
+            raise QueryError(f"unknown facet {str(name)[:40]!r}: use one of {', '.join(FACET_FIELDS)}")
+        _check("limit", limit, 1, MAX_FACET_SIZE)
+        prefix = prefix or ""
+        if len(prefix) > MAX_VALUE_LENGTH:
+            raise QueryError(f"the prefix is too long: at most {MAX_VALUE_LENGTH} characters")
+        return self._current().facets.fields[name].starting_with(prefix, limit)
+
+    def suggest(self, query: str) -> str | None:
+        """The query with misspelt words replaced by the index's closest words, or None."""
+        if not isinstance(query, str) or len(query) > 1000:
+            return None
+        return suggestion(query, self._vocabulary(self._current()))
