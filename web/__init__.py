@@ -84,12 +84,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.lstrip_blocks = True
     app.extensions["newsfacets.searcher"] = SearcherHolder(app.config["INDEX_DIR"])
 
-    from web import api, errors, pages, views
+    from web import api, errors, pages
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     errors.register(app)
-    views.register_filters(app)
 
     @app.before_request
     def refuse_large_bodies():

@@ -1,0 +1,250 @@
+"""The UI in a real headless Chromium (Playwright) against the real waitress server.
+
+Needs Debian's Chromium at /usr/bin/chromium (`make browser` installs it as root).
+Without it these tests skip with a message, or fail under NEWSFACETS_REQUIRE_BROWSER=1.
+Screenshots of the search and article pages land in tests/artifacts/ (not committed).
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from web_support import HOSTILE_ID, build_test_index, serve
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).parent / "artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} not found: install Debian's chromium (make browser, as root) to run browser tests"
+        if os.environ.get("NEWSFACETS_REQUIRE_BROWSER") == "1":
+            pytest.fail(message + " (NEWSFACETS_REQUIRE_BROWSER=1)")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory, seeds_dir):
+    with serve(build_test_index(tmp_path_factory, seeds_dir)) as base:
+        yield base
+
+
+class Watched:
+    """A page plus everything that must not happen on it: dialogs, CSP violations, JS errors."""
+
+    def __init__(self, browser, base_url: str, **options):
+        self.context = browser.new_context(base_url=base_url, viewport=options.pop("viewport", DESKTOP), **options)
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.problems: list[str] = []
+        self.page.on("dialog", lambda dialog: (self.dialogs.append(dialog.message), dialog.dismiss()))
+        self.page.on("pageerror", lambda error: self.problems.append(str(error)))
+        self.page.on("console", lambda message: message.type == "error" and self.problems.append(message.text))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture
+def watched(chromium, base_url):
+    made = Watched(chromium, base_url)
+    yield made
+    made.close()
+    assert made.dialogs == []
+    assert made.problems == []  # no CSP violation, no script error
+
+
+def count_text(page) -> str:
+    return page.locator(".results-count").inner_text()
+
+
+def hit_ids(page) -> list[str]:
+    return [re.sub(r"\?.*", "", href).split("/articles/", 1)[1]
+            for href in page.locator(".hit-title a").evaluate_all("links => links.map(a => a.getAttribute('href'))")]
+
+
+def test_search_facet_chip_cycle(watched):
+    page = watched.page
+    page.goto("/")
+    page.get_by_label("Search news").fill("syria")
+    page.get_by_label("Search news").press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=syria"))
+    before_count, before_hits = count_text(page), hit_ids(page)
+    assert before_hits
+    actor = page.locator("section[aria-labelledby=facet-actor-h] .facet-toggle").first
+    name = actor.locator(".facet-value").inner_text()
+    facet_count = int(actor.locator(".facet-count").inner_text())
+    actor.click()
+    page.wait_for_url(re.compile(r"actor="))
+    assert page.locator(".chip").filter(has_text=name).count() == 1
+    assert count_text(page).startswith(f"{facet_count} article")
+    if facet_count < int(before_count.split()[0].replace(",", "")):
+        assert count_text(page) != before_count and hit_ids(page) != before_hits
+    page.locator(".chip-remove").first.click()
+    page.wait_for_url(re.compile(r"^(?!.*actor=)"))
+    assert count_text(page) == before_count and hit_ids(page) == before_hits
+    assert page.locator(".chip").count() == 0
+
+
+def test_histogram_click_and_drag(watched):
+    page = watched.page
+    page.goto("/search")
+    everything = count_text(page)
+    bars = page.locator("svg.histogram .bar")
+    assert bars.count() >= 2
+    first = bars.nth(0).get_attribute("data-value")
+    last = bars.nth(bars.count() - 1).get_attribute("data-value")
+    bars.nth(0).locator(".bar-hit").click()
+    page.wait_for_url(re.compile(rf"from={first}&to={first}"))
+    assert page.locator(".chip").filter(has_text="Date").count() == 1
+    assert count_text(page) != everything
+    page.goto("/search")
+    start = page.locator("svg.histogram .bar-hit").nth(0).bounding_box()
+    end = page.locator("svg.histogram .bar-hit").nth(bars.count() - 1).bounding_box()
+    page.mouse.move(start["x"] + start["width"] / 2, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(end["x"] + end["width"] / 2, end["y"] + end["height"] / 2, steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(rf"from={first}&to={last}"))
+    assert page.locator(".bar.in-range").count() == bars.count()
+
+
+def test_article_similar_and_back(watched):
+    page = watched.page
+    page.goto("/search?q=syria")
+    results_url = page.url
+    first = page.locator(".hit-title a").first
+    title = first.inner_text()
+    first.click()
+    page.wait_for_url(re.compile(r"/articles/"))
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".article-body mark").count() > 0
+    article_url = page.url
+    similar = page.locator(".similar-list a").first
+    similar_title = similar.inner_text()
+    similar.click()
+    page.wait_for_url(lambda url: url != article_url)
+    assert page.locator("h1").inner_text() == similar_title
+    page.go_back()
+    page.wait_for_url(article_url)
+    assert page.locator("h1").inner_text() == title
+    page.go_back()
+    page.wait_for_url(results_url)
+    assert page.get_by_label("Search news").input_value() == "syria"
+
+
+def test_entity_link_in_article_filters_search(watched):
+    page = watched.page
+    page.goto("/search?q=syria")
+    page.locator(".hit-title a").first.click()
+    entity = page.locator(".article-body a.entity").first
+    value = entity.get_attribute("title").removeprefix("Search ").split(": ", 1)[1]
+    entity.click()
+    page.wait_for_url(re.compile(r"/search\?"))
+    assert page.locator(".chip").filter(has_text=value).count() == 1
+
+
+def test_type_ahead_offers_facet_values(watched):
+    page = watched.page
+    page.goto("/search")
+    box = page.get_by_label("Add source filter")
+    box.fill("Exa")
+    page.wait_for_function("document.querySelectorAll('#options-source option').length > 0")
+    values = page.locator("#options-source option").evaluate_all("os => os.map(o => o.value)")
+    assert "Example Wire" in values
+
+
+def test_works_without_javascript(chromium, base_url):
+    watched = Watched(chromium, base_url, java_script_enabled=False)
+    page = watched.page
+    try:
+        page.goto("/")
+        page.get_by_label("Search news").fill("syria")
+        page.get_by_role("button", name="Search").click()
+        page.wait_for_url(re.compile(r"q=syria"))
+        before = count_text(page)
+        page.locator("section[aria-labelledby=facet-source-h] .facet-toggle").first.click()
+        page.wait_for_url(re.compile(r"source="))
+        assert page.locator(".chip").count() == 1
+        page.get_by_role("link", name="Clear all").click()
+        page.wait_for_url(re.compile(r"^(?!.*source=)"))
+        assert count_text(page) == before
+        page.locator("svg.histogram .bar").last.locator(".bar-hit").click()
+        page.wait_for_url(re.compile(r"from="))
+        page.get_by_label("From").fill("2019")
+        page.get_by_label("To", exact=True).fill("2021")
+        page.get_by_role("button", name="Apply").click()
+        page.wait_for_url(re.compile(r"from=2019&to=2021"))
+        page.get_by_label("Add source filter").fill("Example Wire")
+        page.locator("section[aria-labelledby=facet-source-h]").get_by_role("button", name="Add").click()
+        page.wait_for_url(re.compile(r"source=Example\+Wire"))
+        page.locator(".hit-title a").first.click()
+        page.wait_for_url(re.compile(r"/articles/"))
+        assert page.locator(".article-body p").count() > 0
+    finally:
+        watched.close()
+    assert watched.dialogs == []
+
+
+def test_stored_xss_is_inert(watched):
+    page = watched.page
+    for path in ("/search?q=evil", f"/articles/{HOSTILE_ID}", f"/articles/{HOSTILE_ID}?q=%3Cscript%3E"):
+        page.goto(path)
+        assert page.evaluate("window.__xss") is None
+        assert page.locator("script:not([src])").count() == 0
+        assert page.locator("img, iframe, [onerror], a[href^='javascript:']").count() == 0
+    assert "<script>" in page.locator("h1").inner_text()  # shown as text
+
+
+@pytest.mark.parametrize("query", ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>',
+                                   "';alert(1);//", "</textarea><svg onload=alert(1)>"])
+def test_reflected_xss_is_inert(watched, query):
+    page = watched.page
+    page.goto("/search?" + __import__("urllib.parse").parse.urlencode({"q": query}))
+    assert page.get_by_label("Search news").input_value() == query
+    assert page.locator("script:not([src]), img, [onerror], [onload]").count() == 0
+
+
+def test_keyboard_reaches_facets_and_pagination(watched):
+    page = watched.page
+    page.goto("/search?per_page=2")
+    seen = set()
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        seen.add(page.evaluate("document.activeElement.className || document.activeElement.tagName"))
+    assert {"facet-toggle", "page-number"} <= seen
+
+
+def test_screenshots(chromium, base_url):
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, viewport in (("desktop", DESKTOP), ("phone", PHONE)):
+        watched = Watched(chromium, base_url, viewport=viewport)
+        page = watched.page
+        try:
+            page.goto("/search?q=syria")
+            page.screenshot(path=str(ARTIFACTS / f"search-{name}.png"), full_page=True)
+            page.locator(".hit-title a").first.click()
+            page.wait_for_url(re.compile(r"/articles/"))
+            page.screenshot(path=str(ARTIFACTS / f"article-{name}.png"), full_page=True)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0  # nothing wider than the screen
+        finally:
+            watched.close()
+        assert watched.problems == []
+    assert (ARTIFACTS / "search-phone.png").stat().st_size > 0
