@@ -11,8 +11,9 @@ Why this shape:
   lookups on runs of capitalised tokens (longest first), like an Aho-Corasick scan over words.
 - GeoNames holds tens of thousands of towns named like English words or people ("Of",
   "Mobile", "Reading", "Florence"). A city is only accepted when the evidence is good: a
-  large city under its own name, a city in a country the same text names, or a town written
-  as "Town, Country" / "Town, State". Single capitalised words that are glued to a person's or
+  large city (>= 100,000) under its own name, a city in a country the same text names
+  (foreign alternate names need this too: "White House" is an Arabic name of Casablanca),
+  a town written as "Town, State", or a dateline ("TOKYO, March 3 -"). Single capitalised words that are glued to a person's or
   organisation's name ("Manchester United", "George Washington") are not places.
 """
 from __future__ import annotations
@@ -53,7 +54,7 @@ MAX_NGRAM = 6
 _TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*")
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
-_GLUED_ARTICLE = re.compile(r"^[aeiu]([tdrzsnl])\1(?=[a-z]{2})")
+_GLUED_ARTICLE = re.compile(r"^[aeiu](?=([tdrzsnl])\1[a-z]{2})")  # "Ezzor" = "ez-Zor"
 _SPACE_GAP = re.compile(r"[ \t\r\n]+")
 # Transliteration equivalences applied to each folded word part, in order.
 _VOWEL_RULES = [(re.compile(p), r) for p, r in [
@@ -422,6 +423,12 @@ def _is_name_word(raw: str, gaz: Gazetteer) -> bool:
     return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
 
 
+def _in_caps_run(toks: list[re.Match[str]], m: _Match) -> bool:
+    """Part of an all-capitals headline or dateline rather than a lone acronym."""
+    around = [toks[k].group() for k in (m.start_tok - 1, m.end_tok) if 0 <= k < len(toks)]
+    return any(len(w) > 1 and w.isupper() and w.isalpha() for w in around)
+
+
 def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str], gaz: Gazetteer) -> _Entry | None:
     """Pick the entry a match means, or None when the evidence for a place is too weak."""
     single = m.end_tok - m.start_tok == 1
@@ -444,7 +451,9 @@ def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str],
             return max(contextual, key=lambda e: e.rank)
         chosen = countries[0]
     else:
-        chosen = max(others, key=lambda e: (e.place.country in evidence, e.rank))
+        chosen = max(others, key=lambda e: e.rank)
+        if not (chosen.primary and chosen.population >= HUGE_CITY):  # London is London, whatever else is named
+            chosen = max(others, key=lambda e: (e.place.country in evidence, e.rank))
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
     next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
@@ -462,11 +471,15 @@ def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str],
     if chosen.kind != "city":
         return chosen
     dateline = m.start_tok == 0 and text[m.end:m.end + 1] == ","
-    if chosen.place.country in evidence or dateline:
+    if dateline:
         return chosen
-    if chosen.population >= (BIG_CITY if chosen.primary else HUGE_CITY):
+    if single and raw.isupper() and len(raw) <= 4 and not _in_caps_run(toks, m):
+        return None  # an acronym ("IDA", "AMO"), not a town
+    if chosen.place.country in evidence:
         return chosen
-    return None
+    if chosen.primary and chosen.population >= BIG_CITY:
+        return chosen
+    return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
 
 
 def locate(text: str, gazetteer: Gazetteer) -> list[tuple[Mention, Place]]:
