@@ -121,5 +121,25 @@ EXACT = exact_analyzer()
 
 
 def terms(analyzer: Analyzer, text: str) -> list[str]:
-    """The analysed terms of `text`, in order: what the index stores for it."""
+    """The analysed terms of `text`, in order, through a Whoosh pipeline."""
     return [token.text for token in analyzer(text)]
+
+
+@lru_cache(maxsize=500_000)
+def _stemmed(word: str) -> str | None:
+    folded = fold(word)
+    return None if folded in STOP_WORDS else stem(folded)
+
+
+def stemmed_terms(text: str) -> list[str]:
+    """What `STEMMED` yields for `text`, as a list, without Whoosh's per-token objects.
+
+    The indexer analyses every article this way, so it is the hot path; tests check it
+    against the analyzer pipeline so the two cannot drift apart.
+    """
+    return [term for term in map(_stemmed, _WORDS.tokenize(text)) if term is not None]
+
+
+def exact_terms(text: str) -> list[str]:
+    """What `EXACT` yields for `text`, as a list."""
+    return list(map(fold, _WORDS.tokenize(text)))

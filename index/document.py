@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from index.analysis import EXACT, STEMMED, terms
+from index.analysis import exact_terms, stemmed_terms
 from index.article import Article
 from index.entities import Entities, extract
 from index.schema import DOCUMENT_VERSION, FACET_SEPARATOR
@@ -44,11 +44,11 @@ def to_document(article: Article, entities: Entities) -> dict:
     sources = [article.source] if article.source else []
     return {
         "id": article.id,
-        "title": " ".join(terms(STEMMED, article.title)),
+        "title": " ".join(stemmed_terms(article.title)),
         "_stored_title": article.title,
-        "body": " ".join(terms(STEMMED, article.body)),
+        "body": " ".join(stemmed_terms(article.body)),
         "_stored_body": article.body,
-        "exact": " ".join(terms(EXACT, article.title) + terms(EXACT, article.body)),
+        "exact": " ".join(exact_terms(article.title) + exact_terms(article.body)),
         "actor": _facet(actors),
         "_stored_actor": actors,
         "location": _facet(locations),
