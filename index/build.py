@@ -1,21 +1,27 @@
-"""Build or update an index: read files, analyse in parallel, write one generation, publish it.
+"""Build or update an index: read files, analyse and write in parallel, publish one generation.
 
-One process writes (Whoosh allows one writer); the per-article work (entity extraction
-and text analysis, `index.document`) runs in a pool of worker processes. At most a few
-hundred articles are in flight at once, so memory stays bounded however big the corpus.
+Whoosh writes postings in pure Python, so one writer process caps indexing speed no
+matter how fast analysis is. So every worker process does the whole per-article job,
+entity extraction, text analysis and writing, into a Whoosh segment of its own; the
+parent only reads files, hands out batches, and at the end lists the workers' segments
+in one table of contents (what Whoosh's own `MpWriter` does, minus its single-process
+analysis). Batches travel through a bounded queue, so memory stays bounded however
+big the corpus.
 """
 from __future__ import annotations
 
 import multiprocessing
 import os
+import queue
 import shutil
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.writing import SegmentWriter
 
 from index import store
 from index.article import Article, Skipped
@@ -25,8 +31,14 @@ from index.entities.extractor import default_extractor
 from index.readers import read_paths
 from index.schema import index_schema
 
-IN_FLIGHT_PER_WORKER = 64
-CHUNK_SIZE = 8
+BATCH_SIZE = 32
+BATCHES_IN_FLIGHT_PER_WORKER = 4
+WRITER_MEMORY_MB = 128
+DEAD_WORKER_POLL_SECONDS = 1.0
+
+
+class BuildFailed(store.IndexProblem):
+    """The build could not finish (a worker died); the live index is untouched."""
 
 
 @dataclass
@@ -50,59 +62,169 @@ class BuildReport:
 
 
 @dataclass(frozen=True)
-class _Analysed:
+class _Outcome:
+    """What a worker reports for one article (`error` set when it was skipped)."""
+
     article_id: str
     path: str
-    document: dict | None
     error: str | None
-    extract_seconds: float
-    analyse_seconds: float
+    extract_seconds: float = 0.0
+    analyse_seconds: float = 0.0
+    write_seconds: float = 0.0
 
 
-def _analyse(article: Article) -> _Analysed:
-    """Worker entry point: never raises, so one bad article cannot stop a build."""
+def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
+    """Extract, analyse and write one article; never raises, so one bad article cannot stop a build."""
+    path = article.path or article.id
     try:
         started = time.perf_counter()
         entities = extract(article.title, article.body)
         extracted = time.perf_counter()
         document = to_document(article, entities)
-        done = time.perf_counter()
-        return _Analysed(article.id, article.path or article.id, document, None, extracted - started, done - extracted)
+        analysed = time.perf_counter()
     except Exception as error:  # noqa: BLE001 - reported as a skipped article
-        return _Analysed(article.id, article.path or article.id, None, f"could not analyse: {error}", 0.0, 0.0)
+        return _Outcome(article.id, path, f"could not analyse: {error}")
+    try:
+        writer.add_document(**document)
+    except Exception as error:  # noqa: BLE001
+        return _Outcome(article.id, path, f"could not write: {error}")
+    return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed)
 
 
-class _Bounded:
-    """Feeds an iterable to a pool while keeping at most `limit` items unconsumed."""
-
-    def __init__(self, items: Iterable[Article], limit: int) -> None:
-        self._items = items
-        self._slots = threading.Semaphore(limit)
-
-    def __iter__(self) -> Iterator[Article]:
-        for item in self._items:
-            self._slots.acquire()
-            yield item
-
-    def release(self) -> None:
-        self._slots.release()
-
-
-def _analysed(articles: Iterable[Article], workers: int) -> Iterator[_Analysed]:
-    if workers <= 1:
-        yield from map(_analyse, articles)
-        return
-    default_extractor()  # load dictionaries once, before fork, so workers share them
-    bounded = _Bounded(articles, workers * IN_FLIGHT_PER_WORKER)
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
-        for result in pool.imap(_analyse, bounded, chunksize=CHUNK_SIZE):
-            bounded.release()
-            yield result
+def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
+    """Worker process: index batches into a private segment until told to stop, then hand the segment back."""
+    writer = SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
+    while (batch := jobs.get()) is not None:
+        results.put([_index_article(writer, article) for article in batch])
+    if writer._added:  # noqa: SLF001 - Whoosh's MpWriter uses the same segment hand-off
+        results.put(writer._finalize_segment())  # noqa: SLF001
+    else:
+        writer._close_segment()  # noqa: SLF001
+        results.put(None)
 
 
 def _existing_hashes(ix: whoosh_index.Index) -> dict[str, str]:
     with ix.searcher() as searcher:
         return {fields["id"]: fields.get("content_hash", "") for fields in searcher.all_stored_fields()}
+
+
+def _commit(directory: Path, segments: list, delete: set[str]) -> None:
+    """One table of contents: the existing segments (less deleted ids) plus the workers' new ones."""
+    writer = SegmentWriter(whoosh_index.open_dir(str(directory)))
+    try:
+        for article_id in sorted(delete):
+            writer.delete_by_term("id", article_id)
+        final = writer._merge_segments(None, False, True) + segments  # noqa: SLF001 - as MpWriter does
+        writer._close_segment()  # noqa: SLF001
+        writer._commit_toc(final)  # noqa: SLF001
+        writer._finish()  # noqa: SLF001
+    except BaseException:
+        writer.cancel()
+        raise
+
+
+class _Run:
+    """One pass over the input: the parent's side of the worker protocol."""
+
+    def __init__(self, paths, existing: dict[str, str], report: BuildReport, on_progress) -> None:
+        self.paths = paths
+        self.existing = existing
+        self.report = report
+        self.on_progress = on_progress
+        self.seen: set[str] = set()  # every id read this run
+        self.replaced: set[str] = set()  # ids re-indexed successfully whose old version must go
+        self.feeder_error: BaseException | None = None
+
+    def _articles(self) -> Iterator[Article]:
+        """Articles that need indexing; skipped and unchanged ones are counted here."""
+        first_path: dict[str, str] = {}
+        items = iter(read_paths(self.paths))
+        while True:
+            parse_started = time.perf_counter()
+            item = next(items, None)
+            self.report.stages["parse"] += time.perf_counter() - parse_started
+            if item is None:
+                return
+            if isinstance(item, Skipped):
+                self.report.skipped.append(item)
+                continue
+            if item.id in first_path:
+                self.report.skipped.append(Skipped(item.path or item.id, f"duplicate id {item.id!r} (first in {first_path[item.id]})"))
+                continue
+            first_path[item.id] = item.path or item.id
+            self.seen.add(item.id)
+            if self.existing.get(item.id) == content_hash(item):
+                self.report.unchanged += 1
+                continue
+            yield item
+
+    def _feed(self, jobs: multiprocessing.Queue, workers: int) -> None:
+        try:
+            batch: list[Article] = []
+            for article in self._articles():
+                batch.append(article)
+                if len(batch) == BATCH_SIZE:
+                    jobs.put(batch)
+                    batch = []
+            if batch:
+                jobs.put(batch)
+        except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
+            self.feeder_error = error
+        finally:
+            for _ in range(workers):
+                jobs.put(None)
+
+    def index_in_workers(self, directory: Path, workers: int) -> list:
+        """Run the workers over every article; returns the segments they wrote."""
+        default_extractor()  # load dictionaries once, before fork, so workers share them
+        context = multiprocessing.get_context("fork")
+        jobs = context.Queue(maxsize=workers * BATCHES_IN_FLIGHT_PER_WORKER)
+        results = context.Queue()
+        processes = [context.Process(target=_worker, args=(str(directory), jobs, results), daemon=True) for _ in range(workers)]
+        for process in processes:
+            process.start()
+        feeder = threading.Thread(target=self._feed, args=(jobs, workers), daemon=True)
+        feeder.start()
+        segments: list = []
+        finished = 0
+        try:
+            while finished < workers:
+                try:
+                    message = results.get(timeout=DEAD_WORKER_POLL_SECONDS)
+                except queue.Empty:
+                    if any(p.exitcode not in (None, 0) for p in processes):
+                        raise BuildFailed("an indexing worker died unexpectedly; the live index is unchanged") from None
+                    continue
+                if isinstance(message, list):
+                    self._record(message)
+                else:
+                    finished += 1
+                    if message is not None:
+                        segments.append(message)
+        finally:
+            for process in processes:
+                if process.is_alive() and finished < workers:
+                    process.kill()
+                process.join()
+        feeder.join()
+        if self.feeder_error is not None:
+            raise self.feeder_error
+        return segments
+
+    def _record(self, outcomes: list[_Outcome]) -> None:
+        report = self.report
+        for outcome in outcomes:
+            if outcome.error is not None:
+                report.skipped.append(Skipped(outcome.path, outcome.error))
+                continue
+            report.indexed += 1
+            report.stages["extract"] += outcome.extract_seconds
+            report.stages["analyse"] += outcome.analyse_seconds
+            report.stages["write"] += outcome.write_seconds
+            if outcome.article_id in self.existing:
+                self.replaced.add(outcome.article_id)
+        if self.on_progress is not None:
+            self.on_progress(report)
 
 
 def build_index(
@@ -121,7 +243,7 @@ def build_index(
     generation is complete. Raises `store.IndexBusy` if another build holds the lock.
     """
     index_dir = Path(index_dir)
-    workers = workers or os.cpu_count() or 1
+    workers = max(1, workers or os.cpu_count() or 1)
     report = BuildReport()
     started = time.perf_counter()
     with store.build_lock(index_dir):
@@ -132,29 +254,21 @@ def build_index(
             if live is not None:
                 shutil.rmtree(temporary)
                 shutil.copytree(live, temporary)
-                ix = whoosh_index.open_dir(str(temporary))
-                existing = _existing_hashes(ix)
+                existing = _existing_hashes(whoosh_index.open_dir(str(temporary)))
             else:
-                ix = whoosh_index.create_in(str(temporary), index_schema())
+                whoosh_index.create_in(str(temporary), index_schema())
                 existing = {}
-            writer = ix.writer(limitmb=256)
-            try:
-                seen = _write_all(paths, writer, existing, workers, report, on_progress)
-                for gone in sorted(set(existing) - seen):
-                    writer.delete_by_term("id", gone)
-                    report.removed += 1
-            except BaseException:
-                writer.cancel()
-                raise
+            run = _Run(paths, existing, report, on_progress)
+            segments = run.index_in_workers(temporary, workers)
             if report.status == "failed":
                 # Nothing readable: keep the live index rather than publish an empty one.
-                writer.cancel()
-                report.seconds = time.perf_counter() - started
                 shutil.rmtree(temporary, ignore_errors=True)
+                report.seconds = time.perf_counter() - started
                 return report
             write_started = time.perf_counter()
-            writer.commit()
-            ix.close()
+            gone = set(existing) - run.seen
+            report.removed = len(gone)
+            _commit(temporary, segments, delete=gone | run.replaced)
             report.stages["write"] += time.perf_counter() - write_started
             report.generation = store.publish(index_dir, temporary)
         except BaseException:
@@ -162,55 +276,3 @@ def build_index(
             raise
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _write_all(
-    paths: Sequence[str | Path],
-    writer,
-    existing: dict[str, str],
-    workers: int,
-    report: BuildReport,
-    on_progress: Callable[[BuildReport], None] | None,
-) -> set[str]:
-    """Read, analyse and write every article; returns the ids seen (for removals)."""
-    seen: dict[str, str] = {}
-
-    def to_analyse() -> Iterator[Article]:
-        items = iter(read_paths(paths))
-        while True:
-            parse_started = time.perf_counter()
-            item = next(items, None)
-            report.stages["parse"] += time.perf_counter() - parse_started
-            if item is None:
-                return
-            if isinstance(item, Skipped):
-                report.skipped.append(item)
-                continue
-            if item.id in seen:
-                report.skipped.append(Skipped(item.path or item.id, f"duplicate id {item.id!r} (first in {seen[item.id]})"))
-                continue
-            seen[item.id] = item.path or item.id
-            if existing.get(item.id) == content_hash(item):
-                report.unchanged += 1
-                continue
-            yield item
-
-    for result in _analysed(to_analyse(), workers):
-        if result.error is not None:
-            report.skipped.append(Skipped(result.path, result.error))
-        else:
-            report.stages["extract"] += result.extract_seconds
-            report.stages["analyse"] += result.analyse_seconds
-            write_started = time.perf_counter()
-            try:
-                if result.article_id in existing:
-                    writer.update_document(**result.document)
-                else:
-                    writer.add_document(**result.document)
-                report.indexed += 1
-            except Exception as error:  # noqa: BLE001 - one bad document must not stop the build
-                report.skipped.append(Skipped(result.path, f"could not write: {error}"))
-            report.stages["write"] += time.perf_counter() - write_started
-        if on_progress is not None:
-            on_progress(report)
-    return set(seen)
