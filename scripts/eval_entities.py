@@ -300,6 +300,12 @@ NOTES = """## How to read these numbers
   a country in passing is often not labelled with it, and many earnings briefs are labelled `usa`
   without naming it (only a US town in the dateline, or nothing). Codes are mapped through
   `Gazetteer.canonical_country` plus a small table of 1987 codes (west-germany, ussr, uk, usa).
+  Most of our extra countries are real mentions the editors did not label: `luxembourg`, for
+  instance, comes from Eurobond stories ("will be listed in Luxembourg").
+- PER and ORG come from the actors finder (`index/entities/actors.py`); LOC, countries and
+  FA-KES from the place finder (`index/entities/places.py`). CoNLL LOC false positives are
+  mostly cities and counties that name sports teams (`Surrey`, `CHICAGO`) and places inside
+  names the actors finder did not claim.
 - FA-KES labels one governorate per article; an article matches when a place we found is that
   governorate, a city of that name, or a city GeoNames puts in it (Damascus also takes Rif Dimashq).
 """
