@@ -338,7 +338,7 @@ def parse_query(text: str) -> ParsedQuery:
     text = (text or "").strip()
     if len(text) > MAX_QUERY_LENGTH:
         raise QueryError(f"the query is too long: at most {MAX_QUERY_LENGTH} characters")
-    if not text:
+    if not text.strip("* "):  # nothing, or a bare `*`: everything
         return ParsedQuery(text, None)
     plain = False
     try:

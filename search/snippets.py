@@ -61,12 +61,22 @@ def _stem_prefix(term: str) -> str:
     return term if len(term) <= 2 else term[: max(2, len(term) - 2)]
 
 
+def _prefixes(highlight: Highlight) -> dict[str, frozenset[str]]:
+    """Candidate prefix -> the terms (stems, words, phrases) a word starting with it may confirm."""
+    keys: dict[str, set[str]] = {}
+    for term in highlight.stems:
+        keys.setdefault(_stem_prefix(term), set()).add(term)
+    for word in highlight.words:
+        keys.setdefault(word, set()).add(word)
+    for phrase in highlight.phrases:
+        if phrase:
+            keys.setdefault(phrase[0], set()).add(" ".join(phrase))
+    keys.pop("", None)
+    return {prefix: frozenset(found) for prefix, found in keys.items()}
+
+
 @lru_cache(maxsize=512)
-def _candidates(highlight: Highlight) -> re.Pattern[str] | None:
-    prefixes = {_stem_prefix(s) for s in highlight.stems}
-    prefixes |= set(highlight.words)
-    prefixes |= {phrase[0] for phrase in highlight.phrases if phrase}
-    prefixes.discard("")
+def _candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
     if not prefixes:
         return None
     # Longest first so the alternation prefers the most specific prefix.
@@ -97,11 +107,12 @@ def find_hits(text: str, highlight: Highlight, mentions: Iterable[Sequence] = ()
             per_term[key] = per_term.get(key, 0) + 1
             hits.append((start, end, key))
 
-    pattern = _candidates(highlight)
-    if pattern is not None:
-        for examined, match in enumerate(pattern.finditer(text)):
-            if examined >= MAX_CANDIDATES:
-                break
+    active = _prefixes(highlight)
+    pattern = _candidates(frozenset(active))
+    position = examined = 0
+    while pattern is not None and examined < MAX_CANDIDATES:
+        for match in pattern.finditer(text, position):
+            examined += 1
             word = fold(match.group())
             for phrase in highlight.phrases:
                 if phrase and phrase[0] == word:
@@ -112,6 +123,15 @@ def find_hits(text: str, highlight: Highlight, mentions: Iterable[Sequence] = ()
                 keep(match.start(), match.end(), word)
             elif highlight.stems and word not in STOP_WORDS and stem(word) in highlight.stems:
                 keep(match.start(), match.end(), stem(word))
+            full = {key for key, count in per_term.items() if count >= MAX_HITS_PER_TERM}
+            still = {prefix: keys for prefix, keys in active.items() if not keys <= full}
+            if len(still) < len(active) or examined >= MAX_CANDIDATES:
+                # Stop looking for terms we have enough of, so rarer ones deeper in are still found.
+                active, position = still, match.end()
+                pattern = _candidates(frozenset(active))
+                break
+        else:
+            break
     if highlight.values:
         for mention in mentions:
             start, end, value = mention[0], mention[1], mention[4]
