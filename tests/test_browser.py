@@ -165,7 +165,7 @@ def test_type_ahead_offers_facet_values(watched):
     page.goto("/search")
     box = page.get_by_label("Add source filter")
     box.fill("Exa")
-    page.wait_for_function("document.querySelectorAll('#options-source option').length > 0")
+    page.locator("#options-source option").first.wait_for(state="attached")
     values = page.locator("#options-source option").evaluate_all("os => os.map(o => o.value)")
     assert "Example Wire" in values
 
@@ -227,7 +227,7 @@ def test_keyboard_reaches_facets_and_pagination(watched):
     seen = set()
     for _ in range(80):
         page.keyboard.press("Tab")
-        seen.add(page.evaluate("document.activeElement.className || document.activeElement.tagName"))
+        seen.add(page.evaluate("document.activeElement.getAttribute('class') || document.activeElement.tagName"))
     assert {"facet-toggle", "page-number"} <= seen
 
 

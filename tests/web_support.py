@@ -34,7 +34,7 @@ EXTRA_ARTICLES = [
      "body": "The judge leading the inquiry into the Beirut port explosion suspended his work on Tuesday. "
              "Lebanon has seen protests by families of the victims.",
      "date": "2021-10-12", "source": "Daily Example", "url": "javascript:alert(1)"},
-    {"id": HOSTILE_ID, "title": HOSTILE_TITLE, "body": HOSTILE_BODY, "date": "2021-05-02", "source": "Example <b>Wire</b>"},
+    {"id": HOSTILE_ID, "title": HOSTILE_TITLE, "body": HOSTILE_BODY, "date": "2021-05-02", "source": "Hostile <b>Source</b>"},
 ]
 
 _BUILT: dict[str, Path] = {}

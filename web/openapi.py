@@ -23,7 +23,8 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "title", "date", "source", "url", "score", "snippet", "actors", "locations", "countries"],
         "properties": {
             "id": {"type": "string"},
-            "title": {"type": "string", "description": "Headline; matched terms in <mark>, all else escaped text."},
+            "title": {"type": "string", "description": "Headline as plain text."},
+            "title_html": {"type": "string", "description": "Headline with matched terms in <mark>; all else escaped text."},
             "date": {"type": ["string", "null"], "description": "Publication date, YYYY-MM-DD, or null when unknown."},
             "source": {"type": ["string", "null"]},
             "url": {"type": ["string", "null"]},
@@ -44,6 +45,7 @@ SCHEMAS: dict[str, Any] = {
             "per_page": {"type": "integer", "minimum": 1},
             "took_ms": {"type": "number", "minimum": 0},
             "suggestion": {"type": ["string", "null"], "description": "A corrected query when this one found little."},
+            "fuzzy": {"type": "boolean", "description": "True when nothing matched as typed and hits come from fuzzy matching."},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {
                 "type": "object",
@@ -66,13 +68,14 @@ SCHEMAS: dict[str, Any] = {
             "actors": _STRINGS,
             "locations": _STRINGS,
             "countries": _STRINGS,
-            "mentions": {"type": "array", "description": "[start, end, kind, facet, value] character spans into body."},
+            "mentions": {"type": "array", "description": "Recognised entities as character spans into body.",
+                         "items": {"type": "object", "required": ["start", "end", "kind", "facet", "value"]}},
         },
     },
     "Similar": {
         "type": "object",
         "required": ["id", "similar"],
-        "properties": {"id": {"type": "string"}, "similar": {"type": "array", "items": {"type": "object"}}},
+        "properties": {"id": {"type": "string"}, "similar": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}}},
     },
     "FacetValues": {
         "type": "object",

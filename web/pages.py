@@ -37,7 +37,7 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
     for hit in result.get("hits", []):
         hits.append({
             **hit,
-            "title_html": views.clean_snippet(hit.get("title")),
+            "title_html": views.clean_snippet(hit.get("title_html")),
             "snippet_html": views.clean_snippet(hit.get("snippet")),
             "href": url_for("pages.article", article_id=hit["id"], q=state["q"] or None),
             "entity_links": [(facet, value, link(facet, value)[0])

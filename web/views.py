@@ -89,6 +89,8 @@ def _mark_spans(text: str, stems: set[str]) -> list[_Span]:
 def _entity_spans(mentions: Iterable[Any], length: int) -> list[_Span]:
     spans = []
     for mention in mentions or ():
+        if isinstance(mention, dict):  # as `Searcher.article` gives them
+            mention = [mention.get(key) for key in ("start", "end", "kind", "facet", "value")]
         try:
             start, end, _kind, facet, value = mention
         except (TypeError, ValueError):
