@@ -367,3 +367,30 @@ def end_session(process: subprocess.Popen) -> None:
     except ProcessLookupError:
         pass
     process.communicate()
+
+
+# Script in every field a user's data can fill, each payload tagged so a leak is traceable.
+XSS_ID = "xss-stored"
+XSS_RECORD = {
+    "id": XSS_ID,
+    "title": "<script>alert('xsstitle')</script>Ceasefire talks <img src=x onerror=alert('xssimg')> collapse",
+    "body": (
+        "Ceasefire talks collapsed on Monday. </mark><script>alert('xssbody')</script> "
+        '<a href="javascript:alert(\'xsshref\')">details</a> "><svg onload=alert(\'xsssvg\')> '
+        "<iframe src=//evil.example/xssframe></iframe> The ceasefire talks may resume. "
+        "{{ 7*7 }} ${7*7} <% xsstemplate %>"
+    ),
+    "url": "javascript:alert('xssurl')",
+    "source": "<b onmouseover=alert('xsssource')>Evil Source</b>",
+    "date": "2020-03-05",
+}
+
+
+def write_served_corpus(root: Path, *, count: int = 60) -> Path:
+    """The corpus the security tests serve: plain generated articles, one carrying script
+    in every field, and one article in a subfolder (an id with a slash, a legitimate one)."""
+    write_generated_articles(root / "news.jsonl", count, "served", seed=3)
+    (root / "xss.jsonl").write_text(json.dumps(XSS_RECORD) + "\n", encoding="utf-8")
+    (root / "sub").mkdir(parents=True, exist_ok=True)
+    (root / "sub" / "plain.txt").write_text(_article_text("servedsub"), encoding="utf-8")
+    return root
