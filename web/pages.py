@@ -9,7 +9,7 @@ from flask import Blueprint, render_template, request, url_for
 from web import views
 from web.api import get_article, get_similar, run_search
 from web.errors import query_error_type
-from web.params import FACETS, PAGE_ONLY, ParamError, pairs, parse, query_string
+from web.params import FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, ParamError, pairs, parse, query_string
 
 blueprint = Blueprint("pages", __name__)
 
@@ -90,14 +90,15 @@ def search():
 
 def _search_error(message: str, state: dict[str, Any] | None = None):
     """The search page with the message in place of results, so the user can fix the query in place."""
-    state = state or {"q": request.args.get("q", "")[:500]}
-    return render_template("search_error.html", state=state, error=message,
-                           hidden=[], json_url="/api/search?" + request.query_string.decode("latin-1")), 400
+    hidden = pairs(state, q="", more=[]) if state else []  # keep the filters when the query is fixed
+    state = state or {"q": request.args.get("q", "")[:MAX_QUERY_LENGTH]}
+    return render_template("search_error.html", state=state, error=message, hidden=hidden,
+                           json_url="/api/search?" + request.query_string.decode("latin-1")), 400
 
 
 @blueprint.get("/articles/<path:article_id>")
 def article(article_id: str):
-    query = request.args.get("q", "")[:500]
+    query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
     found = get_article(article_id)
     similar = get_similar(article_id)
     state = {"q": query}
