@@ -130,7 +130,10 @@ def publish(index_dir: Path, temporary: Path) -> Path:
             os.fsync(handle.fileno())
     final = temporary.with_name(temporary.name[: -len(TEMP_SUFFIX)])
     temporary.rename(final)
-    previous = current_generation(index_dir) if (index_dir / CURRENT).exists() else None
+    try:
+        previous = current_generation(index_dir)
+    except IndexUnreadable:
+        previous = None  # a damaged pointer is exactly what this build replaces
     pointer = index_dir / (CURRENT + TEMP_SUFFIX)
     pointer.write_text(final.name + "\n", encoding="utf-8")
     with open(pointer, "rb") as handle:
