@@ -26,6 +26,10 @@ from nltk.tokenize import PunktSentenceTokenizer
 _TOKENS = re.compile(r"(?:[A-Z]\.)+|\w+(?:[-'’]\w+)*|[^\w\s]")
 _SENTENCES = PunktSentenceTokenizer()
 _LINE_BREAK = re.compile(r"\n\s*")
+# Where Punkt would even consider a sentence break (its period context: an end mark followed by
+# punctuation or by whitespace and a word). A block without one is a single sentence, and news
+# text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
+_BREAK_CANDIDATE = re.compile(r"[.?!](?:[)\";}\]*:@'({\[!?]|\s+\S)")
 _POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 # Lower-case words that may sit inside a name ("Hayat Tahrir al-Sham", "Osama bin Laden").
@@ -126,7 +130,11 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     for line_break in [*_LINE_BREAK.finditer(text), None]:
         end = line_break.start() if line_break else len(text)
         block = text[position:end]
-        if block.strip():
+        if not block.strip():
+            pass
+        elif _BREAK_CANDIDATE.search(block) is None:
+            spans.append((position, position + len(block.rstrip())))
+        else:
             spans.extend((position + s, position + e) for s, e in _SENTENCES.span_tokenize(block))
         if line_break:
             position = line_break.end()
