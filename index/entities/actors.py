@@ -22,6 +22,7 @@ from index.entities.chunking import COMMON_WORDS, Token
 
 ACTOR_TYPES = ("person", "organisation", "armed_group", "state")
 DICTIONARY = Path(__file__).parent / "data" / "actors.yaml"
+FIRST_NAMES = Path(__file__).parent / "data" / "first_names.txt"
 
 _DROPPED_WORDS = frozenset({"al", "el"})  # "Al Assad" == "al-Assad" == "Assad"
 _HYPHEN_PREFIXES = frozenset({"ad", "an", "ar", "as", "ash", "at", "az", "ed", "es", "ez", "ul"})
@@ -245,22 +246,16 @@ def load_dictionary(user_path: Path | None = None) -> ActorDictionary:
 
 @lru_cache(maxsize=1)
 def first_names() -> frozenset[str]:
-    """Given names (lower case) from gender-guesser's offline name dictionary.
+    """Given names (lower case, folded and accented forms) from data/first_names.txt.
 
+    Our own list (MIT, like the project) replaces gender-guesser's GPL dictionary.
     Names that are ordinary English words ("Will", "The") are removed; the typer also
-    ignores a first name that the document itself uses in lower case.
+    ignores a first name that the document itself uses in lower case. Tokens are only
+    lower-cased, so "José" is kept as "josé" beside the folded "jose".
     """
-    try:
-        import gender_guesser
-    except ImportError:  # pragma: no cover - dependency declared in setup.cfg
-        return frozenset()
-    path = Path(gender_guesser.__file__).parent / "data" / "nam_dict.txt"
     names = set()
-    with path.open(encoding="iso-8859-1") as lines:
-        for line in lines:
-            if line[:1] not in "MF?1" or line.startswith("#"):
-                continue
-            name = line[3:29].strip()
-            if name and " " not in name and "+" not in name and name.isalpha():
-                names.add(fold(name))
+    for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines():
+        name = line.strip()
+        if name and not name.startswith("#"):
+            names.update((name.lower(), fold(name)))
     return frozenset(names - COMMON_WORDS - PERSON_TITLES)
