@@ -10,10 +10,12 @@ big the corpus.
 """
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import queue
 import shutil
+import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -35,6 +37,7 @@ BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WRITER_MEMORY_MB = 128
 DEAD_WORKER_POLL_SECONDS = 1.0
+PR_SET_PDEATHSIG = 1  # prctl(2) option: signal this process when its parent dies
 
 
 class BuildFailed(store.IndexProblem):
@@ -91,10 +94,31 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
     return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed)
 
 
+def _die_with_parent() -> None:
+    """Have the kernel SIGKILL this worker when the indexer dies (Linux; elsewhere the poll in
+    `_worker` notices). A killed indexer runs no cleanup, and its workers inherited the build
+    lock's open file: left alive they would hold the lock forever, or block for ever on a
+    batch the indexer died while sending."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass
+
+
 def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """Worker process: index batches into a private segment until told to stop, then hand the segment back."""
+    parent = multiprocessing.parent_process().pid
+    _die_with_parent()
     writer = SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
-    while (batch := jobs.get()) is not None:
+    while True:
+        try:
+            batch = jobs.get(timeout=DEAD_WORKER_POLL_SECONDS)
+        except queue.Empty:
+            if os.getppid() != parent:  # the indexer died before (or without) the signal
+                os._exit(1)
+            continue
+        if batch is None:
+            break
         results.put([_index_article(writer, article) for article in batch])
     if writer._added:  # noqa: SLF001 - Whoosh's MpWriter uses the same segment hand-off
         results.put(writer._finalize_segment())  # noqa: SLF001
