@@ -10,6 +10,7 @@ test_reliability_serving.py.)
 from __future__ import annotations
 
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from index.build import build_index
 from hostile import TRACEBACK, end_session, run_newsfacets, start_newsfacets, stored_documents, write_generated_articles
 
 OLD, NEW = "alphagen", "betagen"
-OLD_COUNT, NEW_COUNT = 150, 900
+OLD_COUNT, NEW_COUNT = 60, 400
 
 
 @pytest.fixture(scope="module")
@@ -52,54 +53,66 @@ def _wait_for(condition, timeout: float, poll: float = 0.005) -> bool:
     return False
 
 
-def _committing(index_dir: Path) -> bool:
-    """True once the new generation's writer has written its table of contents (commit/publish)."""
-    return any(index_dir.glob(f"{store.PREFIX}*{store.TEMP_SUFFIX}/*.toc"))
+def _temporaries(index_dir: Path) -> list[Path]:
+    return list(index_dir.glob(f"{store.PREFIX}*{store.TEMP_SUFFIX}"))
 
 
-def _building(process) -> "callable":
-    return lambda: process.poll() is not None
+def _written(index_dir: Path, pattern: str) -> bool:
+    return any(path.match(pattern) for tmp in _temporaries(index_dir) for path in tmp.iterdir())
 
 
-# Points at which to kill: seconds after start (startup, reading, analysing, writing),
-# and "commit": as soon as the new generation's commit is on disk, just before publish.
-KILL_POINTS = [0.3, 1.5, 3.0, "commit"]
+# Where to kill, each a condition on what the indexer has visibly done so far (Whoosh's
+# file names): just started (imports, reading), new generation created, postings being
+# written, segments being finalised, and a committed table of contents (publish next).
+KILL_POINTS = {
+    "startup": lambda index_dir: True,
+    "generation-created": lambda index_dir: bool(_temporaries(index_dir)),
+    "postings-written": lambda index_dir: _written(index_dir, "*.trm"),
+    "segments-finalised": lambda index_dir: _written(index_dir, "*.col"),
+    "committed": lambda index_dir: any(int(toc.stem.rsplit("_", 1)[1]) > 0
+                                       for tmp in _temporaries(index_dir) for toc in tmp.glob("_MAIN_*.toc")),
+}
 
 
-def test_sigkill_at_any_point_leaves_a_complete_index_and_the_next_run_recovers(tmp_path, corpora):
+def _lock_free(index_dir: Path) -> bool:
+    try:
+        with store.build_lock(index_dir):
+            return True
+    except store.IndexBusy:
+        return False
+
+
+@pytest.mark.parametrize("point", list(KILL_POINTS))
+def test_sigkill_leaves_a_complete_index_and_frees_the_lock(tmp_path, corpora, point):
+    """SIGKILL to the indexer's own pid (as `kill -9 PID` or the OOM killer would), not its workers."""
     old, new = corpora
     index_dir = tmp_path / "index"
     build_index([old], index_dir, workers=1)
-    assert _live_corpus(index_dir) == (OLD, OLD_COUNT)
-
-    outcomes = []
-    for point in KILL_POINTS:
-        indexer = start_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2")
-        try:
-            if point == "commit":
-                reached = _wait_for(lambda: _committing(index_dir) or indexer.poll() is not None, timeout=120)
-                assert reached and indexer.poll() is None, "indexer finished before it could be killed at commit"
-            else:
-                time.sleep(point)
-                assert indexer.poll() is None, f"indexer finished within {point}s; corpus too small"
-        finally:
-            end_session(indexer)
+    before = store.current_generation(index_dir)
+    indexer = start_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2")
+    try:
+        reached = _wait_for(lambda: KILL_POINTS[point](index_dir) or indexer.poll() is not None, timeout=120)
+        if point == "startup":
+            time.sleep(0.3)
+        assert reached and indexer.poll() is None, f"indexer ended before reaching {point!r}"
+        os.kill(indexer.pid, signal.SIGKILL)
+        indexer.wait()
+        swapped = store.current_generation(index_dir) != before
+        # Killed before the swap, the old index is live; whatever happened, it is complete.
         marker, count = _live_corpus(index_dir)
-        assert (marker, count) in {(OLD, OLD_COUNT), (NEW, NEW_COUNT)}
-        outcomes.append((point, marker, _generations(index_dir)))
-        # The kernel dropped the dead indexer's lock: a new build may start at once.
-        with store.build_lock(index_dir):
-            pass
-
-    # Every kill before the swap left the old index live.
-    assert all(marker == OLD for point, marker, _ in outcomes), outcomes
-
+        assert (marker, count) == ((NEW, NEW_COUNT) if swapped else (OLD, OLD_COUNT))
+        if _temporaries(index_dir):
+            assert not swapped
+        # The dead indexer's workers go too, and the lock with them: a new build may start.
+        assert _wait_for(lambda: _lock_free(index_dir), timeout=5, poll=0.1), "build lock still held after SIGKILL"
+    finally:
+        end_session(indexer)
     finished = run_newsfacets("index", str(new), "--index", str(index_dir), "--workers", "2", timeout=120)
     assert finished.returncode == 0, finished.output
     assert TRACEBACK not in finished.output
     assert _live_corpus(index_dir) == (NEW, NEW_COUNT)
     generations = _generations(index_dir)
-    assert not [name for name in generations if name.endswith(store.TEMP_SUFFIX)], generations
+    assert not _temporaries(index_dir), generations
     assert len(generations) <= 2, generations
 
 

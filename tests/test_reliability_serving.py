@@ -190,7 +190,7 @@ def test_index_damaged_while_serving_never_gives_a_5xx_other_than_503(tmp_path, 
         _damage(index_dir, how)
         for path in ("/api/search?q=report", "/api/search?q=water&page=2", "/search?q=treaty", "/api/articles/alphaserve-3"):
             response = requests.get(server.url + path, timeout=TIMEOUT)
-            assert response.status_code in {200, 503}, (path, response.status_code, response.text[:300])
+            assert response.status_code in {200, 503}, (path, response.status_code, response.text[:300], server.log()[-2500:])
             assert TRACEBACK not in response.text
         log = server.log()
     assert TRACEBACK not in log, log[-3000:]
