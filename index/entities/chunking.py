@@ -13,24 +13,23 @@ The phrase finder knows nothing about places or dictionaries; it only proposes.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
 from nltk.tokenize import PunktSentenceTokenizer
 
-# Initials and dotted acronyms ("P.", "U.S."), words with inner hyphens or apostrophes
-# ("al-Assad", "O'Brien", "Assad's"), or any single other character. A plain compiled
-# pattern rather than nltk's RegexpTokenizer: same tokens, without its per-call overhead,
-# which matters at hundreds of articles a second.
-_TOKENS = re.compile(r"(?:[A-Z]\.)+|\w+(?:[-'’]\w+)*|[^\w\s]")
+# One tokenisation serves the phrase finder and the place scanner. A token is an initial or
+# dotted acronym ("P.", "U.S."), a word with inner hyphens or apostrophes ("al-Assad",
+# "O'Brien", "Sana‘a") whose trailing possessive ("'s", "’s") is captured apart, or any single
+# other character. A plain compiled pattern, run once per text: per-call and per-token Python
+# work is what costs at hundreds of articles a second.
+_TOKENS = re.compile(r"((?:[A-Z]\.)+|\w+(?:[-'’‘`](?![sS]\b)\w+)*)(['’‘`][sS]\b)?|[^\w\s]")
 _SENTENCES = PunktSentenceTokenizer()
 _LINE_BREAK = re.compile(r"\n\s*")
 # Where Punkt would even consider a sentence break (its period context: an end mark followed by
 # punctuation or by whitespace and a word). A block without one is a single sentence, and news
 # text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
 _BREAK_CANDIDATE = re.compile(r"[.?!](?:[)\";}\]*:@'({\[!?]|\s+\S)")
-_POSSESSIVE = re.compile(r"(?:'s|’s|'|’)$")
 
 # Lower-case words that may sit inside a name ("Hayat Tahrir al-Sham", "Osama bin Laden").
 NAME_PARTICLES = frozenset(
@@ -84,8 +83,7 @@ class Token(NamedTuple):
         return self.text[0].isupper()
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(NamedTuple):
     """A run of capitalised words with the context cues around it."""
 
     tokens: tuple[Token, ...]
@@ -108,18 +106,21 @@ class Phrase:
         return " ".join(t.text for t in self.tokens)
 
 
+_new_token = tuple.__new__  # Token(...) without the Python-level NamedTuple constructor
+
+
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Word tokens with character spans; a trailing possessive is split off the word."""
     tokens = []
+    append = tokens.append
     for found in _TOKENS.finditer(text):
-        word = found.group()
+        word = found[1]
         start = offset + found.start()
-        match = _POSSESSIVE.search(word) if len(word) > 2 and word[0].isupper() else None
-        if match:
-            word = word[: match.start()]
-            tokens.append(Token(word, start, start + len(word), True, word.lower()))
+        if word is None:  # a lone mark
+            word = found[0]
+            append(_new_token(Token, (word, start, start + 1, False, word)))
         else:
-            tokens.append(Token(word, start, start + len(word), False, word.lower()))
+            append(_new_token(Token, (word, start, start + len(word), found[2] is not None, word.lower())))
     return tokens
 
 
@@ -171,53 +172,68 @@ def _particle_word(word: str) -> bool:
     return head in NAME_PARTICLES and (not rest or rest[0].isupper())
 
 
-def phrases(text: str, org_heads: frozenset[str]) -> list[Phrase]:
+def phrases(text: str, org_heads: frozenset[str], tokens: list[Token] | None = None) -> list[Phrase]:
     """All proper-noun phrase candidates in `text`, in order.
 
     `org_heads` are the (lower-case) words after which "of"/"for"/"and" may continue a
-    name ("Ministry of Defence", "Institute for National Security Studies").
+    name ("Ministry of Defence", "Institute for National Security Studies"). `tokens` is
+    `tokenize(text)` when the caller already has it (the place scanner reads the same list).
     """
+    if tokens is None:
+        tokens = tokenize(text)
     found: list[Phrase] = []
-    for s_start, s_end in sentence_spans(text):
-        tokens = tokenize(text[s_start:s_end], s_start)
-        headline = is_headline(tokens)
-        letters = [t.text for t in tokens if t.text[0].isalpha()]
-        shouting = headline and sum(w.isupper() for w in letters) > 0.6 * len(letters)
-        first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
-        i = 0
-        while i < len(tokens):
-            if not _is_name_word(tokens[i].text):
-                i += 1
-                continue
-            j = i + 1
-            has_org_head = tokens[i].lower in org_heads
-            while j < len(tokens) and not tokens[j - 1].possessive:
-                word = tokens[j].text
-                if _is_name_word(word):
-                    has_org_head = has_org_head or tokens[j].lower in org_heads
-                    j += 1
-                elif word in NAME_PARTICLES and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
-                    j += 2
-                elif has_org_head and word in ORG_CONNECTORS:
-                    # "Ministry of Defence", "Organisation for the Prohibition of ..."
-                    k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].text == "the" else j + 1
-                    if k >= len(tokens) or not _is_name_word(tokens[k].text):
-                        break
-                    j = k + 1
-                    has_org_head = has_org_head or tokens[k].lower in org_heads
-                elif _particle_word(word) and "-" in word:
-                    j += 1
-                else:
+    k = 0
+    for _, s_end in sentence_spans(text):
+        first = k
+        while k < len(tokens) and tokens[k].start < s_end:
+            k += 1
+        if not any(_is_name_word(t.text) for t in tokens[first:k]):
+            continue  # no capital, no phrase: skip the sentence-level cues
+        found.extend(_sentence_phrases(tokens[first:k], org_heads))
+    return found
+
+
+def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Phrase]:
+    """The phrases of one sentence (see `phrases`)."""
+    found: list[Phrase] = []
+    headline = is_headline(tokens)
+    letters = [t.text for t in tokens if t.text[0].isalpha()]
+    shouting = headline and sum(w.isupper() for w in letters) > 0.6 * len(letters)
+    first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
+    i = 0
+    while i < len(tokens):
+        if not _is_name_word(tokens[i].text):
+            i += 1
+            continue
+        j = i + 1
+        has_org_head = tokens[i].lower in org_heads
+        while j < len(tokens) and not tokens[j - 1].possessive:
+            word = tokens[j].text
+            if _is_name_word(word):
+                has_org_head = has_org_head or tokens[j].lower in org_heads
+                j += 1
+            elif word in NAME_PARTICLES and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
+                j += 2
+            elif has_org_head and word in ORG_CONNECTORS:
+                # "Ministry of Defence", "Organisation for the Prohibition of ..."
+                k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].text == "the" else j + 1
+                if k >= len(tokens) or not _is_name_word(tokens[k].text):
                     break
-            found.append(
-                Phrase(
-                    tokens=tuple(tokens[i:j]),
-                    before=tuple(tokens[max(0, i - 3) : i]),
-                    after=tuple(tokens[j : j + 3]),
-                    sentence_initial=i <= first_word,
-                    headline=headline,
-                    shouting=shouting,
-                )
+                j = k + 1
+                has_org_head = has_org_head or tokens[k].lower in org_heads
+            elif _particle_word(word) and "-" in word:
+                j += 1
+            else:
+                break
+        found.append(
+            Phrase(
+                tokens=tuple(tokens[i:j]),
+                before=tuple(tokens[max(0, i - 3) : i]),
+                after=tuple(tokens[j : j + 3]),
+                sentence_initial=i <= first_word,
+                headline=headline,
+                shouting=shouting,
             )
-            i = j
+        )
+        i = j
     return found

