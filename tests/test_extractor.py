@@ -127,3 +127,23 @@ def test_seed_articles(seeds_dir: Path, extractor):
     assert any(name == "Palmyra" and country == "Syria" for name, country in places)
     assert any(name.startswith("Homs") and country == "Syria" for name, country in places)
     assert all("Syria" in r.countries for r in results)
+
+
+def test_places_are_resolved_in_context(extractor):
+    body = "A tornado struck Paris, Texas, on Monday. Paris officials said schools would stay shut."
+    result = extractor.extract("", body)
+    paris = [p for p in result.places if p.name == "Paris"]
+    assert paris and all(p.country == "United States" and p.geonameid is not None for p in paris)
+    assert "France" not in result.countries
+
+
+@pytest.mark.parametrize("title, body, actor, place_word", [
+    ("", "The Bank of England raised rates, the bank said on Thursday.", "Bank of England", "England"),
+    ("Bank of England raises rates", "Rates rose on Thursday.", "Bank of England", "England"),
+    ("", "Researchers at Tel Aviv University published the study on Monday.", "Tel Aviv University", "Tel Aviv"),
+])
+def test_an_actor_name_beats_the_place_inside_it(extractor, title, body, actor, place_word):
+    result = extractor.extract(title, body)
+    assert actor in result.actors
+    assert not [p for p in result.places if p.name == place_word]
+    assert not [m for m in result.mentions if m.facet != "actor" and place_word in body[m.start:m.end]]

