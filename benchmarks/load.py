@@ -69,6 +69,8 @@ class LoadResult:
     clients: int
     seconds: float
     warmup: float = 0.0
+    client_cpu: float = 0.0  # CPU seconds the load generator itself used while measuring
+    server_cpu: float | None = None  # the same for the server process, when known
     latencies: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
 
@@ -200,13 +202,22 @@ def run_load(port: int, *, clients: int, seconds: float, warmup: float = 0.0, se
     counted_from = time.monotonic() + warmup
     deadline = counted_from + seconds
     start.wait()
+    time.sleep(warmup)
+    cpu_from = time.process_time()
     for thread in threads:
         thread.join(timeout=max(0.0, deadline - time.monotonic()) + REQUEST_TIMEOUT + 5)
     result.seconds = time.monotonic() - counted_from
+    result.client_cpu = time.process_time() - cpu_from
     stuck = sum(thread.is_alive() for thread in threads)
     if stuck:
         result.errors.append(f"{stuck} clients still waiting for an answer at the hard stop")
     return result
+
+
+def process_cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _free_port() -> int:
@@ -216,8 +227,8 @@ def _free_port() -> int:
 
 
 @contextmanager
-def serving(index_dir: Path) -> Iterator[int]:
-    """`newsfacets serve` over `index_dir` on a free loopback port; yields the port."""
+def serving(index_dir: Path) -> Iterator[tuple[int, int]]:
+    """`newsfacets serve` over `index_dir` on a free loopback port; yields (port, pid)."""
     port = _free_port()
     command = [sys.executable, "-m", "newsfacets.cli", "serve", "--host", HOST, "--port", str(port), "--index", str(index_dir)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
@@ -234,7 +245,7 @@ def serving(index_dir: Path) -> Iterator[int]:
                 if time.monotonic() > deadline:
                     raise RuntimeError("server did not answer within 30 s") from None
                 time.sleep(0.2)
-        yield port
+        yield port, server.pid
     finally:
         server.terminate()
         try:
@@ -251,17 +262,20 @@ def report(result: LoadResult, documents: int) -> str:
         for kind in MIX if result.latencies.get(kind)
     )
     errors = "\n".join(f"    {line}" for line in sorted(set(result.errors))[:10])
+    server_cpu = f", server {result.server_cpu:.1f} s (warm-up included)" if result.server_cpu is not None else ""
     return f"""`python benchmarks/load.py --clients {result.clients} --seconds {result.seconds:.0f} --warmup {result.warmup:.0f}` on {machine()}.
 
 `newsfacets serve` (waitress) over the Reuters-21578 index ({documents} articles), driven from
 the same machine over loopback by {result.clients} clients, each a thread with a keep-alive
 connection sending its next request as soon as the last is answered (closed loop, no
-think time), after a {result.warmup:.0f} s warm-up that is not counted, so the figures are the server's capacity while sharing the 2 cores with
-the load generator. Mix: {", ".join(f"{kind} {share:.0%}" for kind, share in MIX.items())}.
+think time), after a {result.warmup:.0f} s warm-up that is not counted. So the figures are the
+server's capacity while it shares the 2 cores with the load generator (and with whatever
+else runs on the machine). Mix: {", ".join(f"{kind} {share:.0%}" for kind, share in MIX.items())}.
 
 - Requests: {result.requests} in {result.seconds:.1f} s = **{result.throughput:.1f} requests/s**
 - Latency: p50 **{p50:.0f} ms**, p95 **{p95:.0f} ms**, p99 **{p99:.0f} ms** (target p99 < 500 ms)
 - Errors: **{len(result.errors)}** (target 0)
+- CPU while measuring: load generator {result.client_cpu:.1f} s{server_cpu} of {result.seconds:.0f} s wall
 
 | Kind | Requests | p50 ms | p95 ms | p99 ms |
 |---|---|---|---|---|
@@ -292,9 +306,11 @@ def main() -> int:
             print(f"load: no index at {index_dir} and no Reuters-21578 at {args.build_from}", file=sys.stderr)
             return 1
         build(args.build_from, index_dir)
-    with serving(index_dir) as port:
+    with serving(index_dir) as (port, pid):
         documents = _get_json(port, "/api/search?per_page=1&facet_size=1")["total"]
+        cpu_before = process_cpu_seconds(pid)
         result = run_load(port, clients=args.clients, seconds=args.seconds, warmup=args.warmup)
+        result.server_cpu = process_cpu_seconds(pid) - cpu_before
     text = report(result, documents)
     print(text)
     if not args.no_write:
