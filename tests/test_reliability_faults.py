@@ -145,9 +145,16 @@ def test_incremental_build_killed_leaves_the_live_index_untouched(tmp_path, corp
     live_before = store.current_generation(index_dir)
     files_before = {path.name: path.stat().st_size for path in live_before.iterdir()}
     indexer = start_newsfacets("index", str(old), str(new), "--index", str(index_dir), "--incremental", "--workers", "2")
+
+    def writing_new_postings() -> bool:  # the copy of the live generation is done, new segments begun
+        return any(path.suffix == ".trm" and path.name not in files_before
+                   for tmp in _temporaries(index_dir) for path in tmp.iterdir())
+
     try:
-        time.sleep(2.0)
-        assert indexer.poll() is None
+        reached = _wait_for(lambda: writing_new_postings() or indexer.poll() is not None, timeout=120)
+        assert reached and indexer.poll() is None, "incremental build ended before new postings were written"
+        os.kill(indexer.pid, signal.SIGKILL)
+        indexer.wait()
     finally:
         end_session(indexer)
     assert store.current_generation(index_dir) == live_before
