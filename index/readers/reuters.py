@@ -34,12 +34,27 @@ def _clean(sgml: str) -> str:
     return _CONTROL.sub("", html.unescape(sgml))
 
 
+def _unwrap(body: str) -> str:
+    """Join the wire's hard-wrapped lines into paragraphs (an indented line starts a new one).
+
+    Left wrapped, a name split across a line break ("Saudi\nArabia") reads as two names.
+    """
+    paragraphs: list[list[str]] = []
+    for line in body.splitlines():
+        if not line.strip():
+            continue
+        if not paragraphs or line[:1].isspace():
+            paragraphs.append([])
+        paragraphs[-1].append(line.strip())
+    return "\n\n".join(" ".join(lines) for lines in paragraphs)
+
+
 def _story(story: str, path: str) -> Article | None:
     newid = _NEWID.search(story)
     body = _element(story, "BODY")
     if newid is None or body is None:
         return None
-    body = _SIGNATURE.sub("", _clean(body)).strip()
+    body = _unwrap(_SIGNATURE.sub("", _clean(body)).strip())
     if not body:
         return None
     dateline = " ".join(_clean(_element(story, "DATELINE") or "").split())
