@@ -1,9 +1,9 @@
 """`Searcher`: the one search function behind the Python API, the CLI and the HTTP API.
 
 Speed by design (issue 3): a query's matching documents are collected unscored, as a
-numpy mask, straight from the query's matchers (`all_ids`); facets are counted over
+numpy mask, from postings read a block at a time (`search.matching`); facets are counted over
 that mask with arrays cached once per index generation (`search.facets`); only the
-requested page is ranked (Whoosh's top-k collector with the filters as an allow-set)
+requested page is ranked (BM25F over arrays, `search.matching`)
 or, for date order, picked with numpy from the date column; and only that page's
 documents are read from storage and highlighted.
 
@@ -26,17 +26,17 @@ from typing import Iterable, Sequence
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.idsets import DocIdSet
 
 from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
 from index.store import IndexUnreadable, current_generation, open_index
 from search.facets import FacetIndex, Filters, date_counts
+from search.matching import ArrayMatcher, FieldLengths
 from search.query import (
     DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
-from search.snippets import highlight_whole, snippet
+from search.snippets import clean_many, snippet_markup, whole_markup
 from search.suggest import fuzzy_query, suggestion
 from search.vocabulary import Vocabulary
 
@@ -52,26 +52,6 @@ SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" que
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
 
 
-class _MaskSet(DocIdSet):
-    """A boolean document mask as the allow-set Whoosh's collector checks each hit against."""
-
-    def __init__(self, mask: np.ndarray) -> None:
-        self.mask = mask
-        self._count = int(mask.sum())
-
-    def __contains__(self, docnum: int) -> bool:
-        return bool(self.mask[docnum])
-
-    def __iter__(self):
-        return iter(np.flatnonzero(self.mask).tolist())
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __bool__(self) -> bool:
-        return True  # an empty allow-set still means "allow nothing", not "no filter"
-
-
 @dataclass
 class _Generation:
     """One opened index generation and what is cached for it."""
@@ -79,6 +59,7 @@ class _Generation:
     path: Path
     index: object
     facets: FacetIndex
+    lengths: FieldLengths
     _vocabulary: Vocabulary | None = None
 
     @classmethod
@@ -89,7 +70,7 @@ class _Generation:
                 facets = FacetIndex.from_reader(reader)
         except Exception as error:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
-        return cls(path, ix, facets)
+        return cls(path, ix, facets, FieldLengths(ix))
 
     def vocabulary(self, lock: threading.Lock) -> Vocabulary:
         if self._vocabulary is None:
@@ -200,13 +181,15 @@ class Searcher:
         page: int = 1,
         per_page: int = 10,
         facet_size: int = 10,
+        snippets: bool = True,
     ) -> SearchResult:
         """One page of hits for `query` and the filters, with facet counts (see README for the syntax).
 
         Facet filters: several values of one facet are OR, facets are AND; `not_<facet>`
         values exclude articles. Values match case- and accent-insensitively. Dates are
         `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive (`date_to="2020"` includes all of
-        2020). Raises QueryError (one line) for input we refuse, IndexMissing or
+        2020). `facet_size=0` skips facet counting and `snippets=False` highlighting, for
+        callers that only need the hits (the benchmark times each part). Raises QueryError (one line) for input we refuse, IndexMissing or
         IndexUnreadable (from `index.store`) when there is no usable index.
         """
         started = time.perf_counter()
@@ -228,8 +211,9 @@ class Searcher:
 
         generation = self._current()
         whoosh_searcher = self._searcher(generation)
+        matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
         resolved = self._resolve(generation, parsed)
-        total_mask, counted = self._select(whoosh_searcher, generation, resolved, filters)
+        total_mask, counted = self._select(matcher, generation, resolved, filters)
         total = int(total_mask.sum())
         suggested = None
         if total < SUGGEST_BELOW and parsed.text:
@@ -239,13 +223,14 @@ class Searcher:
             retry = fuzzy_query(parsed.text, self._vocabulary(generation))
             if retry is not None:
                 fuzzy_resolved = self._resolve(generation, _parse(retry))
-                fuzzy_mask, fuzzy_counted = self._select(whoosh_searcher, generation, fuzzy_resolved, filters)
+                fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy_resolved, filters)
                 if fuzzy_mask.any():
                     resolved, total_mask, counted, fuzzy = fuzzy_resolved, fuzzy_mask, fuzzy_counted, True
                     total = int(total_mask.sum())
 
-        ranked = self._rank(whoosh_searcher, generation, resolved, total_mask, total, filters, sort, page, per_page)
-        hits = [self._hit(whoosh_searcher.stored_fields(doc), score, resolved.highlight) for doc, score in ranked]
+        ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page)
+        highlight = resolved.highlight if snippets else Highlight()
+        hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], highlight, snippets)
         facets = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, fuzzy, hits, facets)
@@ -260,34 +245,24 @@ class Searcher:
             lambda name, text, is_pattern: fields[name].match(text, is_pattern),
         )
 
-    def _matches(self, whoosh_searcher, generation: _Generation, q: wq.Query | None) -> np.ndarray:
-        """Documents matching `q`, unscored, as a mask over the whole index (all documents for None)."""
-        size = generation.facets.size
-        if q is None:
-            return np.ones(size, dtype=bool)
-        mask = np.zeros(size, dtype=bool)
-        for leaf, offset in whoosh_searcher.leaf_searchers():
-            matcher = q.matcher(leaf, leaf.boolean_context())
-            ids = np.fromiter(matcher.all_ids(), dtype=np.int64)
-            mask[ids + offset] = True
-        return mask
+    @staticmethod
+    def _select(matcher: ArrayMatcher, generation: _Generation, resolved: Resolved, filters: Filters):
+        """Documents matching the query and filters, and the masks each facet is counted over."""
+        facets = generation.facets
+        base = np.ones(facets.size, dtype=bool) if resolved.query is None else matcher.mask(resolved.query)
+        return facets.select(base, filters)
 
-    def _select(self, whoosh_searcher, generation, resolved: Resolved, filters: Filters):
-        base = self._matches(whoosh_searcher, generation, resolved.query)
-        return generation.facets.select(base, filters)
-
+    @staticmethod
     def _rank(
-        self, whoosh_searcher, generation: _Generation, resolved: Resolved, mask: np.ndarray, total: int,
-        filters: Filters, sort: str, page: int, per_page: int,
+        matcher: ArrayMatcher, generation: _Generation, resolved: Resolved, mask: np.ndarray, total: int,
+        sort: str, page: int, per_page: int,
     ) -> list[tuple[int, float | None]]:
         """(document number, score) of the requested page."""
         start, stop = (page - 1) * per_page, page * per_page
         if start >= total:
             return []
         if sort == "relevance" and resolved.scored:
-            allow = _MaskSet(mask) if filters else None
-            results = whoosh_searcher.search(resolved.query, limit=stop, filter=allow, terms=False)
-            return [(doc, round(float(score), 4)) for score, doc in results.top_n[start:stop]]
+            return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, start, stop)]
         docs = np.flatnonzero(mask)
         dates = generation.facets.dates[docs]
         newest = sort != "oldest"
@@ -296,21 +271,30 @@ class Searcher:
         return [(int(doc), None) for doc in docs[order[start:stop]]]
 
     @staticmethod
-    def _hit(fields: dict, score: float | None, highlight: Highlight) -> Hit:
-        sources = fields.get("source") or []
-        return Hit(
-            id=fields.get("id", ""),
-            title=fields.get("title") or "",
-            title_html=highlight_whole(fields.get("title"), highlight),
-            date=fields.get("published"),
-            source=sources[0] if sources else None,
-            url=fields.get("url"),
-            score=score,
-            snippet=snippet(fields.get("body"), highlight, fields.get("mentions") or ()),
-            actors=list(fields.get("actor") or []),
-            locations=list(fields.get("location") or []),
-            countries=list(fields.get("country") or []),
-        )
+    def _hits(found: list[tuple[dict, float | None]], highlight: Highlight, snippets: bool = True) -> list[Hit]:
+        """Hits for stored documents, titles and snippets highlighted and cleaned in one pass."""
+        markup = []
+        for fields, _ in found:
+            markup.append(whole_markup(fields.get("title"), highlight))
+            markup.append(snippet_markup(fields.get("body"), highlight, fields.get("mentions") or ()) if snippets else "")
+        cleaned = clean_many(markup)
+        hits = []
+        for n, (fields, score) in enumerate(found):
+            sources = fields.get("source") or []
+            hits.append(Hit(
+                id=fields.get("id", ""),
+                title=fields.get("title") or "",
+                title_html=cleaned[2 * n],
+                date=fields.get("published"),
+                source=sources[0] if sources else None,
+                url=fields.get("url"),
+                score=score,
+                snippet=cleaned[2 * n + 1],
+                actors=list(fields.get("actor") or []),
+                locations=list(fields.get("location") or []),
+                countries=list(fields.get("country") or []),
+            ))
+        return hits
 
     @staticmethod
     def _facets(generation: _Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
@@ -377,11 +361,8 @@ class Searcher:
         top = weights[key_terms[0]]
         q = wq.Or([wq.Term("body", t, boost=weights[t] / top) for t in key_terms])
         results = whoosh_searcher.search(q, limit=limit, mask={docnum}, terms=False)
-        highlight = Highlight(stems=frozenset(key_terms))
-        return [
-            self._hit(whoosh_searcher.stored_fields(doc), round(float(score), 4), highlight).to_dict()
-            for score, doc in results.top_n
-        ]
+        found = [(whoosh_searcher.stored_fields(doc), round(float(score), 4)) for score, doc in results.top_n]
+        return [hit.to_dict() for hit in self._hits(found, Highlight(stems=frozenset(key_terms)))]
 
     def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
         """Type-ahead: values of a facet that start with `prefix`, or have a word that does; [{"value", "count"}]."""
