@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import http.client
 import re
+import socket
 import time
 from html.parser import HTMLParser
 
@@ -19,6 +20,7 @@ from index.build import build_index
 from hostile import TRACEBACK, XSS_ID, Server, write_served_corpus
 
 TIME_BOUND = 5.0  # a safety bound on any one answer, not a speed target
+SLOW_CONNECTIONS = 100  # waitress refuses to accept past its connection_limit (default 100)
 
 
 @pytest.fixture(scope="module")
@@ -327,3 +329,20 @@ def test_reflected_script_is_inert(server, payload):
             for key, value in hit.items():
                 if "snippet" in key or key.endswith("_html"):
                     assert_html_fields_have_only_mark(value)
+
+
+def test_idle_and_half_sent_requests_do_not_starve_others(server):
+    """Slow-loris: connections that send half a request and wait must not block a real one."""
+    stalled = []
+    try:
+        for n in range(SLOW_CONNECTIONS):
+            sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIME_BOUND)
+            sock.sendall(b"GET /api/search?q=ceasefire HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            stalled.append(sock)
+        started = time.monotonic()
+        response = requests.get(server.url + "/api/search?q=ceasefire", timeout=TIME_BOUND)
+        assert response.status_code == 200
+        assert time.monotonic() - started < TIME_BOUND
+    finally:
+        for sock in stalled:
+            sock.close()
