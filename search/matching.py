@@ -145,7 +145,7 @@ class ArrayMatcher:
             if not len(ids):
                 continue
             idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
-            lengths, average = self.lengths.of(fieldname)
+            lengths, average = self.lengths.of(fieldname, self.searcher)
             norm = K1 * ((1 - B) + B * lengths[ids] / average)
             scores[ids] += boost * idf * (weights * (K1 + 1)) / (weights + norm)
         candidates = np.flatnonzero(mask)
@@ -157,19 +157,20 @@ class ArrayMatcher:
 
 
 class FieldLengths:
-    """Per-document field lengths (as Whoosh stores them, quantised) and averages; read once per generation."""
+    """Per-document field lengths (as Whoosh stores them, quantised) and averages; read once per generation.
 
-    def __init__(self, index) -> None:
-        self.index = index
+    Read through the caller's already open searcher: a generation's files may be gone
+    from disk (the builder keeps only the previous one) while open readers still work.
+    """
+
+    def __init__(self) -> None:
         self._fields: dict[str, tuple[np.ndarray, float]] = {}
 
-    def of(self, fieldname: str) -> tuple[np.ndarray, float]:
+    def of(self, fieldname: str, searcher) -> tuple[np.ndarray, float]:
         if fieldname not in self._fields:
-            with self.index.searcher() as searcher:
-                reader = searcher.reader()
-                size = reader.doc_count_all()
-                lengths = np.fromiter(
-                    (reader.doc_field_length(d, fieldname, 0) for d in range(size)), dtype=np.float64, count=size)
-                average = searcher.avg_field_length(fieldname) or 1.0
-            self._fields[fieldname] = (lengths, average)
+            reader = searcher.reader()
+            size = reader.doc_count_all()
+            lengths = np.fromiter(
+                (reader.doc_field_length(d, fieldname, 0) for d in range(size)), dtype=np.float64, count=size)
+            self._fields[fieldname] = (lengths, searcher.avg_field_length(fieldname) or 1.0)
         return self._fields[fieldname]

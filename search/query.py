@@ -471,11 +471,6 @@ def resolve(
     return Resolved(resolved, highlight, positive[0])
 
 
-def fold_words(text: str) -> list[str]:
-    """Folded words of `text` (for matching facet values and prefixes case/accent-insensitively)."""
-    return terms(EXACT, text)
-
-
 __all__ = [
     "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_FUZZY_DISTANCE", "QueryError", "DateRange",
     "ParsedQuery", "Resolved", "Highlight", "parse_query", "resolve", "date_range", "date_bound",

@@ -70,14 +70,14 @@ class _Generation:
                 facets = FacetIndex.from_reader(reader)
         except Exception as error:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
-        return cls(path, ix, facets, FieldLengths(ix))
+        return cls(path, ix, facets, FieldLengths())
 
-    def vocabulary(self, lock: threading.Lock) -> Vocabulary:
+    def vocabulary(self, lock: threading.Lock, whoosh_searcher) -> Vocabulary:
+        """Built on first need, through an open searcher (see `search.matching.FieldLengths`)."""
         if self._vocabulary is None:
             with lock:
                 if self._vocabulary is None:
-                    with self.index.reader() as reader:
-                        self._vocabulary = Vocabulary.from_reader(reader)
+                    self._vocabulary = Vocabulary.from_reader(whoosh_searcher.reader())
         return self._vocabulary
 
 
@@ -145,6 +145,7 @@ class Searcher:
             return generation
 
     def _searcher(self, generation: _Generation):
+        """This thread's Whoosh searcher on `generation` (Whoosh's file reads are not thread-safe)."""
         local = self._local
         if getattr(local, "generation", None) is not generation:
             old = getattr(local, "searcher", None)
@@ -152,14 +153,34 @@ class Searcher:
                 with self._open_lock:
                     self._open.discard(old)
                 old.close()
-            local.searcher = generation.index.searcher()
+            local.generation = local.searcher = None
+            try:
+                local.searcher = generation.index.searcher()
+            except Exception as error:  # its files were removed by a later build, or damaged
+                raise IndexUnreadable(f"index at {generation.path} is unreadable: {error}") from error
             local.generation = generation
             with self._open_lock:
                 self._open.add(local.searcher)
         return local.searcher
 
+    def _state(self) -> tuple[_Generation, object]:
+        """The live generation and this thread's searcher on it.
+
+        If the generation we hold was replaced twice while this thread was idle, its
+        files are gone: reopen whatever CURRENT names now, once.
+        """
+        generation = self._current()
+        try:
+            return generation, self._searcher(generation)
+        except IndexUnreadable:
+            with self._lock:
+                if self._generation is generation:
+                    self._generation = None
+            generation = self._current()
+            return generation, self._searcher(generation)
+
     def _vocabulary(self, generation: _Generation) -> Vocabulary:
-        return generation.vocabulary(self._lock)
+        return generation.vocabulary(self._lock, self._searcher(generation))
 
     # ---------------------------------------------------------------- search
 
@@ -209,8 +230,7 @@ class Searcher:
         in_force = parsed.dates & dates if parsed.dates else dates
         filters = Filters(include, exclude, in_force)
 
-        generation = self._current()
-        whoosh_searcher = self._searcher(generation)
+        generation, whoosh_searcher = self._state()
         matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
         resolved = self._resolve(generation, parsed)
         total_mask, counted = self._select(matcher, generation, resolved, filters)
@@ -308,8 +328,7 @@ class Searcher:
     # ------------------------------------------------------- other questions
 
     def _document(self, article_id: str) -> tuple[object, _Generation, int | None]:
-        generation = self._current()
-        whoosh_searcher = self._searcher(generation)
+        generation, whoosh_searcher = self._state()
         if not isinstance(article_id, str) or not article_id or len(article_id) > 1000:
             return whoosh_searcher, generation, None
         return whoosh_searcher, generation, whoosh_searcher.document_number(id=article_id)
@@ -378,4 +397,4 @@ class Searcher:
         """The query with misspelt words replaced by the index's closest words, or None."""
         if not isinstance(query, str) or len(query) > 1000:
             return None
-        return suggestion(query, self._vocabulary(self._current()))
+        return suggestion(query, self._vocabulary(self._state()[0]))

@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.build import build_index
 from index.store import IndexMissing
@@ -417,6 +420,21 @@ def test_picks_up_a_rebuilt_index_without_restart(tmp_path):
         assert s.facet_values("source", "wire c") == [{"value": "Wire C", "count": 1}]
 
 
+def test_idle_thread_survives_two_rebuilds(tmp_path):
+    """A thread whose searcher's generation was deleted (the builder keeps one previous) reopens cleanly."""
+    corpus = write_corpus(tmp_path / "corpus", RECORDS[:2])
+    index = tmp_path / "index"
+    build_index([corpus], index, workers=1)
+    with Searcher(index) as s, ThreadPoolExecutor(max_workers=1) as one_thread:
+        answers = [one_thread.submit(s.search, "geneva OR lesbos OR siege").result().total]
+        for records in (RECORDS[:3], RECORDS[:4]):  # two builds: the first generation is deleted
+            write_corpus(corpus, records)
+            build_index([corpus], index, workers=1)
+        assert not (index / s._generation.path.name).exists()
+        answers.append(one_thread.submit(s.search, "geneva OR lesbos OR siege").result().total)
+        assert answers == [1, 3]
+
+
 def test_threads_share_one_searcher(searcher):
     queries = ["geneva", "siege", "", "damscus", '"security forces"', "c*"]
     expected = {q: [h.id for h in searcher.search(q).hits] for q in queries}
@@ -444,3 +462,21 @@ def test_to_dict_is_the_issue_3_json(searcher):
     assert set(data["hits"][0]) == {"id", "title", "title_html", "date", "source", "url", "score", "snippet",
                                    "actors", "locations", "countries"}
     json.dumps(data)
+
+
+QUERY_PIECES = ['"', "(", ")", "*", "~", "-", ":", "OR ", "NOT ", "AND ", "title:", "actor:", "source:", "date:",
+                "2016", "-02", "..", "geneva", "siege", "bread", "caf", "<script>", "<mark>", "&", "é", " ", "\x00"]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(QUERY_PIECES), max_size=12).map("".join) | st.text(max_size=80))
+def test_any_query_is_answered_or_refused_cleanly(searcher, query):
+    try:
+        result = searcher.search(query, per_page=20)
+    except QueryError as error:
+        assert str(error) and "\n" not in str(error)
+        return
+    assert result.total >= len(result.hits)
+    for hit in result.hits:
+        assert only_marks(hit.snippet) and only_marks(hit.title_html)
+    json.dumps(result.to_dict())
