@@ -28,6 +28,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import defaultdict
@@ -232,12 +233,16 @@ def serving(index_dir: Path) -> Iterator[tuple[int, int]]:
     port = _free_port()
     command = [sys.executable, "-m", "newsfacets.cli", "serve", "--host", HOST, "--port", str(port), "--index", str(index_dir)]
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # The log goes to a file, not a pipe: waitress warns about its task queue under load,
+    # and a pipe nobody reads fills up and then blocks the server mid-run.
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log)
     try:
         deadline = time.monotonic() + 30
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"server exited: {server.stderr.read().decode(errors='replace')[-2000:]}")
+                log.seek(0)
+                raise RuntimeError(f"server exited: {log.read().decode(errors='replace')[-2000:]}")
             try:
                 _get_json(port, "/api/search?per_page=1")
                 break
@@ -253,6 +258,7 @@ def serving(index_dir: Path) -> Iterator[tuple[int, int]]:
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+        log.close()
 
 
 def report(result: LoadResult, documents: int) -> str:

@@ -7,6 +7,10 @@ it), and which files must be reported as skipped, with a fragment of the reason.
 
 Nothing here knows how the readers work inside; the expectations are the user's:
 readable text is indexed whatever its encoding or size, everything else is named.
+
+It also holds what the reliability and security tests share to drive the product as
+a user does: the `newsfacets` console script in a child process (`run_newsfacets`,
+`start_newsfacets`) and `newsfacets serve` on a loopback port (`Server`).
 """
 from __future__ import annotations
 
@@ -54,8 +58,8 @@ def _article_text(marker: str, extra: str = "") -> str:
     return f"Talks resume on the {marker} treaty\n\n{_PARAGRAPH}{extra}\n\nThe {marker} delegation left.\n"
 
 
-def write_hostile_corpus(root: Path, *, big: bool = True) -> HostileCorpus:
-    """Write the hostile corpus under `root` (created); `big=False` leaves out the 50 MB file."""
+def write_hostile_corpus(root: Path) -> HostileCorpus:
+    """Write the hostile corpus under `root` (created)."""
     root.mkdir(parents=True, exist_ok=True)
     corpus = HostileCorpus(root)
     good = corpus.articles
@@ -88,15 +92,14 @@ def write_hostile_corpus(root: Path, *, big: bool = True) -> HostileCorpus:
     corpus.skipped["image.html"] = ("binary",)
 
     # Huge inputs: a 50 MB article and one 5 MB line. Written in chunks, not built in memory.
-    if big:
-        with open(root / "huge.txt", "w", encoding="utf-8") as handle:
-            handle.write("Hostilehuge report on the water treaty\n\n")
-            chunk = (_PARAGRAPH + "\n\n") * 200
-            written = 0
-            while written < BIG_ARTICLE_BYTES:
-                handle.write(chunk)
-                written += len(chunk)
-        good["huge"] = "hostilehuge"
+    with open(root / "huge.txt", "w", encoding="utf-8") as handle:
+        handle.write("Hostilehuge report on the water treaty\n\n")
+        chunk = (_PARAGRAPH + "\n\n") * 200
+        written = 0
+        while written < BIG_ARTICLE_BYTES:
+            handle.write(chunk)
+            written += len(chunk)
+    good["huge"] = "hostilehuge"
     words = ("alpha", "river", "treaty", "talks", "water", "border", "minister", "council")
     line = " ".join(rng.choice(words) for _ in range(ONE_LINE_BYTES // 6))
     (root / "one_line.txt").write_text("Hostileoneline " + line[:ONE_LINE_BYTES], encoding="utf-8")
