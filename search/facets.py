@@ -24,6 +24,7 @@ import numpy as np
 
 from index.analysis import fold
 from index.schema import FACET_FIELDS
+from search.matching import postings_of
 from search.query import MAX_EXPANSIONS, DateRange
 
 _WORD = re.compile(r"\w+")
@@ -65,13 +66,15 @@ class FacetField:
 
     @classmethod
     def from_reader(cls, reader, name: str) -> FacetField:
-        postings: dict[str, np.ndarray] = {}
-        for term in reader.lexicon(name):
-            value = term.decode("utf-8") if isinstance(term, bytes) else term
-            ids = np.fromiter(reader.postings(name, term).all_ids(), dtype=np.int64)
-            if len(ids):
-                postings[value] = ids
-        return cls(name, postings)
+        """Segment by segment, postings read a block at a time (see `search.matching`)."""
+        parts: dict[str, list[np.ndarray]] = {}
+        for leaf, offset in reader.leaf_readers():
+            for term in leaf.lexicon(name):
+                value = term.decode("utf-8") if isinstance(term, bytes) else term
+                ids, _ = postings_of(leaf, name, value)
+                if len(ids):
+                    parts.setdefault(value, []).append(ids + offset)
+        return cls(name, {value: np.concatenate(ids) for value, ids in parts.items()})
 
     def lookup(self, value: str) -> list[int]:
         """Ordinals a filter value stands for: the value itself, else values equal to it folded."""

@@ -30,7 +30,7 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
-def _postings(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+def postings_of(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
     """(document numbers within one segment, weights) of a term's postings."""
     if (fieldname, text) not in reader:
         return _EMPTY
@@ -84,7 +84,7 @@ class ArrayMatcher:
         key = (fieldname, text)
         if key not in self._read:
             parts = [(ids + offset, weights) for reader, _, offset in self.leaves
-                     for ids, weights in [_postings(reader, fieldname, text)] if len(ids)]
+                     for ids, weights in [postings_of(reader, fieldname, text)] if len(ids)]
             if not parts:
                 self._read[key] = _EMPTY
             elif len(parts) == 1:
@@ -168,9 +168,10 @@ class FieldLengths:
 
     def of(self, fieldname: str, searcher) -> tuple[np.ndarray, float]:
         if fieldname not in self._fields:
-            reader = searcher.reader()
-            size = reader.doc_count_all()
-            lengths = np.fromiter(
-                (reader.doc_field_length(d, fieldname, 0) for d in range(size)), dtype=np.float64, count=size)
+            lengths = np.zeros(searcher.doc_count_all(), dtype=np.float64)
+            for leaf, offset in searcher.reader().leaf_readers():
+                size = leaf.doc_count_all()
+                lengths[offset : offset + size] = np.fromiter(
+                    (leaf.doc_field_length(d, fieldname, 0) for d in range(size)), dtype=np.float64, count=size)
             self._fields[fieldname] = (lengths, searcher.avg_field_length(fieldname) or 1.0)
         return self._fields[fieldname]

@@ -81,6 +81,19 @@ class _Generation:
         return self._vocabulary
 
 
+class _LazyWords:
+    """The vocabulary, built only when a query has a wildcard or fuzzy word (it takes a moment)."""
+
+    def __init__(self, load) -> None:
+        self._load = load
+
+    def expand(self, pattern: str, limit: int) -> list[str]:
+        return self._load().expand(pattern, limit)
+
+    def near(self, word: str, maxdist: int, limit: int) -> list[str]:
+        return self._load().near(word, maxdist, limit)
+
+
 def _check(name: str, value: int, low: int, high: int) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
         raise QueryError(f"{name} must be a whole number from {low} to {high}")
@@ -261,7 +274,7 @@ class Searcher:
         fields = generation.facets.fields
         return resolve(
             parsed.query,
-            self._vocabulary(generation),
+            _LazyWords(lambda: self._vocabulary(generation)),
             lambda name, text, is_pattern: fields[name].match(text, is_pattern),
         )
 
