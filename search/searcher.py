@@ -375,7 +375,7 @@ class Searcher:
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown."""
         _check("limit", limit, 1, MAX_SIMILAR)
-        whoosh_searcher, _, docnum = self._document(article_id)
+        whoosh_searcher, generation, docnum = self._document(article_id)
         if docnum is None:
             return []
         fields = whoosh_searcher.stored_fields(docnum)
@@ -385,15 +385,18 @@ class Searcher:
         weights = {}
         for term, frequency in Counter(terms(STEMMED, text)).items():
             df = reader.doc_frequency("body", term)
-            if 0 < df < documents:  # in every document it says nothing about this one
+            if 1 < df < documents:  # only here, or everywhere: says nothing about what is alike
                 weights[term] = (1 + math.log(frequency)) * math.log(1 + documents / df)
         key_terms = sorted(weights, key=lambda t: (-weights[t], t))[:SIMILAR_TERMS]
         if not key_terms:
             return []
         top = weights[key_terms[0]]
         q = wq.Or([wq.Term("body", t, boost=weights[t] / top) for t in key_terms])
-        results = whoosh_searcher.search(q, limit=limit, mask={docnum}, terms=False)
-        found = [(whoosh_searcher.stored_fields(doc), round(float(score), 4)) for score, doc in results.top_n]
+        facets = generation.facets
+        matcher = ArrayMatcher(whoosh_searcher, facets.size, facets.dates, generation.lengths)
+        mask = matcher.mask(q) & facets.live
+        mask[docnum] = False
+        found = [(whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
         return [hit.to_dict() for hit in self._hits(found, Highlight(stems=frozenset(key_terms)))]
 
     def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
