@@ -199,7 +199,7 @@ class Searcher:
 
     def search(
         self,
-        query: str = "",
+        query: str | None = "",
         *,
         actor: Sequence[str] = (),
         location: Sequence[str] = (),
@@ -232,6 +232,7 @@ class Searcher:
         _check("page", page, 1, MAX_PAGE)
         _check("per_page", per_page, 1, MAX_PER_PAGE)
         _check("facet_size", facet_size, 0, MAX_FACET_SIZE)
+        query = "" if query is None else query
         if not isinstance(query, str):
             raise QueryError("the query must be text")
         include = {"actor": actor, "location": location, "country": country, "source": source}
