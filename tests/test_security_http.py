@@ -331,6 +331,8 @@ def test_reflected_script_is_inert(server, payload):
                     assert_html_fields_have_only_mark(value)
 
 
+@pytest.mark.xfail(strict=True, reason="web: waitress stops accepting at connection_limit (default 100) and drops "
+                   "idle connections only after channel_timeout (120 s); web/cli.py sets neither")
 def test_idle_and_half_sent_requests_do_not_starve_others(server):
     """Slow-loris: connections that send half a request and wait must not block a real one."""
     stalled = []
