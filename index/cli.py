@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from index.build import BuildReport, build_index
+from index.entities.actors import DictionaryError
 from index.store import IndexProblem, default_index_dir
 
 EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     progress = _Progress(sys.stderr)
     try:
         report = build_index(args.paths, index_dir, incremental=args.incremental, workers=args.workers, on_progress=progress)
-    except IndexProblem as error:
+    except (IndexProblem, DictionaryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

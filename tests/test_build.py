@@ -131,3 +131,31 @@ def test_cli_fails_cleanly_on_missing_path(tmp_path):
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: no such file or folder")
     assert "Traceback" not in result.stderr
+
+
+def test_cli_refuses_a_broken_user_entities_file(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {"a.txt": "Headline\n\nBody text about Homs."})
+    entities = tmp_path / "entities.yaml"
+    entities.write_text("- {name: Foo\n  bad: [", encoding="utf-8")
+    result = subprocess.run(
+        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix")],
+        capture_output=True, text=True, env={**os.environ, "NEWSFACETS_ENTITIES": str(entities)},
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(f"error: actor dictionary {entities} is not valid YAML")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert current_generation(tmp_path / "ix") is None
+
+
+def test_user_entities_file_adds_aliases(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {"a.txt": "Statement\n\nThe Orontes Valley Council said the LVC convoy was delayed."})
+    entities = tmp_path / "entities.yaml"
+    entities.write_text("- {name: Orontes Valley Council, type: organisation, aliases: [LVC]}\n", encoding="utf-8")
+    result = subprocess.run(
+        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
+        capture_output=True, text=True, env={**os.environ, "NEWSFACETS_ENTITIES": str(entities)},
+    )
+    assert result.returncode == 0, result.stderr
+    assert stored(tmp_path / "ix")["a"]["actor"] == ["Orontes Valley Council"]

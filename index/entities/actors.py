@@ -140,13 +140,13 @@ class ActorDictionary:
         by_key: dict[str, tuple[Actor, list[str]]] = {}
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
-                raise ValueError(f"actor entry needs a 'name': {entry!r}")
+                raise DictionaryError(f"actor entry needs a 'name': {entry!r}")
             kind = entry.get("type", "organisation")
             if kind not in ACTOR_TYPES:
-                raise ValueError(f"actor {entry['name']!r}: type must be one of {', '.join(ACTOR_TYPES)}")
+                raise DictionaryError(f"actor {entry['name']!r}: type must be one of {', '.join(ACTOR_TYPES)}")
             aliases = entry.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-                raise ValueError(f"actor {entry['name']!r}: aliases must be a list of strings")
+                raise DictionaryError(f"actor {entry['name']!r}: aliases must be a list of strings")
             actor = Actor(entry["name"].strip(), kind)
             by_key[name_key(actor.name)] = (actor, [actor.name, *aliases])
         return list(by_key.values())
@@ -220,18 +220,22 @@ class ActorDictionary:
         return best
 
 
+class DictionaryError(ValueError):
+    """A user's entity file that cannot be used; the message is one line naming the file and the problem."""
+
+
 def load_entries(path: Path) -> list[dict]:
     """Read one actors YAML file (a list of {name, type, aliases})."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as error:
-        raise ValueError(f"cannot read actor dictionary {path}: {error.strerror}") from None
+        raise DictionaryError(f"cannot read actor dictionary {path}: {error.strerror}") from None
     except yaml.YAMLError as error:
-        raise ValueError(f"actor dictionary {path} is not valid YAML: {error}".splitlines()[0]) from None
+        raise DictionaryError(f"actor dictionary {path} is not valid YAML: {error}".splitlines()[0]) from None
     if data is None:
         return []
     if not isinstance(data, list):
-        raise ValueError(f"actor dictionary {path} must be a list of entries")
+        raise DictionaryError(f"actor dictionary {path} must be a list of entries")
     return data
 
 
