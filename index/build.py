@@ -10,12 +10,10 @@ big the corpus.
 """
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import os
 import queue
 import shutil
-import signal
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -30,6 +28,7 @@ from index.article import Article, Skipped
 from index.document import content_hash, to_document
 from index.entities import extract
 from index.entities.extractor import default_extractor
+from index.processes import die_with_parent
 from index.readers import read_paths
 from index.schema import index_schema
 
@@ -37,7 +36,6 @@ BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 4
 WRITER_MEMORY_MB = 128
 DEAD_WORKER_POLL_SECONDS = 1.0
-PR_SET_PDEATHSIG = 1  # prctl(2) option: signal this process when its parent dies
 
 
 class BuildFailed(store.IndexProblem):
@@ -94,21 +92,10 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
     return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed)
 
 
-def _die_with_parent() -> None:
-    """Have the kernel SIGKILL this worker when the indexer dies (Linux; elsewhere the poll in
-    `_worker` notices). A killed indexer runs no cleanup, and its workers inherited the build
-    lock's open file: left alive they would hold the lock forever, or block for ever on a
-    batch the indexer died while sending."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        pass
-
-
 def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
     """Worker process: index batches into a private segment until told to stop, then hand the segment back."""
     parent = multiprocessing.parent_process().pid
-    _die_with_parent()
+    die_with_parent()  # a killed indexer must not leave workers holding the build lock
     writer = SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
     while True:
         try:
