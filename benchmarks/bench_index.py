@@ -9,12 +9,10 @@ exceed the wall time.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
 import sys
 import tempfile
-from dataclasses import asdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -22,22 +20,7 @@ sys.path.insert(0, str(REPO))
 
 from report import machine, write_section  # noqa: E402
 
-from index.build import build_index  # noqa: E402
-from index.readers import iter_reuters_sgml  # noqa: E402
-
-
-def export_jsonl(reuters_dir: Path, out: Path, limit: int | None) -> int:
-    count = 0
-    with out.open("w", encoding="utf-8") as handle:
-        for sgm in sorted(reuters_dir.glob("reut2-*.sgm")):
-            for article in iter_reuters_sgml(sgm):
-                record = asdict(article)
-                record.pop("gold", None)  # gold labels never reach the indexer
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-                if limit and count >= limit:
-                    return count
-    return count
+from reuters import DEFAULT_SGML, build  # noqa: E402
 
 
 def directory_size(path: Path) -> int:
@@ -46,7 +29,7 @@ def directory_size(path: Path) -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--reuters", type=Path, default=REPO.parent / "shared/corpus/reuters21578")
+    parser.add_argument("--reuters", type=Path, default=DEFAULT_SGML)
     parser.add_argument("--limit", type=int, default=None, help="index only the first N stories")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
@@ -55,9 +38,7 @@ def main() -> int:
         print(f"error: Reuters-21578 not found at {args.reuters}", file=sys.stderr)
         return 1
     with tempfile.TemporaryDirectory(prefix="newsfacets-bench-") as tmp:
-        corpus = Path(tmp) / "reuters.jsonl"
-        stories = export_jsonl(args.reuters, corpus, args.limit)
-        report = build_index([corpus], Path(tmp) / "index", workers=args.workers)
+        stories, report = build(args.reuters, Path(tmp) / "index", workers=args.workers, limit=args.limit)
         size = directory_size(report.generation)
     peak_mib = max(
         resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss

@@ -22,13 +22,10 @@ once timed. Figures go to the
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
 import sys
-import tempfile
 import time
-from dataclasses import asdict
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -40,31 +37,13 @@ from whoosh import highlight, sorting  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
 from index.analysis import EXACT, STOP_WORDS, terms  # noqa: E402
-from index.build import build_index  # noqa: E402
-from index.readers import iter_reuters_sgml  # noqa: E402
-from index.store import current_generation  # noqa: E402
 from search import Searcher  # noqa: E402
 from search.query import parse_query  # noqa: E402
+from reuters import DEFAULT_INDEX, DEFAULT_SGML, ensure_index  # noqa: E402
 
 QUERIES = 200
 SEED = 21578
-DEFAULT_INDEX = REPO / "var" / "bench" / "reuters-index"
-DEFAULT_SGML = REPO.parent / "shared" / "corpus" / "reuters21578"
 FACETS = ("actor", "location", "country", "source")
-
-
-def build(sgml_dir: Path, index_dir: Path) -> None:
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "reuters.jsonl"
-        with corpus.open("w", encoding="utf-8") as handle:
-            for sgm in sorted(sgml_dir.glob("reut2-*.sgm")):
-                for article in iter_reuters_sgml(sgm):
-                    record = asdict(article)
-                    record.pop("gold", None)
-                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-        started = time.perf_counter()
-        report = build_index([corpus], index_dir)
-        print(f"built {report.indexed} articles in {time.perf_counter() - started:.0f}s", file=sys.stderr)
 
 
 def query_mix(searcher: Searcher, rng: random.Random) -> list[tuple[str, dict]]:
@@ -147,11 +126,8 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
     args = parser.parse_args()
     index_dir = args.index or DEFAULT_INDEX
-    if current_generation(index_dir) is None:
-        if not args.build_from.is_dir():
-            print(f"bench_search: no index at {index_dir} and no Reuters-21578 at {args.build_from}", file=sys.stderr)
-            return 1
-        build(args.build_from, index_dir)
+    if not ensure_index(index_dir, args.build_from, "bench_search"):
+        return 1
 
     with Searcher(index_dir) as searcher:
         mix = query_mix(searcher, random.Random(SEED))

@@ -291,9 +291,7 @@ else runs on the machine). Mix: {", ".join(f"{kind} {share:.0%}" for kind, share
 
 
 def main() -> int:
-    from bench_search import DEFAULT_INDEX, DEFAULT_SGML, build
-
-    from index.store import current_generation
+    from reuters import DEFAULT_INDEX, DEFAULT_SGML, ensure_index
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=50)
@@ -307,11 +305,8 @@ def main() -> int:
         print("load: --clients must be 1-500 and --seconds 0-600", file=sys.stderr)
         return 1
     index_dir = args.index or DEFAULT_INDEX
-    if current_generation(index_dir) is None:
-        if not args.build_from.is_dir():
-            print(f"load: no index at {index_dir} and no Reuters-21578 at {args.build_from}", file=sys.stderr)
-            return 1
-        build(args.build_from, index_dir)
+    if not ensure_index(index_dir, args.build_from, "load"):
+        return 1
     with serving(index_dir) as (port, pid):
         documents = _get_json(port, "/api/search?per_page=1&facet_size=1")["total"]
         cpu_before = process_cpu_seconds(pid)
