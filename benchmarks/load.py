@@ -216,9 +216,12 @@ def run_load(port: int, *, clients: int, seconds: float, warmup: float = 0.0, se
 
 
 def process_cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process, from /proc (Linux)."""
+    """User + system CPU time of a process and its live children (the server's workers), from /proc (Linux)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    child_pids = children.read_text().split() if children.exists() else []
+    return own + sum(process_cpu_seconds(int(child)) for child in child_pids)
 
 
 def _free_port() -> int:
