@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from index.article import Article, Skipped
 from index.readers import MAX_BODY_CHARS, iter_reuters_sgml, parse_date, read_file, read_paths
+from index.readers._base import FEW_BAD_UTF8_BYTES, MIN_STORY_WORDS
 
 
 def articles(results) -> list[Article]:
@@ -83,6 +84,37 @@ def test_txt_lead_paragraph_is_kept_in_body_when_used_as_title(tmp_path):
     assert article.date == "2019-07-08"
     assert article.title == lead
     assert article.body.startswith(lead)
+
+
+def test_txt_one_long_line_is_body_with_first_sentence_as_title(tmp_path):
+    """A story scraped without line breaks: the line is the body, not a lost headline."""
+    first = "Rebels and the army agreed a ceasefire around the old citadel on Sunday night."
+    filler = " ".join(["The talks went on for hours and nobody left the room."] * 60_000)  # ~3.2 MB
+    (tmp_path / "flat.txt").write_text(f"{first} {filler}", encoding="utf-8")
+    (tmp_path / "ramble.txt").write_text(" ".join(["word"] * 400), encoding="utf-8")
+    found = {a.id: a for a in articles(read_paths([tmp_path]))}
+    flat = found["flat"]
+    assert flat.title == first
+    assert flat.body.startswith(first) and len(flat.body) == MAX_BODY_CHARS
+    ramble = found["ramble"]  # no sentence end: cut at a word, marked as cut
+    assert len(ramble.title) <= 301 and ramble.title.endswith("word…")
+    assert ramble.body == " ".join(["word"] * 400)
+
+
+def test_title_only_input_short_is_skipped_long_is_kept(tmp_path):
+    """Fewer than MIN_STORY_WORDS words alone is a bare headline; more is a story."""
+    long_line = " ".join(f"w{i}" for i in range(MIN_STORY_WORDS))
+    (tmp_path / "headline.txt").write_text("Ceasefire agreed around the old citadel\n\nShare this\n")
+    (tmp_path / "words.md").write_text(f"# {long_line}\n")
+    (tmp_path / "rows.jsonl").write_text(
+        json.dumps({"title": " ".join(["short"] * (MIN_STORY_WORDS - 1))}) + "\n"
+        + json.dumps({"title": long_line}) + "\n")
+    results = list(read_paths([tmp_path]))
+    assert {(Path(s.path).name, s.reason) for s in skipped(results)} == {
+        ("headline.txt", "no body text"), ("rows.jsonl:1", "no body text")}
+    found = {a.id: a for a in articles(results)}
+    assert set(found) == {"words", "rows#2"}
+    assert all((a.title, a.body) == (long_line, long_line) for a in found.values())
 
 
 def test_txt_check_also_block_and_caption_removed(tmp_path):
@@ -278,6 +310,30 @@ def test_latin1_and_cp1252_and_bom(tmp_path):
     assert found["l#1"].title == "Café" and found["l#1"].body == "bébé"
 
 
+def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path):
+    """One bad byte must not turn "café" into "cafÃ©" everywhere else in the file."""
+    good = "Naïve café owners\n\nThe café in Zürich reopened. ".encode("utf-8")
+    (tmp_path / "tail.txt").write_bytes(good + b"\xff\xfe broken tail")
+    (tmp_path / "quote.txt").write_bytes(good + b"He said \x93no\x94.")  # pasted cp1252 quotes
+    # Many valid characters tolerate more bad bytes: 1 per 100 (here 200 valid, 2 bad).
+    (tmp_path / "long.csv").write_bytes(("title,body\nÉté," + "é" * 200).encode("utf-8") + b"\xe9\xe9\n")
+    found = {a.id: a for a in articles(read_paths([tmp_path]))}
+    assert found["tail"].title == "Naïve café owners"
+    assert found["tail"].body == "The café in Zürich reopened. \ufffd\ufffd broken tail"
+    assert found["quote"].body == "The café in Zürich reopened. He said \ufffdno\ufffd."
+    assert found["long#1"].title == "Été" and found["long#1"].body == "é" * 200 + "\ufffd\ufffd"
+
+
+def test_mostly_invalid_utf8_is_legacy_text(tmp_path):
+    """Bad bytes beyond the allowance, or with no valid UTF-8 at all, mean cp1252/latin-1."""
+    bad = FEW_BAD_UTF8_BYTES + 1
+    (tmp_path / "many.txt").write_bytes("Titre\n\nDéjà ".encode("utf-8") + "é".encode("latin-1") * bad)
+    (tmp_path / "legacy.jsonl").write_bytes('{"title": "Caf\xe9", "body": "Cr\xe8me br\xfbl\xe9e"}\n'.encode("cp1252"))
+    found = {a.id: a for a in articles(read_paths([tmp_path]))}
+    assert found["many"].body == "DÃ©jÃ\xa0 " + "é" * bad  # the file's majority decides
+    assert (found["legacy#1"].title, found["legacy#1"].body) == ("Café", "Crème brûlée")
+
+
 def test_utf16_with_bom(tmp_path):
     (tmp_path / "u.txt").write_bytes("Wide title\n\nWide body".encode("utf-16"))
     article = read_one(tmp_path / "u.txt")
@@ -419,6 +475,7 @@ def test_fakes_csv(fakes_csv):
     assert all(a.id.isdigit() for a in found) and len({a.id for a in found}) > 780
     for article in found:
         assert article.title.strip()
+        assert "Ã" not in article.title and "ï¿½" not in article.title  # no mojibake (the file has its own U+FFFD)
         assert article.date is not None and len(article.date) == 10 and article.date[4] == "-"
         assert article.gold == {}
     assert found[0].id == "1914947530" and found[0].date == "2017-04-05"

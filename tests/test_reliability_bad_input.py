@@ -78,8 +78,6 @@ def test_every_other_file_is_named_with_its_reason(indexed):
     assert len(reported) == len(corpus.skipped), f"unexpected skips: {sorted(set(reported) - {str(corpus.root / n) for n in corpus.skipped})}"
 
 
-@pytest.mark.xfail(strict=True, reason="readers: a file of one long line is skipped as 'no body text' "
-                   "(the only line becomes the headline, leaving no body); the story is lost")
 def test_a_file_of_one_5_mb_line_is_indexed(indexed):
     """A story scraped without line breaks is still a story: its text is the body."""
     corpus, index_dir, finished = indexed
@@ -91,8 +89,6 @@ def test_a_file_of_one_5_mb_line_is_indexed(indexed):
     assert len(document["body"]) > 100_000
 
 
-@pytest.mark.xfail(strict=True, reason="readers: a UTF-8 file with one invalid byte is decoded wholly as cp1252, "
-                   "so 'Naïve café' is stored as 'NaÃ¯ve cafÃ©' (latin-1 and cp1252 files are fine)")
 def test_legacy_encodings_are_decoded_not_mangled(indexed):
     _, index_dir, _ = indexed
     documents = stored_documents(index_dir)

@@ -18,6 +18,11 @@ from index.article import Article, Skipped
 # near 2 M characters, and the cap bounds the index and analysis cost of junk files.
 MAX_BODY_CHARS = 2_000_000
 MAX_TITLE_CHARS = 300
+# Title-only input (one line, no body) with at least this many words is a story
+# without line breaks and is indexed with that text as its body. Fewer words is a bare
+# headline: skipped as "no body text", since a body that only repeats the title is not
+# a story and would pad results with empty hits.
+MIN_STORY_WORDS = 20
 # Whole-file formats read at most this many bytes; enough for MAX_BODY_CHARS of
 # non-ASCII text plus markup, and never the whole of a huge file.
 MAX_TEXT_BYTES = 8 * 1024 * 1024
@@ -31,6 +36,9 @@ _SNIFF_BYTES = 8192
 _CHUNK = 1024 * 1024
 _TEXT_CONTROL = set(b"\t\n\r\f\b\x1b")
 _CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
+# A UTF-8 file may hold this many bad bytes (or 1 per 100 valid multi-byte characters)
+# and still be read as UTF-8; see `_EncodingScan`.
+FEW_BAD_UTF8_BYTES = 8
 
 
 class ReadError(Exception):
@@ -64,17 +72,63 @@ def _check_head(head: bytes) -> str | None:
     return None
 
 
+class _EncodingScan:
+    """Evidence for a file's encoding, gathered chunk by chunk in constant memory.
+
+    UTF-8 is chosen unless the bytes are mostly not UTF-8: a file that is valid UTF-8
+    apart from a few bad bytes (a truncated character, a stray cp1252 quote pasted in)
+    is UTF-8 with those bytes replaced by U+FFFD, because decoding it all as cp1252
+    would turn every accented letter into mojibake ("café" -> "cafÃ©") that search
+    never matches. Real cp1252/latin-1 text almost never forms valid multi-byte UTF-8
+    sequences (an accented letter is followed by ASCII, not by a continuation byte), so
+    a file with invalid bytes and no (or few) valid sequences is legacy text: cp1252,
+    or latin-1 when it holds bytes cp1252 leaves undefined.
+    """
+
+    def __init__(self) -> None:
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("surrogateescape")
+        self._started = False
+        self._bom = False
+        self.multibyte = 0  # valid UTF-8 characters of 2-4 bytes
+        self.invalid = 0  # bytes that fit no UTF-8 sequence
+        self.cp1252_undefined = False
+
+    def feed(self, chunk: bytes, final: bool = False) -> None:
+        """Take the next chunk; `final=False` leaves a character cut at the chunk's end pending."""
+        if not self._started and chunk:
+            self._started, self._bom = True, chunk.startswith(codecs.BOM_UTF8)
+        self.cp1252_undefined = self.cp1252_undefined or bool(_CP1252_UNDEFINED.search(chunk))
+        text = self._utf8.decode(chunk, final)
+        if text.isascii():
+            return
+        non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+        # surrogateescape made each bad byte a lone surrogate, which the UTF-8 encoder drops.
+        invalid = len(text) - len(text.encode("utf-8", "ignore").decode("utf-8"))
+        self.invalid += invalid
+        self.multibyte += non_ascii - invalid
+
+    def encoding(self) -> str:
+        """The codec to read the scanned bytes with (use errors="replace")."""
+        few = self.invalid <= FEW_BAD_UTF8_BYTES and self.multibyte >= self.invalid
+        rare = self.invalid * 100 <= self.multibyte
+        if self._bom or few or rare:
+            return "utf-8-sig"
+        return "latin-1" if self.cp1252_undefined else "cp1252"
+
+
 def _decode(data: bytes, final: bool, forced: str | None) -> str:
-    """Decode with the first encoding that fits: UTF-8 (BOM optional), cp1252, latin-1.
+    """Decode never raising: `forced` (UTF-16 by BOM) or the encoding `_EncodingScan` picks.
 
     `final=False` tolerates a multi-byte character cut by a read cap.
     """
-    for encoding in ([forced] if forced else ["utf-8-sig", "cp1252"]):
-        try:
-            return codecs.getincrementaldecoder(encoding)("strict").decode(data, final)
-        except UnicodeDecodeError:
-            continue
-    return data.decode("latin-1")
+    encoding = forced
+    if encoding is None:
+        scan = _EncodingScan()
+        for start in range(0, len(data), _CHUNK):
+            scan.feed(data[start:start + _CHUNK])
+        scan.feed(b"", final)
+        encoding = scan.encoding()
+    return codecs.getincrementaldecoder(encoding)("replace").decode(data, final)
 
 
 def read_text(path: Path, max_bytes: int) -> tuple[str, bool]:
@@ -97,40 +151,25 @@ def open_text(path: Path) -> TextIO:
     """A text stream for a line-based format, encoding chosen by scanning the whole file.
 
     The scan reads in chunks (constant memory) so that a cp1252 byte deep inside a
-    large CSV still selects the right codec; `errors="replace"` is a last resort that
-    keeps one odd byte from losing the file.
+    large CSV still counts; `errors="replace"` keeps a few bad bytes in a UTF-8 file
+    from losing it (see `_EncodingScan`).
     """
     with open_binary(path) as fh:
         head = fh.read(_SNIFF_BYTES)
         forced = _check_head(head)
-        encoding = forced or "utf-8-sig"
-        utf8 = codecs.getincrementaldecoder("utf-8")("strict")
-        cp1252_ok = True
-        has_text = bool(head.strip())
+        scan = _EncodingScan()
+        has_text = False
         chunk = head
         while chunk:
-            if encoding == "utf-8-sig":
-                try:
-                    utf8.decode(chunk)
-                except UnicodeDecodeError:
-                    encoding = "cp1252"
-            if encoding == "cp1252" and _CP1252_UNDEFINED.search(chunk):
-                cp1252_ok = False
-            if has_text and encoding == "cp1252" and not cp1252_ok:
-                break
-            chunk = fh.read(_CHUNK)
+            if not forced:
+                scan.feed(chunk)
             has_text = has_text or bool(chunk.strip())
-        if encoding == "utf-8-sig":
-            try:
-                utf8.decode(b"", True)
-            except UnicodeDecodeError:
-                encoding = "cp1252"
+            chunk = fh.read(_CHUNK)
+        scan.feed(b"", True)
     if not has_text:
         raise ReadError("empty file")
-    if encoding == "cp1252" and not cp1252_ok:
-        encoding = "latin-1"
     try:
-        return open(path, encoding=encoding, errors="replace", newline="")
+        return open(path, encoding=forced or scan.encoding(), errors="replace", newline="")
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
 
@@ -147,6 +186,14 @@ def short_title(text: str) -> str:
     return cut.rstrip(" ,;:-") + "…"
 
 
+def _is_text_not_headline(title: str) -> bool:
+    """True for a title too long to be a headline: over MAX_TITLE_CHARS or MIN_STORY_WORDS words.
+
+    Counting stops at MIN_STORY_WORDS, so a multi-megabyte line costs no more than a short one.
+    """
+    return len(title) > MAX_TITLE_CHARS or len(title.split(maxsplit=MIN_STORY_WORDS - 1)) >= MIN_STORY_WORDS
+
+
 def build_article(
     *,
     id: str,
@@ -161,14 +208,18 @@ def build_article(
     """Assemble an Article with the caps applied; no body text means Skipped.
 
     A missing title falls back to the body's first line, because every search result
-    needs something to show as its headline.
+    needs something to show as its headline. A title with no body that is text rather
+    than a headline (see `_is_text_not_headline`) becomes the body, so a story scraped
+    without line breaks is kept; a bare headline alone is still "no body text".
     """
     body = (body or "").strip()
+    title = " ".join((title or "").split())
+    if not body and _is_text_not_headline(title):
+        body, title = title, ""
     if not body:
         return Skipped(path, "no body text")
     if len(body) > MAX_BODY_CHARS:
         body = body[:MAX_BODY_CHARS]
-    title = " ".join((title or "").split())
     if not title:
         title = short_title(body.split("\n", 1)[0])
     elif len(title) > MAX_TITLE_CHARS:
