@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from index.entities.actors import ActorDictionary, load_dictionary, load_entries, name_key
-from index.entities.chunking import phrases, tokenize
+from index.entities.chunking import is_headline, phrases, tokenize
 from index.entities.extractor import EntityExtractor
 
 
@@ -102,3 +102,20 @@ def test_phrases_glue_name_particles_and_organisation_connectors():
     texts = [p.text for p in phrases("He met Osama bin Laden and the Bank of England staff.", frozenset({"bank"}))]
     assert "Osama bin Laden" in texts
     assert "Bank of England" in texts
+
+
+def test_title_case_headline_is_short_and_has_no_lowercase_content_word():
+    assert is_headline(tokenize("Rebels Seize Key Northern Town After Week Of Heavy Fighting"))
+    # a results row: "beat" is lower case, so the capitals do mark names
+    assert not is_headline(tokenize("Tomas Brandl ( Austria ) beat Ivo Marek ( Slovakia ) 6-3 6-4"))
+    # a squad list longer than any headline
+    squad = "Squad : Tom Bale , Ian Crewe , Pete Vance , Josh Orme , Dan Lutz , Ray Pike , Sam Hoyt , Will Ames"
+    assert not is_headline(tokenize(squad))
+
+
+def test_names_in_a_long_results_row_are_people(extractor):
+    body = ("Results : Tomas Brandl ( Austria ) beat Ivo Marek ( Slovakia ) 6-3 6-4 , "
+            "Lena Holmqvist ( Sweden ) beat Carla Brites ( Portugal ) 7-5 6-2")
+    types = extractor.extract("", body).actor_types
+    for name in ("Tomas Brandl", "Ivo Marek", "Lena Holmqvist", "Carla Brites"):
+        assert types.get(name) == "person"

@@ -29,6 +29,9 @@ _LINE_BREAK = re.compile(r"\n\s*")
 # Where Punkt would even consider a sentence break (its period context: an end mark followed by
 # punctuation or by whitespace and a word). A block without one is a single sentence, and news
 # text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
+# More content words than a headline ever has: a run this long in Title Case is a list of
+# names or a results table, where capitals do mark names.
+_LONGEST_HEADLINE = 14
 _BREAK_CANDIDATE = re.compile(r"[.?!](?:[)\";}\]*:@'({\[!?]|\s+\S)")
 
 # Lower-case words that may sit inside a name ("Hayat Tahrir al-Sham", "Osama bin Laden").
@@ -151,9 +154,11 @@ def is_headline(tokens: list[Token]) -> bool:
     if upper / len(words) > 0.6:
         return True
     content = [t for t in words if t.lower not in COMMON_WORDS]
-    if len(content) < 4:
-        return False
+    if not 4 <= len(content) <= _LONGEST_HEADLINE:
+        return False  # too short to judge, or too long for a headline: a list or results table
     capitalised = sum(1 for t in content if t.capitalised)
+    if any(not t.capitalised and t.text.isalpha() and len(t.text) > 3 for t in content):
+        return False  # Title Case capitalises every content word; "beat" in "A beat B" says this is not it
     return capitalised / len(content) > 0.85
 
 
