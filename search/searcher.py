@@ -36,7 +36,7 @@ from search.query import (
     DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
-from search.snippets import clean_many, snippet_markup, whole_markup
+from search.snippets import clean_many, find_hits, snippet_markup, whole_markup
 from search.suggest import fuzzy_query, suggestion
 from search.vocabulary import Vocabulary
 
@@ -50,6 +50,8 @@ MAX_SIMILAR = 50
 SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
 SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
+ARTICLE_HITS_PER_TERM = 1_000  # marks per query term in a whole article (a snippet keeps 50)
+ARTICLE_CANDIDATES = 200_000  # candidate words examined in a whole article (a snippet: 20,000)
 
 
 @dataclass
@@ -347,14 +349,28 @@ class Searcher:
             return whoosh_searcher, generation, None
         return whoosh_searcher, generation, whoosh_searcher.document_number(id=article_id)
 
-    def article(self, article_id: str) -> dict | None:
-        """The full stored article with its entities and mention spans, or None for an unknown id."""
-        whoosh_searcher, _, docnum = self._document(article_id)
+    def article(self, article_id: str, query: str | None = None) -> dict | None:
+        """The full stored article with its entities and mention spans, or None for an unknown id.
+
+        With a `query` (a string, same syntax as `search`), the answer also has
+        `"hits": [[start, end], ...]`: the character spans of `body` where that query
+        matches, in order, not overlapping; `[]` for an empty query. This is the one
+        place that answers "where does this query hit this article": the spans come from
+        the snippet highlighter (`search.snippets.find_hits`) and the same query
+        resolution as `search`, so stems, exact words, phrases (one span each), wildcard
+        and fuzzy expansions, facet terms (through the entity mentions) and the fuzzy
+        retry of a query that matches nothing are all marked as the results page marks
+        them. Words the query excludes (`-word`, `NOT word`) are not hits. Raises
+        QueryError for a query `search` would refuse.
+        """
+        if query is not None and not isinstance(query, str):
+            raise QueryError("the query must be text")
+        whoosh_searcher, generation, docnum = self._document(article_id)
         if docnum is None:
             return None
         fields = whoosh_searcher.stored_fields(docnum)
         sources = fields.get("source") or []
-        return {
+        found = {
             "id": fields.get("id"),
             "title": fields.get("title") or "",
             "body": fields.get("body") or "",
@@ -372,6 +388,31 @@ class Searcher:
                 for m in fields.get("mentions") or []
             ],
         }
+        if query is not None:
+            highlight = self._highlight(generation, whoosh_searcher, query)
+            spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
+                              max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
+            found["hits"] = [[start, end] for start, end, _ in spans]
+        return found
+
+    def _highlight(self, generation: _Generation, whoosh_searcher, query: str) -> Highlight:
+        """What `query` marks, resolved as `search` resolves it, fuzzy retry included.
+
+        `search` retries with near spellings when the query finds nothing; the same
+        test without filters (the article page knows only the words) keeps an article
+        opened from a fuzzy result page marked.
+        """
+        parsed = _parse(query)
+        resolved = self._resolve(generation, parsed)
+        if resolved.query is None:
+            return resolved.highlight
+        facets = generation.facets
+        matcher = ArrayMatcher(whoosh_searcher, facets.size, facets.dates, generation.lengths)
+        if not (matcher.mask(resolved.query) & facets.live).any():
+            retry = fuzzy_query(parsed.text, self._vocabulary(generation))
+            if retry is not None:
+                return self._resolve(generation, _parse(retry)).highlight
+        return resolved.highlight
 
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown."""

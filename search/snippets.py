@@ -97,20 +97,32 @@ def _phrase_end(text: str, start: int, rest: Sequence[str]) -> int | None:
     return position
 
 
-def find_hits(text: str, highlight: Highlight, mentions: Iterable[Sequence] = ()) -> list[tuple[int, int, str]]:
-    """(start, end, term) of every match of the query in `text`, in order, not overlapping."""
+def find_hits(
+    text: str,
+    highlight: Highlight,
+    mentions: Iterable[Sequence] = (),
+    *,
+    max_per_term: int = MAX_HITS_PER_TERM,
+    max_candidates: int = MAX_CANDIDATES,
+) -> list[tuple[int, int, str]]:
+    """(start, end, term) of every match of the query in `text`, in order, not overlapping.
+
+    `mentions` are the stored entity spans `(start, end, kind, facet, value)`; those whose
+    value the query named (`actor:"..."`) are hits too. The bounds default to what a
+    snippet needs; a whole article (`Searcher.article`) asks for more.
+    """
     hits: list[tuple[int, int, str]] = []
     per_term: dict[str, int] = {}
 
     def keep(start: int, end: int, key: str) -> None:
-        if per_term.get(key, 0) < MAX_HITS_PER_TERM:
+        if per_term.get(key, 0) < max_per_term:
             per_term[key] = per_term.get(key, 0) + 1
             hits.append((start, end, key))
 
     active = _prefixes(highlight)
     pattern = _candidates(frozenset(active))
     position = examined = 0
-    while pattern is not None and examined < MAX_CANDIDATES:
+    while pattern is not None and examined < max_candidates:
         for match in pattern.finditer(text, position):
             examined += 1
             word = fold(match.group())
@@ -123,9 +135,9 @@ def find_hits(text: str, highlight: Highlight, mentions: Iterable[Sequence] = ()
                 keep(match.start(), match.end(), word)
             elif highlight.stems and word not in STOP_WORDS and stem(word) in highlight.stems:
                 keep(match.start(), match.end(), stem(word))
-            full = {key for key, count in per_term.items() if count >= MAX_HITS_PER_TERM}
+            full = {key for key, count in per_term.items() if count >= max_per_term}
             still = {prefix: keys for prefix, keys in active.items() if not keys <= full}
-            if len(still) < len(active) or examined >= MAX_CANDIDATES:
+            if len(still) < len(active) or examined >= max_candidates:
                 # Stop looking for terms we have enough of, so rarer ones deeper in are still found.
                 active, position = still, match.end()
                 pattern = _candidates(frozenset(active))

@@ -351,6 +351,65 @@ def test_article(searcher):
     assert searcher.article("") is None
 
 
+def hit_texts(searcher, article_id: str, query: str) -> list[str]:
+    article = searcher.article(article_id, query)
+    return [article["body"][start:end] for start, end in article["hits"]]
+
+
+@pytest.mark.parametrize("article_id, query, expected", [
+    ("a1", "protesters", ["protesters", "protesters"]),  # the word
+    ("a1", "protest", ["protesters", "protesters"]),  # a stem variant
+    ("a2", '"humanitarian corridors"', ["humanitarian corridors"]),  # a phrase is one span
+    ("a2", '"the ceasefire"', ["the ceasefire"]),  # ...only where its words are together
+    ("a1", "dam*", ["Damascus"]),  # a wildcard, expanded against the index
+    ("a1", "damascus~", ["Damascus"]),  # a fuzzy word
+    ("a1", "damscus", ["Damascus"]),  # nothing matches as typed: the fuzzy retry, as search does
+    ("a1", 'location:"damascus, syria"', ["Damascus"]),  # a facet term, through the entity mention
+    ("a1", "protesters -damascus", ["protesters", "protesters"]),  # excluded words are not hits
+    ("a1", "protesters NOT mosque", ["protesters", "protesters"]),
+    ("a9", "creme brulee", ["Crème", "brûlée"]),  # accents folded as the index folds them
+    ("a1", "aleppo", []),  # a real word not in this article
+])
+def test_article_hits(searcher, article_id, query, expected):
+    assert hit_texts(searcher, article_id, query) == expected
+
+
+def test_article_hits_are_ordered_char_spans_into_the_body(searcher):
+    article = searcher.article("a2", "ceasefire OR talks OR geneva")
+    spans = article["hits"]
+    assert spans and all(isinstance(s, list) and len(s) == 2 for s in spans)
+    assert all(a < b <= c < d for (a, b), (c, d) in zip(spans, spans[1:]))
+    assert {article["body"][a:b].lower() for a, b in spans} == {"ceasefire", "talks", "geneva"}
+
+
+def test_article_hits_only_with_a_query(searcher):
+    assert "hits" not in searcher.article("a1")
+    assert searcher.article("a1", "")["hits"] == []
+    assert searcher.article("a1", "   ")["hits"] == []
+    assert searcher.article("nope", "protest") is None
+
+
+def test_article_hits_of_a_hostile_article_are_words_only(searcher):
+    """Hits are spans into the plain text, never markup: each covers one word, nothing around it."""
+    article = searcher.article("a6", "script img bread onerror")
+    assert article["body"] == RECORDS[5]["body"]  # text as stored, for the caller to escape
+    texts = [article["body"][a:b] for a, b in article["hits"]]
+    assert texts == ["img", "onerror", "bread", "script", "script"]
+
+
+def test_article_hits_mark_every_occurrence_in_a_long_article(searcher):
+    """A snippet keeps 50 hits per term; a whole article is marked throughout."""
+    texts = hit_texts(searcher, "a7", "lorem OR zeppelin")
+    assert texts.count("zeppelin") == 1
+    assert texts.count("lorem") > 50
+
+
+@pytest.mark.parametrize("query", ["*ascus", "date:2020-13", "x" * 1001, 42])
+def test_article_refuses_queries_search_refuses(searcher, query):
+    with pytest.raises(QueryError):
+        searcher.article("a1", query)
+
+
 def test_similar(searcher):
     similar = searcher.similar("a2", limit=3)
     assert similar[0]["id"] == "a8"
