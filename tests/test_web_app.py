@@ -103,7 +103,7 @@ def test_article_page_and_twin(client):
     html = page.get_data(as_text=True)
     assert article["title"].split()[0] in html
     assert "<mark>ceasefire</mark>" in html.lower()
-    assert f'href="/api/articles/{article["id"]}"' in html
+    assert f'href="/api/articles/{article["id"]}?q=ceasefire"' in html
     assert 'href="https://example.org/geneva"' in html
     data = client.get(f"/api/articles/{article['id']}").get_json()
     assert data["id"] == article["id"] and data["body"].startswith("Delegations met")
@@ -111,6 +111,67 @@ def test_article_page_and_twin(client):
     assert similar["id"] == article["id"] and isinstance(similar["similar"], list)
     for hit in similar["similar"]:
         assert f'/articles/{hit["id"]}' in html
+
+
+def marked(html: str) -> list[str]:
+    body = html.split('<div class="article-body">', 1)[1].split("</div>", 1)[0]
+    return [re.sub(r"<[^>]+>", "", mark) for mark in re.findall(r"<mark>(.*?)</mark>", body, re.S)]
+
+
+@pytest.mark.parametrize("query, expected", [
+    ("delegation", ["Delegations", "delegation"]),  # stem variants
+    ('"small delegation"', ["small delegation"]),  # a phrase, marked as one
+    ("gene*", ["Geneva"]),  # a wildcard, expanded by the engine
+    ("genava", ["Geneva"]),  # misspelt: the engine's fuzzy retry
+    ("delegation -geneva", ["Delegations", "delegation"]),  # excluded words stay unmarked
+])
+def test_article_page_marks_the_engines_hits_and_json_twin_has_them(client, query, expected):
+    article_id = EXTRA_ARTICLES[0]["id"]
+    page = client.get(f"/articles/{article_id}", query_string={"q": query})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert marked(html) == expected
+    twin = re.search(r'<link rel="alternate" type="application/json" href="([^"]+)"', html).group(1)
+    data = client.get(twin.replace("&amp;", "&")).get_json()
+    assert [data["body"][a:b] for a, b in data["hits"]] == expected
+    assert "highlighted</mark> words match" in html
+
+
+def test_article_page_marks_facet_terms_inside_entity_links(client):
+    data = client.get(f"/api/articles/{EXTRA_ARTICLES[0]['id']}").get_json()
+    mention = next(m for m in data["mentions"] if m["facet"] in ("location", "country"))
+    query = f'{mention["facet"]}:"{mention["value"]}"'
+    found = client.get(f"/api/articles/{EXTRA_ARTICLES[0]['id']}", query_string={"q": query}).get_json()
+    assert [mention["start"], mention["end"]] in found["hits"]
+    html = client.get(f"/articles/{EXTRA_ARTICLES[0]['id']}", query_string={"q": query}).get_data(as_text=True)
+    assert re.search(r'<a class="entity entity-\w+" href="[^"]+" title="[^"]+"><mark>'
+                     + re.escape(data["body"][mention["start"]:mention["end"]]) + "</mark></a>", html)
+
+
+def test_article_json_hits_only_with_a_query(client):
+    article_id = EXTRA_ARTICLES[0]["id"]
+    assert "hits" not in client.get(f"/api/articles/{article_id}").get_json()
+    assert "hits" not in client.get(f"/api/articles/{article_id}?q=").get_json()
+    assert "mark" not in client.get(f"/articles/{article_id}").get_data(as_text=True).split("article-body")[1]
+
+
+def test_refused_query_on_article_is_400_json_but_the_page_still_shows_it(client):
+    article_id = EXTRA_ARTICLES[0]["id"]
+    for query in ("*eneva", "x" * 1001):
+        api = client.get(f"/api/articles/{article_id}", query_string={"q": query})
+        assert api.status_code == 400 and api.get_json()["error"]
+        page = client.get(f"/articles/{article_id}", query_string={"q": query})
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and "Delegations met" in html
+        assert "not highlighted" in html and "<mark>" not in html.split("article-body")[1]
+    assert client.get(f"/api/articles/{article_id}?qq=x").status_code == 400
+
+
+def test_openapi_documents_the_article_query(client):
+    spec = client.get("/api/openapi.json").get_json()
+    names = [p["name"] for p in spec["paths"]["/api/articles/{id}"]["get"]["parameters"]]
+    assert names == ["id", "q"]
+    assert "hits" in spec["components"]["schemas"]["Article"]["properties"]
 
 
 def test_article_entities_are_filter_links(client):

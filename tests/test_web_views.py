@@ -85,27 +85,41 @@ def test_safe_url(url, expected):
     assert views.safe_url(url) == expected
 
 
-def test_article_body_marks_terms_and_links_entities():
+def test_article_body_marks_the_engines_hits_and_links_entities():
     body = "Bashar al-Assad visited Homs.\n\nStrikes hit <b>Homs</b> again <script>x()</script>."
     mentions = [[0, 15, "person", "actor", "Bashar al-Assad"], [24, 28, "place", "location", "Homs, Syria"]]
-    html = str(views.article_body(body, mentions, "strike", link))
+    hits = [[31, 38], [24, 28]]  # "Strikes", and "Homs" inside the entity link; given out of order
+    html = str(views.article_body(body, mentions, hits, link))
     assert html.count("<p>") == 2
     assert '<a class="entity entity-actor" href="/search?actor=Bashar+al-Assad"' in html
-    assert 'href="/search?location=Homs%2C+Syria"' in html
-    assert "<mark>Strikes</mark>" in html
+    assert 'href="/search?location=Homs%2C+Syria" title="Homs, Syria"><mark>Homs</mark></a>' in html
+    assert "<mark>Strikes</mark>" in html and html.count("<mark>") == 2
     assert "<script" not in html and "&lt;script&gt;" in html and "&lt;b&gt;" in html
 
 
-def test_article_body_ignores_bad_mentions():
+def test_article_body_splits_a_hit_across_paragraphs():
+    body = "air\n\nstrikes"
+    html = str(views.article_body(body, [], [[0, len(body)]], link))
+    assert html == "<p><mark>air</mark></p>\n<p><mark>strikes</mark></p>"
+
+
+def test_article_body_ignores_bad_mentions_and_hits():
     body = "Short text."
-    html = str(views.article_body(body, [[5, 500, "person", "actor", "X"], ["a"], [0, 5, "x", "nope", "Y"]], "", link))
+    bad_mentions = [[5, 500, "person", "actor", "X"], ["a"], [0, 5, "x", "nope", "Y"]]
+    bad_hits = [[5, 500], [3, 3], ["0", "5"], [0], None, [True, 4], [6, 10, 1]]
+    html = str(views.article_body(body, bad_mentions, bad_hits, link))
     assert html == "<p>Short text.</p>"
 
 
-def test_query_stems_leave_out_negated_words_and_syntax():
-    stems = views.query_stems('"air strikes" -iran NOT israel title:damascus OR homs*')
-    assert {"air", "strike", "damascus"} <= stems
-    assert not {"iran", "israel", "not", "or", "title"} & stems
+def test_article_body_keeps_the_first_of_overlapping_hits():
+    html = str(views.article_body("abcdef", [], [[2, 5], [0, 3], [4, 6]], link))
+    assert html == "<p><mark>abc</mark>d<mark>ef</mark></p>"
+
+
+def test_web_has_no_query_matching_of_its_own():
+    """The engine is the one source of the hits; the stemming twin must not come back."""
+    assert not hasattr(views, "query_stems")
+    assert "index.analysis" not in open(views.__file__, encoding="utf-8").read()
 
 
 # --- facets, histogram, chips, pagination -------------------------------------------------

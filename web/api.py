@@ -13,7 +13,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from web import searcher
 from web.openapi import openapi_document
-from web.params import FACET_PARAMS, FACETS, ParamError, parse, search_keywords
+from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, ParamError, parse, search_keywords
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
@@ -45,9 +45,9 @@ def run_search(state: dict[str, Any]) -> dict[str, Any]:
     return searcher().search(**search_keywords(state)).to_dict()
 
 
-def get_article(article_id: str) -> dict[str, Any]:
-    """The stored article, or a 404."""
-    article = searcher().article(check_article_id(article_id))
+def get_article(article_id: str, query: str | None = None) -> dict[str, Any]:
+    """The stored article, with `hits` for a non-empty `query` (see `Searcher.article`), or a 404."""
+    article = searcher().article(check_article_id(article_id), query or None)
     if article is None:
         abort(404)
     return article
@@ -70,7 +70,7 @@ def similar_json(article_id: str):
 
 @blueprint.get("/articles/<path:article_id>")
 def article_json(article_id: str):
-    return jsonify(get_article(article_id))
+    return jsonify(get_article(article_id, parse(request.args, ARTICLE_PARAMS)["q"]))
 
 
 @blueprint.get("/facets/<name>")

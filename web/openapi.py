@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from web.params import FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
+from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
 _BUCKETS = {"type": "array", "items": {"$ref": "#/components/schemas/Bucket"}}
@@ -70,6 +70,10 @@ SCHEMAS: dict[str, Any] = {
             "countries": _STRINGS,
             "mentions": {"type": "array", "description": "Recognised entities as character spans into body.",
                          "items": {"type": "object", "required": ["start", "end", "kind", "facet", "value"]}},
+            "hits": {"type": "array", "description": "Only when `q` is given: where it matches, as [start, end) "
+                     "character spans into body, in order and not overlapping.",
+                     "items": {"type": "array", "items": {"type": "integer", "minimum": 0},
+                               "minItems": 2, "maxItems": 2}},
         },
     },
     "Similar": {
@@ -136,9 +140,9 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
             }},
             "/api/articles/{id}": {"get": {
                 "operationId": "article",
-                "summary": "One article with its entities",
-                "parameters": [_ID],
-                "responses": {"200": _ok("Article"), "400": _error("Malformed id."),
+                "summary": "One article with its entities, and where a query matches it",
+                "parameters": [_ID, *(_parameter(param) for param in ARTICLE_PARAMS)],
+                "responses": {"200": _ok("Article"), "400": _error("Malformed id, parameter or query."),
                               "404": _error("No such article."), "503": _UNAVAILABLE},
             }},
             "/api/articles/{id}/similar": {"get": {

@@ -9,7 +9,9 @@ from flask import Blueprint, render_template, request, url_for
 from web import views
 from web.api import get_article, get_similar, run_search
 from web.errors import query_error_type
-from web.params import FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, ParamError, pairs, parse, query_string
+from web.params import (
+    ARTICLE_PARAMS, FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, ParamError, pairs, parse, query_string,
+)
 
 blueprint = Blueprint("pages", __name__)
 
@@ -98,18 +100,32 @@ def _search_error(message: str, state: dict[str, Any] | None = None):
 
 @blueprint.get("/articles/<path:article_id>")
 def article(article_id: str):
-    query = request.args.get("q", "")[:MAX_QUERY_LENGTH]
-    found = get_article(article_id)
+    """The article, with the engine's hits for `q` marked.
+
+    The article is what was asked for, so a `q` the engine refuses (it was typed
+    in the search box, and the search page said so) costs only the highlighting,
+    with the reason in one line.
+    """
+    state = {"q": request.args.get("q", "")[:MAX_QUERY_LENGTH]}
+    problem = None
+    try:
+        query = parse(request.args, ARTICLE_PARAMS)["q"]
+        found = get_article(article_id, query)
+    except (ParamError, query_error_type()) as error:
+        query, problem = "", str(error)
+        found = get_article(article_id)  # a malformed id still answers 400 here
     similar = get_similar(article_id)
-    state = {"q": query}
     return render_template(
         "article.html",
         state=state,
         article=found,
-        body_html=views.article_body(found.get("body", ""), found.get("mentions") or [], query, _facet_link(state)),
+        problem=problem,
+        body_html=views.article_body(found.get("body", ""), found.get("mentions") or [], found.get("hits") or [],
+                                     _facet_link(state)),
         url=views.safe_url(found.get("url")),
-        similar=[dict(hit, href=url_for("pages.article", article_id=hit["id"], q=query or None)) for hit in similar],
+        similar=[dict(hit, href=url_for("pages.article", article_id=hit["id"], q=state["q"] or None))
+                 for hit in similar],
         entity_url=lambda facet, value: _facet_link(state)(facet, value)[0],
         back_url="/search?" + query_string(state),
-        json_url=url_for("api.article_json", article_id=article_id),
+        json_url=url_for("api.article_json", article_id=article_id, q=query or None),
     )

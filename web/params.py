@@ -133,6 +133,13 @@ FACET_PARAMS: tuple[Param, ...] = (
     Param("limit", "integer", "How many values at most.", "limit", default=10, minimum=1, maximum=MAX_FACET_VALUES),
 )
 
+ARTICLE_PARAMS: tuple[Param, ...] = (
+    Param("q", "string", "A query, in the search syntax, to find in the article: the answer then has `hits`, "
+          "the character spans of `body` it matches (phrases as one span, wildcard and fuzzy words expanded, "
+          "facet terms through the entity mentions). Empty or absent: no `hits`.",
+          "query", default="", max_length=MAX_QUERY_LENGTH),
+)
+
 # Parameters of the URL that only the HTML page reads (which facet lists are expanded).
 PAGE_ONLY = ("more",)
 

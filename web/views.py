@@ -15,12 +15,10 @@ from urllib.parse import urlsplit
 import bleach
 from markupsafe import Markup, escape
 
-from index.analysis import STEMMED
 from web.params import FACETS, MAX_PAGE, query_string
 
 FACET_LABELS = {"actor": "Actor", "location": "Location", "country": "Country", "source": "Source"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
-_QUERY_SYNTAX = re.compile(r"\b(?:AND|OR|NOT)\b|\b\w+:|[~*^()\"\[\]{}]|(?<!\w)-")
 
 
 # --- sanitising ------------------------------------------------------------------------
@@ -54,28 +52,6 @@ def safe_url(url: str | None) -> str | None:
 
 # --- article body ----------------------------------------------------------------------
 
-def query_stems(query: str) -> set[str]:
-    """Stems of the words a query searches for, to highlight them in a full article.
-
-    Operators, field names and syntax characters are dropped; words after NOT or `-`
-    are kept out because the user asked for them to be absent.
-    """
-    stems: set[str] = set()
-    negated = False
-    for token in re.findall(r"-?\w+:?|\S", query or ""):
-        if token in ("AND", "OR") or token.endswith(":") or not re.search(r"\w", token):
-            continue
-        if token == "NOT":
-            negated = True
-            continue
-        if token.startswith("-"):
-            negated, token = True, token[1:]
-        if not negated:
-            stems.update(t.text for t in STEMMED(token))
-        negated = False
-    return stems
-
-
 @dataclass(frozen=True)
 class _Span:
     start: int
@@ -84,11 +60,19 @@ class _Span:
     value: str = ""
 
 
-def _mark_spans(text: str, stems: set[str]) -> list[_Span]:
-    if not stems:
-        return []
-    return [_Span(t.startchar, t.endchar, "mark") for t in STEMMED(text, chars=True, mode="index")
-            if t.text in stems]
+def _mark_spans(hits: Iterable[Any], length: int) -> list[_Span]:
+    """The engine's query hits (`Searcher.article`'s `[start, end]` spans), checked and in order."""
+    spans = sorted((start, end) for start, end in (hit for hit in hits or () if _is_span(hit, length)))
+    kept: list[_Span] = []
+    for start, end in spans:
+        if not kept or start >= kept[-1].end:
+            kept.append(_Span(start, end, "mark"))
+    return kept
+
+
+def _is_span(hit: Any, length: int) -> bool:
+    return (isinstance(hit, (list, tuple)) and len(hit) == 2 and all(type(x) is int for x in hit)
+            and 0 <= hit[0] < hit[1] <= length)
 
 
 def _entity_spans(mentions: Iterable[Any], length: int) -> list[_Span]:
@@ -142,15 +126,17 @@ def _render_text(text: str, offset: int, entities: list[_Span], marks: list[_Spa
     return "".join(out)
 
 
-def article_body(body: str, mentions: Iterable[Any], query: str, link) -> Markup:
-    """The article text as paragraphs, query words in `<mark>`, entities as filter links.
+def article_body(body: str, mentions: Iterable[Any], hits: Iterable[Any], link) -> Markup:
+    """The article text as paragraphs, the query's hits in `<mark>`, entities as filter links.
 
-    `link(facet, value) -> (href, label)` builds each entity's link. The mention spans
-    are character offsets into `body` as stored by the indexer.
+    `hits` are the engine's `[start, end]` spans of the query in `body` (`Searcher.article`
+    with a query: the web does no matching of its own, so the page marks exactly what
+    the search matched). `link(facet, value) -> (href, label)` builds each entity's link.
+    Mention and hit spans are character offsets into `body`; malformed ones are dropped.
     """
     body = body or ""
     entities = _entity_spans(mentions, len(body))
-    marks = _mark_spans(body, query_stems(query))
+    marks = _mark_spans(hits, len(body))
     paragraphs: list[str] = []
     start = 0
     for match in [*_PARAGRAPH_BREAK.finditer(body), None]:
