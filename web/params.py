@@ -14,17 +14,15 @@ from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
-# Limits that protect the server; each is documented in the OpenAPI description.
-MAX_QUERY_LENGTH = 1000  # as search.query refuses longer
+from index.schema import FACET_FIELDS as FACETS
+from search.query import MAX_QUERY_LENGTH
+from search.searcher import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_LENGTH, SORTS
+
+# Limits that protect the server; each is documented in the OpenAPI description. The
+# engine's own bounds (imported above) are used as they are; these are the web's tighter ones.
 MAX_VALUES = 20  # repeats of one filter parameter
-MAX_VALUE_LENGTH = 200  # characters in one filter value
-MAX_PAGE = 1000
-MAX_PER_PAGE = 100
-MAX_FACET_SIZE = 100
 MAX_PREFIX_LENGTH = 100
 MAX_FACET_VALUES = 50  # the `limit` of /api/facets/<name>
-FACETS = ("actor", "location", "country", "source")
-SORTS = ("relevance", "newest", "oldest")
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 

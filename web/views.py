@@ -60,19 +60,24 @@ class _Span:
     value: str = ""
 
 
-def _mark_spans(hits: Iterable[Any], length: int) -> list[_Span]:
-    """The engine's query hits (`Searcher.article`'s `[start, end]` spans), checked and in order."""
-    spans = sorted((start, end) for start, end in (hit for hit in hits or () if _is_span(hit, length)))
+def _first_of_overlapping(spans: Iterable[_Span]) -> list[_Span]:
+    """Spans in order; of overlapping ones the first (at a tie, the longest) wins."""
     kept: list[_Span] = []
-    for start, end in spans:
-        if not kept or start >= kept[-1].end:
-            kept.append(_Span(start, end, "mark"))
+    for span in sorted(spans, key=lambda span: (span.start, -span.end)):
+        if not kept or span.start >= kept[-1].end:
+            kept.append(span)
     return kept
 
 
-def _is_span(hit: Any, length: int) -> bool:
-    return (isinstance(hit, (list, tuple)) and len(hit) == 2 and all(type(x) is int for x in hit)
-            and 0 <= hit[0] < hit[1] <= length)
+def _is_span(start: Any, end: Any, length: int) -> bool:
+    return type(start) is int and type(end) is int and 0 <= start < end <= length
+
+
+def _mark_spans(hits: Iterable[Any], length: int) -> list[_Span]:
+    """The engine's query hits (`Searcher.article`'s `[start, end]` spans), checked and in order."""
+    return _first_of_overlapping(
+        _Span(hit[0], hit[1], "mark") for hit in hits or ()
+        if isinstance(hit, (list, tuple)) and len(hit) == 2 and _is_span(hit[0], hit[1], length))
 
 
 def _entity_spans(mentions: Iterable[Any], length: int) -> list[_Span]:
@@ -84,14 +89,9 @@ def _entity_spans(mentions: Iterable[Any], length: int) -> list[_Span]:
             start, end, _kind, facet, value = mention
         except (TypeError, ValueError):
             continue
-        if isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length and facet in FACETS:
+        if _is_span(start, end, length) and facet in FACETS:
             spans.append(_Span(start, end, facet, str(value)))
-    spans.sort(key=lambda span: (span.start, -span.end))
-    kept: list[_Span] = []
-    for span in spans:  # overlapping mentions: the first (longest) wins
-        if not kept or span.start >= kept[-1].end:
-            kept.append(span)
-    return kept
+    return _first_of_overlapping(spans)
 
 
 def _render_text(text: str, offset: int, entities: list[_Span], marks: list[_Span], link) -> str:
