@@ -147,3 +147,25 @@ def test_an_actor_name_beats_the_place_inside_it(extractor, title, body, actor, 
     assert actor in result.actors
     assert not [p for p in result.places if p.name == place_word]
     assert not [m for m in result.mentions if m.facet != "actor" and place_word in body[m.start:m.end]]
+
+
+@pytest.mark.parametrize("body, team", [
+    ("Soccer results on Saturday : Bristol 2 Norwich 1 , Ipswich 0 Reading 0", "Norwich"),
+    ("Standings : Portsmouth 4 3 1 0 9 2 , Southampton 4 2 1 1 6 5", "Southampton"),
+    ("Marseille beat Lyon in a tense derby on Sunday night.", "Lyon"),
+    ("Fixtures for Saturday : Hull v Sheffield , Derby v Coventry .", "Sheffield"),
+    ("Bordeaux manager Anton Mirel said his side had deserved the point.", "Bordeaux"),
+    ("Kessler scored a late goal for Hamburg to seal the match.", "Hamburg"),
+    ("After two heavy defeats Marseille are bottom of the table.", "Marseille"),
+])
+def test_a_city_playing_sport_is_a_team(extractor, body, team):
+    result = extractor.extract("", body)
+    assert result.actor_types.get(team) == "organisation"
+    assert not [m for m in result.mentions if m.facet != "actor" and body[m.start:m.end] == team]
+
+
+def test_a_country_playing_stays_a_country_and_prose_numbers_are_not_scores(extractor):
+    result = extractor.extract("", "Brazil 2 Argentina 1 in Rio. Unemployment in Chicago 3 percent higher, said officials.")
+    assert "Brazil" in result.countries and "Brazil" not in result.actor_types
+    assert "Chicago" not in result.actor_types
+    assert any(p.name == "Chicago" for p in result.places)

@@ -61,6 +61,15 @@ _SUBJECT_VERB = re.compile(
 )
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
+# Sports context (see `_plays`).
+_SCORE = re.compile(r"\d{1,3}(?:-\d{1,3})?$")
+_DECIMAL_MARKS = frozenset({".", ",", "%", "/", ":"})
+_VERSUS_OR_RESULT = frozenset("v vs beat beats defeated routed thrashed edged drew".split())
+_TEAM_ROLES = frozenset(
+    """manager coach striker midfielder defender goalkeeper keeper winger skipper pitcher
+    quarterback batsman bowler fans supporters""".split()
+)
+_PLAYS_FOR = [[w, "for"] for w in "goal goals scored signed debut playing played plays".split()]
 _ROLE_AFTER_COMMA = frozenset(
     """director head chief leader spokesman spokeswoman spokesperson president minister
     who aged secretary founder chairman commander official analyst professor
@@ -78,6 +87,7 @@ class _Found:
     type: str | None  # None: not typed yet; consistency may type it
     kind: str  # mention kind
     words: tuple[str, ...] = ()  # key words, for short-form resolution
+    over_place: bool = False  # the cue that typed it beats the gazetteer ("Leeds 2" is a team)
 
 
 _GLUE_HEADS = ORG_HEADS | TITLE_HEADS  # words after which "of" continues a name
@@ -317,6 +327,10 @@ class EntityExtractor:
         keys = tuple(name_key(text).split())
         if not keys:
             return []
+        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text):
+            # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
+            if not self._looks_personal(words, tokens[0].text, lower_words):
+                return [_Found(start, end, _display(tokens), "organisation", "organisation", keys, over_place=True)]
         if phrase.headline and not title_cue:
             return []
         heads = [w for w in words if w in ORG_HEADS]
@@ -328,9 +342,8 @@ class EntityExtractor:
         if self._is_place(text):  # a place, unless it abbreviates a person named in the text
             return [_Found(start, end, _display(tokens), None, "place", keys)]
         first = tokens[0].text
-        initial = len(first) == 2 and first.endswith(".")
         named = (
-            (initial or (words[0] in self.first_names and words[0] not in lower_words))
+            self._looks_personal(words, first, lower_words)
             and len(tokens) > 1
             and not any(self._is_place(" ".join(t.text for t in tokens[:k])) for k in range(2, len(tokens)))
         )
@@ -348,6 +361,10 @@ class EntityExtractor:
             return []
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
+
+    def _looks_personal(self, words: Sequence[str], first: str, lower_words: set[str]) -> bool:
+        """Opens with an initial ("J.") or a given name the text never writes in lower case."""
+        return (len(first) == 2 and first.endswith(".")) or (words[0] in self.first_names and words[0] not in lower_words)
 
     @staticmethod
     def _speech_cue(phrase: Phrase) -> bool:
@@ -390,7 +407,7 @@ class EntityExtractor:
                 f.name, f.type, f.kind = known.name, known.type, known.kind
             if f.type is None:
                 continue
-            if (f.start, f.end) in place_spans and f.type != "person":
+            if (f.start, f.end) in place_spans and f.type != "person" and not f.over_place:
                 continue
             out.append(f)
         return out
@@ -409,6 +426,30 @@ class EntityExtractor:
             and (p.words[-len(words) :] == words or not surname_only and p.words[: len(words)] == words)
         }
         return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+def _plays(phrase: Phrase) -> bool:
+    """Sports context that makes a name a team: a score after it ("Leeds 2", "Essex 40-3",
+    a standings row "Leeds 3 2 1 0"), "v"/"vs" beside it, a result verb beside it ("Leeds
+    beat Chelsea"), a team role after it ("Leeds manager"), "goal for Leeds", or the plural
+    verb British English gives a team ("Marseille are")."""
+    after = [t.lower for t in phrase.after]
+    before = [t.lower for t in phrase.before]
+    if after and _SCORE.match(after[0]):
+        # not "Chicago 3 percent", "Tokyo 3.5" or "Paris 1,200"
+        following = phrase.after[1] if len(phrase.after) > 1 else None
+        return following is None or not (
+            following.text.islower() or (following.text in _DECIMAL_MARKS and following.start == phrase.after[0].end)
+        )
+    if (after and after[0] in _VERSUS_OR_RESULT) or (before and before[-1] in _VERSUS_OR_RESULT):
+        return True
+    if after and after[0] in _TEAM_ROLES:
+        return True
+    if before[-2:] in _PLAYS_FOR:
+        return True
+    return bool(after) and after[0] in ("are", "were") and not phrase.tokens[-1].lower.endswith("s") and (
+        not before or before[-1] not in ("and", ",")
+    )
 
 
 def _display(tokens: Sequence[Token]) -> str:
