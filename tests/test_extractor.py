@@ -169,3 +169,17 @@ def test_a_country_playing_stays_a_country_and_prose_numbers_are_not_scores(extr
     assert "Brazil" in result.countries and "Brazil" not in result.actor_types
     assert "Chicago" not in result.actor_types
     assert any(p.name == "Chicago" for p in result.places)
+
+
+def test_home_nations_and_products_with_numbers_are_not_clubs(extractor):
+    result = extractor.extract("", "Rugby : England 21 Wales 9 . The laptop ships with Vortex 95 , the maker said .")
+    assert "England" not in result.actor_types and "Wales" not in result.actor_types
+    assert "Vortex" not in result.actor_types
+
+
+@pytest.mark.parametrize("body, organisation", [
+    ("Trading was heavy as Quorvex shares fell 5 percent on Tuesday.", "Quorvex"),
+    ("The contract was confirmed by a Halvatek spokesman late on Monday.", "Halvatek"),
+])
+def test_what_follows_a_name_can_make_it_a_company(extractor, body, organisation):
+    assert extractor.extract("", body).actor_types.get(organisation) == "organisation"

@@ -63,13 +63,19 @@ _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 # Sports context (see `_plays`).
 _SCORE = re.compile(r"\d{1,3}(?:-\d{1,3})?$")
-_DECIMAL_MARKS = frozenset({".", ",", "%", "/", ":"})
+_HOME_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})  # they play as countries
 _VERSUS_OR_RESULT = frozenset("v vs beat beats defeated routed thrashed edged drew".split())
 _TEAM_ROLES = frozenset(
     """manager coach striker midfielder defender goalkeeper keeper winger skipper pitcher
     quarterback batsman bowler fans supporters""".split()
 )
 _PLAYS_FOR = [[w, "for"] for w in "goal goals scored signed debut playing played plays".split()]
+# Nouns after a name that make it a company or other body.
+_OWNED = frozenset(
+    """shares stock stocks stake shareholders subsidiary subsidiaries unit units spokesman
+    spokeswoman spokesperson chairman executives officials statement board employees
+    staff workers management profit profits earnings revenue revenues sales""".split()
+)
 _ROLE_AFTER_COMMA = frozenset(
     """director head chief leader spokesman spokeswoman spokesperson president minister
     who aged secretary founder chairman commander official analyst professor
@@ -327,7 +333,7 @@ class EntityExtractor:
         keys = tuple(name_key(text).split())
         if not keys:
             return []
-        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text):
+        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text) and text.lower() not in _HOME_NATIONS:
             # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
             if not self._looks_personal(words, tokens[0].text, lower_words):
                 return [_Found(start, end, _display(tokens), "organisation", "organisation", keys, over_place=True)]
@@ -359,6 +365,8 @@ class EntityExtractor:
             return [_Found(start, end, first, "organisation", "organisation", keys)]
         if len(tokens) == 1 and (len(first) < 2 or any(c.isdigit() for c in first)):
             return []
+        if _owned(phrase):
+            return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
 
@@ -436,10 +444,14 @@ def _plays(phrase: Phrase) -> bool:
     after = [t.lower for t in phrase.after]
     before = [t.lower for t in phrase.before]
     if after and _SCORE.match(after[0]):
-        # not "Chicago 3 percent", "Tokyo 3.5" or "Paris 1,200"
-        following = phrase.after[1] if len(phrase.after) > 1 else None
-        return following is None or not (
-            following.text.islower() or (following.text in _DECIMAL_MARKS and following.start == phrase.after[0].end)
+        # a results row goes on with a name, another number or the scorers ("Leeds 2 Chelsea 1",
+        # "Leeds 3 2 1 0", "Leeds 2 ( Smith 5 )") or ends one ("... Chelsea 1 ."); prose does not
+        # ("Chicago 3 percent", "Tokyo 3.5", "Windows 95 , the ...")
+        following = phrase.after[1].text if len(phrase.after) > 1 else ""
+        glued = len(phrase.after) > 1 and phrase.after[1].start == phrase.after[0].end
+        return not glued and (
+            not following or following[0].isupper() or following[0].isdigit() or following == "("
+            or bool(before) and (_SCORE.match(before[-1]) is not None or before[-1] == ":")
         )
     if (after and after[0] in _VERSUS_OR_RESULT) or (before and before[-1] in _VERSUS_OR_RESULT):
         return True
@@ -450,6 +462,12 @@ def _plays(phrase: Phrase) -> bool:
     return bool(after) and after[0] in ("are", "were") and not phrase.tokens[-1].lower.endswith("s") and (
         not before or before[-1] not in ("and", ",")
     )
+
+
+def _owned(phrase: Phrase) -> bool:
+    """What follows says a company or body: "Acme shares", "Acme's chairman", "an Acme spokesman"."""
+    after = phrase.after
+    return bool(after) and after[0].lower in _OWNED
 
 
 def _display(tokens: Sequence[Token]) -> str:
