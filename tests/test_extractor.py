@@ -179,6 +179,7 @@ def test_home_nations_and_products_with_numbers_are_not_clubs(extractor):
 
 @pytest.mark.parametrize("body, organisation", [
     ("Trading was heavy as Quorvex shares fell 5 percent on Tuesday.", "Quorvex"),
+    ("The drug was developed by Merrow Laboratories in Ohio.", "Merrow Laboratories"),
     ("The contract was confirmed by a Halvatek spokesman late on Monday.", "Halvatek"),
 ])
 def test_what_follows_a_name_can_make_it_a_company(extractor, body, organisation):

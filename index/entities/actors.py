@@ -68,7 +68,9 @@ ORG_HEADS = frozenset(
     gazette tribune television radio tv channel broadcasting club team fc
     police guard guards corps army forces force navy front brigade brigades battalion
     regiment militia militias legion jihad mujahideen committee commission
-    secretariat directorate command""".split()
+    secretariat directorate command laboratories brothers partners securities systems
+    technologies electronics pharmaceuticals chemicals mining insurance enterprises
+    associates bancorp newspaper magazine""".split()
 )
 ARMED_HEADS = frozenset(
     """army forces force front brigade brigades battalion regiment militia
