@@ -17,7 +17,7 @@ from pathlib import Path
 from index.schema import FACET_FIELDS
 from index.store import IndexProblem, default_index_dir
 from search.query import QueryError
-from search.results import SearchResult
+from search.results import RELAXED_NOTICE, SearchResult
 from search.searcher import SORTS, Searcher
 
 EXIT_OK, EXIT_NO_INDEX, EXIT_BAD_QUERY = 0, 1, 2
@@ -73,6 +73,8 @@ def render(result: SearchResult, tty: bool) -> str:
     lines.append(f"{result.total} result{'s' if result.total != 1 else ''}{shown} ({result.took_ms:.1f} ms)")
     if result.suggestion:
         lines.append(f"Did you mean: {_plain(result.suggestion)}")
+    if result.relaxed:
+        lines.append(RELAXED_NOTICE)
     if result.fuzzy:
         lines.append("Nothing matched as typed; showing close spellings.")
     first = (result.page - 1) * result.per_page

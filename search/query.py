@@ -8,7 +8,9 @@ the index to answer: wildcard patterns, fuzzy words and facet-field values.
 `resolve` turns those placeholders into plain terms against one open index (its
 vocabulary and facet values), and collects what the snippet highlighter marks.
 
-Syntax (README "Query syntax"): words (all must match, BM25F over title and body),
+Syntax (README "Query syntax"): words (all must match, BM25F over title and body;
+a plain query of `MIN_RELAXED_WORDS` or more words that matches nothing is retried as
+"most of the words", see `ParsedQuery.words`),
 `"exact phrase"` (matched word for word, unstemmed, on the `exact` field), `OR`,
 `NOT word` / `-word`, `(groups)`, `field:value` for title, body, actor, location,
 country and source (facet values matched case- and accent-insensitively, whole
@@ -41,6 +43,7 @@ MAX_QUERY_LENGTH = 1000  # characters; longer queries are refused
 MAX_CLAUSES = 64  # terms, phrases and patterns in one query (counts every OR branch)
 MAX_EXPANSIONS = 200  # words one wildcard, fuzzy word or facet value may expand to (most frequent kept)
 MAX_FUZZY_DISTANCE = 2  # `word~3` and above are read as `word~2`
+MIN_RELAXED_WORDS = 3  # content words a plain query needs before "all words" may relax to "most of them"
 TEXT_FIELDS = ("title", "body")
 QUERY_FIELDS = TEXT_FIELDS + FACET_FIELDS
 
@@ -288,6 +291,11 @@ class ParsedQuery:
     query: query.Query | None
     dates: DateRange | None = None
     plain: bool = False  # the syntax could not be read, so the words were searched as plain words
+    # The word clauses of a query typed as plain words (no operators, fields, phrases, patterns or
+    # fuzzy words) with at least MIN_RELAXED_WORDS content words; otherwise empty. Such a query is
+    # a question in natural language, which rarely has every word in one article: `Searcher.search`
+    # relaxes it to any of these clauses, ranked by BM25F, when all of them together match nothing.
+    words: tuple[query.Query, ...] = ()
 
 
 def _leaves(q: query.Query) -> Iterable[query.Query]:
@@ -315,6 +323,35 @@ def _split_dates(q: query.Query) -> tuple[query.Query | None, DateRange | None]:
     if not rest:
         return None, dates
     return (rest[0] if len(rest) == 1 else query.And(rest)), dates
+
+
+_OPERATOR_WORD = re.compile(r"\b(?:AND|OR|NOT)\b")
+
+
+def _word_clause(q: query.Query) -> int:
+    """How many words `q` stands for if it is one typed word (or `a-b`) over title and body, else 0.
+
+    The parser's MultifieldPlugin turns a word into `title:w OR body:w` (a hyphenated
+    word into the same two phrases); anything else came from the user's syntax.
+    """
+    if not isinstance(q, query.Or) or sorted(sub.fieldname for sub in q.subqueries) != sorted(TEXT_FIELDS):
+        return 0
+    if all(type(sub) is query.Term for sub in q.subqueries) and len({sub.text for sub in q.subqueries}) == 1:
+        return 1
+    if all(type(sub) is query.Phrase for sub in q.subqueries) and len({tuple(sub.words) for sub in q.subqueries}) == 1:
+        return len(set(q.subqueries[0].words))
+    return 0
+
+
+def _relaxable_words(text: str, q: query.Query | None) -> tuple[query.Query, ...]:
+    """`ParsedQuery.words`: the word clauses of a plain query long enough to relax, else ()."""
+    if q is None or _OPERATOR_WORD.search(text):  # `a AND b AND c` parses like `a b c` but says "all"
+        return ()
+    clauses = list(q.subqueries) if isinstance(q, query.And) else [q]
+    counts = [_word_clause(clause) for clause in clauses]
+    if not all(counts) or sum(counts) < MIN_RELAXED_WORDS:
+        return ()
+    return tuple(clauses)
 
 
 def _plain_words(text: str) -> query.Query | None:
@@ -360,7 +397,7 @@ def parse_query(text: str) -> ParsedQuery:
         if isinstance(leaf, WordPattern) and leaf.text.startswith("*"):
             raise QueryError(f"{leaf.text!r} starts with a wildcard: put at least one letter before the *")
     rest, dates = _split_dates(q)
-    return ParsedQuery(text, rest, dates, plain)
+    return ParsedQuery(text, rest, dates, plain, _relaxable_words(text, rest))
 
 
 # ------------------------------------------------------------------------ resolving
@@ -472,6 +509,6 @@ def resolve(
 
 
 __all__ = [
-    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_FUZZY_DISTANCE", "QueryError", "DateRange",
+    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_FUZZY_DISTANCE", "MIN_RELAXED_WORDS", "QueryError", "DateRange",
     "ParsedQuery", "Resolved", "Highlight", "parse_query", "resolve", "date_range", "date_bound",
 ]

@@ -1,13 +1,18 @@
 """What a search returns: plain records whose `to_dict()` is the JSON of issue 3.
 
 The Python API, the CLI (`--json`) and the HTTP API all print `to_dict()`, so the
-three interfaces cannot disagree. Two keys go beyond issue 3's list: `title_html` in
-each hit (the title with its matches marked, like `snippet`) and `fuzzy` (true when
-nothing matched as typed and the hits come from fuzzy matching of the unknown words).
+three interfaces cannot disagree. Three keys go beyond issue 3's list: `title_html` in
+each hit (the title with its matches marked, like `snippet`), `fuzzy` (true when
+nothing matched as typed and the hits come from fuzzy matching of the unknown words)
+and `relaxed` (true when no article had all the words of a plain query of three or
+more words, and the hits are articles with most of them; see `Searcher._match`).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+# What the CLI and the web page say when `relaxed` is true: one sentence, so they cannot drift apart.
+RELAXED_NOTICE = "No article has all your words; showing articles with most of them."
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class SearchResult:
     fuzzy: bool
     hits: list[Hit]
     facets: dict[str, list[dict]]  # name -> [{"value", "count"}], by count then name
+    relaxed: bool = False  # no article had all the words: hits have most of them
 
     def to_dict(self) -> dict:
         return {
@@ -61,6 +67,7 @@ class SearchResult:
             "took_ms": self.took_ms,
             "suggestion": self.suggestion,
             "fuzzy": self.fuzzy,
+            "relaxed": self.relaxed,
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [dict(v) for v in values] for name, values in self.facets.items()},
         }

@@ -19,7 +19,7 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -52,6 +52,17 @@ SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" que
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
 ARTICLE_HITS_PER_TERM = 1_000  # marks per query term in a whole article (a snippet keeps 50)
 ARTICLE_CANDIDATES = 200_000  # candidate words examined in a whole article (a snippet: 20,000)
+
+
+@dataclass(frozen=True)
+class _Match:
+    """What one search matched (`Searcher._match`): the query in force, its documents, the facet masks."""
+
+    resolved: Resolved
+    mask: np.ndarray
+    counted: dict[str, np.ndarray]
+    relaxed: bool = False
+    fuzzy: bool = False
 
 
 @dataclass
@@ -248,28 +259,52 @@ class Searcher:
 
         generation, whoosh_searcher = self._state()
         matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
-        resolved = self._resolve(generation, parsed)
-        total_mask, counted = self._select(matcher, generation, resolved, filters)
+        found = self._match(matcher, generation, parsed, filters)
+        resolved, total_mask, counted = found.resolved, found.mask, found.counted
         total = int(total_mask.sum())
         suggested = None
-        if total < SUGGEST_BELOW and parsed.text:
+        if (found.relaxed or found.fuzzy or total < SUGGEST_BELOW) and parsed.text:  # as typed, it found little
             suggested = suggestion(parsed.text, self._vocabulary(generation))
-        fuzzy = False
-        if total == 0 and resolved.query is not None:
-            retry = fuzzy_query(parsed.text, self._vocabulary(generation))
-            if retry is not None:
-                fuzzy_resolved = self._resolve(generation, _parse(retry))
-                fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy_resolved, filters)
-                if fuzzy_mask.any():
-                    resolved, total_mask, counted, fuzzy = fuzzy_resolved, fuzzy_mask, fuzzy_counted, True
-                    total = int(total_mask.sum())
 
         ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page)
         highlight = resolved.highlight if snippets else Highlight()
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], highlight, snippets)
         facets = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchResult(query, total, page, per_page, took, suggested, fuzzy, hits, facets)
+        return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits, facets, found.relaxed)
+
+    def _match(self, matcher: ArrayMatcher, generation: _Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
+        """What a query matches under the filters: as typed, else relaxed, else fuzzy.
+
+        The order: all the words as typed; if that finds nothing and the query is plain
+        words long enough to relax (`ParsedQuery.words`), articles with any of those
+        words, ranked by BM25F, which puts those with more of the words (and the rarer
+        ones) first; if still nothing, near spellings of the unknown words. Relaxing
+        comes before fuzzy because it keeps the user's own words, and the "Did you mean"
+        suggestion still offers the corrected spelling. Facets are counted over the
+        same documents as the hits, whichever step found them.
+
+        No minimum number of matching words: on Cranfield (benchmarks/bench_ranking.py)
+        requiring a third of the words cut MAP from 0.278 to 0.230 and half of them to
+        0.173, because documents with a few rare words of the question are often the
+        relevant ones.
+        """
+        resolved = self._resolve(generation, parsed)
+        mask, counted = self._select(matcher, generation, resolved, filters)
+        if resolved.query is None or mask.any():
+            return _Match(resolved, mask, counted)
+        if parsed.words:
+            relaxed = self._resolve(generation, replace(parsed, query=wq.Or(list(parsed.words))))
+            relaxed_mask, relaxed_counted = self._select(matcher, generation, relaxed, filters)
+            if relaxed_mask.any():
+                return _Match(relaxed, relaxed_mask, relaxed_counted, relaxed=True)
+        retry = fuzzy_query(parsed.text, self._vocabulary(generation))
+        if retry is not None:
+            fuzzy = self._resolve(generation, _parse(retry))
+            fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
+            if fuzzy_mask.any():
+                return _Match(fuzzy, fuzzy_mask, fuzzy_counted, fuzzy=True)
+        return _Match(resolved, mask, counted)
 
     def _resolve(self, generation: _Generation, parsed: ParsedQuery) -> Resolved:
         if parsed.query is None:
@@ -396,23 +431,14 @@ class Searcher:
         return found
 
     def _highlight(self, generation: _Generation, whoosh_searcher, query: str) -> Highlight:
-        """What `query` marks, resolved as `search` resolves it, fuzzy retry included.
+        """What `query` marks, resolved as `search` resolves it (`_match`), relaxed and fuzzy retries included.
 
-        `search` retries with near spellings when the query finds nothing; the same
-        test without filters (the article page knows only the words) keeps an article
-        opened from a fuzzy result page marked.
+        The same steps without filters (the article page knows only the words) keep an
+        article opened from a relaxed or fuzzy result page marked.
         """
-        parsed = _parse(query)
-        resolved = self._resolve(generation, parsed)
-        if resolved.query is None:
-            return resolved.highlight
         facets = generation.facets
         matcher = ArrayMatcher(whoosh_searcher, facets.size, facets.dates, generation.lengths)
-        if not (matcher.mask(resolved.query) & facets.live).any():
-            retry = fuzzy_query(parsed.text, self._vocabulary(generation))
-            if retry is not None:
-                return self._resolve(generation, _parse(retry)).highlight
-        return resolved.highlight
+        return self._match(matcher, generation, _parse(query), Filters()).resolved.highlight
 
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown."""

@@ -12,6 +12,7 @@ import pytest
 from index.build import build_index
 from newsfacets.cli import main
 from search.cli import terminal_text
+from search.results import RELAXED_NOTICE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -88,6 +89,17 @@ def test_suggestion_is_shown(capsys, index_dir):
     code, out, _ = run(capsys, "genva", "--index", str(index_dir))
     assert code == 0
     assert "Did you mean: geneva" in out and "close spellings" in out
+
+
+def test_relaxed_search_says_so(capsys, index_dir):
+    code, out, _ = run(capsys, "ceasefire aleppo siege", "--index", str(index_dir))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("3 results") and lines[1] == RELAXED_NOTICE
+    _, strict, _ = run(capsys, "geneva ceasefire talks", "--index", str(index_dir))
+    assert strict.splitlines()[0].startswith("2 results") and RELAXED_NOTICE not in strict
+    _, as_json, _ = run(capsys, "--json", "ceasefire aleppo siege", "--index", str(index_dir))
+    assert json.loads(as_json)["relaxed"] is True
 
 
 @pytest.mark.parametrize("argv, message", [

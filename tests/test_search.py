@@ -331,8 +331,59 @@ def test_correct_query_has_no_suggestion_and_is_not_fuzzy(searcher):
 
 
 def test_query_without_hits_and_nothing_to_correct(searcher):
-    result = searcher.search("geneva lesbos")
-    assert (result.total, result.fuzzy, result.suggestion) == (0, False, None)
+    result = searcher.search("geneva lesbos")  # two words: too short to relax
+    assert (result.total, result.fuzzy, result.relaxed, result.suggestion) == (0, False, False, None)
+
+
+# ------------------------------------------------------------- relaxed matching
+
+
+def test_plain_query_with_no_article_having_every_word_relaxes_to_most_of_them(searcher):
+    strict = searcher.search("geneva ceasefire aleppo")
+    assert strict.relaxed is True and strict.fuzzy is False
+    # a2 and a8 have two of the three words, a3 one: more words rank higher.
+    assert ids(strict) == {"a2", "a8", "a3"}
+    assert {h.id for h in strict.hits[:2]} == {"a2", "a8"} and strict.hits[2].id == "a3"
+    assert "<mark>Aleppo</mark>" in strict.hits[2].title_html
+
+
+def test_relaxed_facets_count_the_hits_shown(searcher):
+    result = searcher.search("geneva ceasefire aleppo", facet_size=20)
+    assert sum(v["count"] for v in result.facets["source"]) == result.total == 3
+    assert {v["value"]: v["count"] for v in result.facets["source"]} == {"Wire A": 2, "Wire B": 1}
+    filtered = searcher.search("geneva ceasefire aleppo", source=["Wire A"])
+    assert filtered.relaxed is True and ids(filtered) == {"a3", "a8"}
+
+
+def test_a_query_with_every_word_in_one_article_is_not_relaxed(searcher):
+    result = searcher.search("geneva ceasefire talks")
+    assert result.relaxed is False and ids(result) == {"a2", "a8"}
+
+
+@pytest.mark.parametrize("query", [
+    "geneva aleppo",  # fewer than three words
+    "geneva AND ceasefire AND aleppo",  # the user asked for all of them
+    '"geneva talks" ceasefire aleppo',  # a phrase
+    "title:geneva ceasefire aleppo",  # a field
+    "geneva ceasefire aleppo -bread",  # an exclusion
+    "gen* ceasefire aleppo",  # a pattern
+])
+def test_queries_with_syntax_or_few_words_are_not_relaxed(searcher, query):
+    result = searcher.search(query)
+    assert (result.total, result.relaxed) == (0, False)
+
+
+def test_relaxing_comes_before_the_fuzzy_retry_and_the_suggestion_stays(searcher):
+    result = searcher.search("geneva ceasefire alepo")
+    assert (result.relaxed, result.fuzzy) == (True, False)
+    assert ids(result) == {"a2", "a8"}
+    assert result.suggestion == "geneva ceasefire aleppo"
+    alone = searcher.search("genevva ceasefirre talkss")  # no word known: relaxing finds nothing
+    assert (alone.relaxed, alone.fuzzy, ids(alone)) == (False, True, {"a2", "a8"})
+
+
+def test_article_from_a_relaxed_search_marks_its_words(searcher):
+    assert hit_texts(searcher, "a3", "geneva ceasefire aleppo") == ["Aleppo"]
 
 
 # --------------------------------------------------- article, similar, facets
@@ -516,7 +567,8 @@ def test_threads_share_one_searcher(searcher):
 
 def test_to_dict_is_the_issue_3_json(searcher):
     data = searcher.search("geneva", source=["Wire A"]).to_dict()
-    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "suggestion", "fuzzy", "hits", "facets"}
+    assert set(data) == {"query", "total", "page", "per_page", "took_ms", "suggestion", "fuzzy", "relaxed", "hits",
+                         "facets"}
     assert set(data["facets"]) == {"actor", "location", "country", "source", "date"}
     assert set(data["hits"][0]) == {"id", "title", "title_html", "date", "source", "url", "score", "snippet",
                                    "actors", "locations", "countries"}

@@ -95,6 +95,25 @@ def test_refused(text, message):
         parse_query(text)
 
 
+@pytest.mark.parametrize("text, words", [
+    ("how do oil prices rise?", 3),  # stop words are not counted
+    ("date:2020 oil prices rise", 3),  # a date clause is a filter, the words still relax
+    ("heat-transfer of a wing", 2),  # a hyphenated word is one clause (of two words)
+    ("oil prices", 0),  # too few words
+    ("oil oil prices", 0),  # each word once
+    ("oil AND prices AND rise", 0),
+    ("oil OR prices rise", 0),
+    ('oil "prices rise" fall', 0),
+    ("title:oil prices rise", 0),
+    ("oil prices -rise fall", 0),
+    ("oil* prices rise", 0),
+    ("oil~ prices rise", 0),
+    ("actor:opec oil prices rise", 0),
+])
+def test_plain_queries_of_three_or_more_words_can_relax(text, words):
+    assert len(parse_query(text).words) == words
+
+
 def test_stop_words_alone_match_word_for_word():
     assert parse_query("The Who").query == wq.And([wq.Term("exact", "the"), wq.Term("exact", "who")])
 

@@ -8,6 +8,7 @@ from urllib.parse import quote
 import pytest
 import requests
 
+from search.results import RELAXED_NOTICE
 from web import create_app
 from web_support import EXTRA_ARTICLES, build_test_index, serve
 
@@ -80,6 +81,20 @@ def test_date_filter_and_histogram(client):
 def test_empty_result_suggests_and_explains(client):
     html = client.get("/search?q=xyzzyplugh&source=Example+Wire").get_data(as_text=True)
     assert "Nothing matched" in html and "clear all filters" in html
+
+
+def test_relaxed_search_says_so_and_counts_what_it_shows(client):
+    query = "geneva convoy beirut"  # each word in a different article, no article with all three
+    data = client.get("/api/search", query_string={"q": query, "per_page": 50}).get_json()
+    assert data["relaxed"] is True and data["fuzzy"] is False
+    assert {"wire-2019-geneva", "wire-2019-aleppo", "wire-2021-beirut"} <= {hit["id"] for hit in data["hits"]}
+    assert data["total"] == len(data["hits"])
+    dated = sum(1 for hit in data["hits"] if hit["date"])  # the facets count the hits shown, not all articles
+    assert sum(bucket["count"] for bucket in data["facets"]["date"]) == dated > 0
+    html = client.get("/search", query_string={"q": query}).get_data(as_text=True)
+    assert RELAXED_NOTICE in html and f"{data['total']:,} article" in html
+    strict = client.get("/search", query_string={"q": "geneva ceasefire talks"}).get_data(as_text=True)
+    assert RELAXED_NOTICE not in strict
 
 
 def test_did_you_mean_link(client):

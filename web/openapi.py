@@ -37,7 +37,7 @@ SCHEMAS: dict[str, Any] = {
     },
     "SearchResult": {
         "type": "object",
-        "required": ["query", "total", "page", "per_page", "took_ms", "suggestion", "hits", "facets"],
+        "required": ["query", "total", "page", "per_page", "took_ms", "suggestion", "fuzzy", "relaxed", "hits", "facets"],
         "properties": {
             "query": {"type": "string"},
             "total": {"type": "integer", "minimum": 0},
@@ -46,6 +46,10 @@ SCHEMAS: dict[str, Any] = {
             "took_ms": {"type": "number", "minimum": 0},
             "suggestion": {"type": ["string", "null"], "description": "A corrected query when this one found little."},
             "fuzzy": {"type": "boolean", "description": "True when nothing matched as typed and hits come from fuzzy matching."},
+            "relaxed": {"type": "boolean", "description": (
+                "True when no article has every word of a plain query (three or more words, no operators, "
+                "fields, phrases, wildcards or fuzzy words): the hits then have any of its words, ranked by "
+                "BM25F so articles with more of them come first; facets count these hits.")},
             "hits": {"type": "array", "items": {"$ref": "#/components/schemas/Hit"}},
             "facets": {
                 "type": "object",

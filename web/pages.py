@@ -6,6 +6,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 
+from search.results import RELAXED_NOTICE
 from web import views
 from web.api import get_article, get_similar, run_search
 from web.errors import query_error_type
@@ -64,6 +65,7 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
         "clear_all_url": views.clear_all_url(state),
         "pagination": views.pagination(state, result.get("total", 0), state["per_page"]),
         "sort_urls": {sort: "/search?" + query_string(state, sort=sort) for sort in ("relevance", "newest", "oldest")},
+        "relaxed_notice": RELAXED_NOTICE if result.get("relaxed") else None,
         "suggestion_url": ("/search?" + query_string(state, q=result["suggestion"])) if result.get("suggestion") else None,
         "json_url": "/api/search?" + urlencode(pairs(state, page=state["page"], more=[])),
         "hidden": pairs(state, q="", more=[]),

@@ -106,7 +106,9 @@ def _exclude(facet: str, what: str) -> Param:
 
 
 SEARCH_PARAMS: tuple[Param, ...] = (
-    Param("q", "string", "Free-text query (see the query syntax in the README); empty browses everything, newest first.",
+    Param("q", "string", "Free-text query (see the query syntax in the README); empty browses everything, newest first. "
+          "All words must match; if no article has every word of a plain query of three or more words, "
+          "the answer lists articles with most of them and says `relaxed: true`.",
           "query", default="", max_length=MAX_QUERY_LENGTH),
     _filter("actor", "actor (person, organisation, armed group or state)"),
     _filter("location", "location, as listed in the location facet"),
