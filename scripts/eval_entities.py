@@ -325,7 +325,15 @@ NOTES = """## How to read these numbers
 
 - CoNLL scores are exact-span matches per mention: "Bank of England" as ORG with "England" as LOC
   inside it is one miss and one false positive. Sports results make up much of CoNLL, where a city
-  usually names a team (ORG), which a gazetteer cannot tell from the place.
+  usually names a team (ORG). The actor typer calls a non-country name a team only in sports
+  context (a score inside a results row, "v"/"beat" beside it, "X manager", "goal for X",
+  "X are"); cricket counties in prose (`Surrey`, `Kent`), clubs named in all-capitals tables
+  (baseball standings run "EASTERN DIVISION W L PCT GB NEW YORK" into one phrase) and teams
+  in parentheses after a player stay misses. A country playing is its national team, which
+  CoNLL tags LOC, so countries (and England, Scotland, Wales, Northern Ireland) are never teams.
+- ORG recall is still the weakest figure: single-word companies with no cue (`Pirelli`,
+  `Honda`) and famous surnames without a first mention in the story (`Clinton`, `Lebed`, PER)
+  need knowledge we do not ship; a lone unknown word after "said" is typed as a person.
 - Reuters PLACES labels are editors' judgements of what a story is *about*; a story that mentions
   a country in passing is often not labelled with it, and many earnings briefs are labelled `usa`
   without naming it (only a US town in the dateline, or nothing). Codes are mapped through
@@ -334,8 +342,8 @@ NOTES = """## How to read these numbers
   instance, comes from Eurobond stories ("will be listed in Luxembourg").
 - PER and ORG come from the actors finder (`index/entities/actors.py`); LOC, countries and
   FA-KES from the place finder (`index/entities/places.py`). CoNLL LOC false positives are
-  mostly cities and counties that name sports teams (`Surrey`, `CHICAGO`) and places inside
-  names the actors finder did not claim.
+  mostly places inside names the actors finder did not claim and team names outside any
+  sports cue (`Surrey`).
 - FA-KES labels one governorate per article; an article matches when a place we found is that
   governorate, a city of that name, or a city GeoNames puts in it (Damascus also takes Rif Dimashq).
 """
