@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 from whoosh import query as wq
@@ -36,7 +36,7 @@ from search.query import (
     DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
-from search.snippets import clean_many, find_hits, snippet_markup, whole_markup
+from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
 from search.suggest import fuzzy_query, suggestion
 from search.vocabulary import Vocabulary
 
@@ -105,6 +105,11 @@ class _LazyWords:
 
     def near(self, word: str, maxdist: int, limit: int) -> list[str]:
         return self._load().near(word, maxdist, limit)
+
+
+def _plain_markup(fields: dict) -> tuple[str, str]:
+    """A hit's title and lead with nothing marked (`Searcher._hits` markup for similar articles)."""
+    return whole_markup(fields.get("title"), Highlight()), lead_markup(fields.get("body"))
 
 
 def _check(name: str, value: int, low: int, high: int) -> int:
@@ -268,7 +273,12 @@ class Searcher:
 
         ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page)
         highlight = resolved.highlight if snippets else Highlight()
-        hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], highlight, snippets)
+
+        def markup(fields: dict) -> tuple[str, str]:
+            body = snippet_markup(fields.get("body"), highlight, fields.get("mentions") or ()) if snippets else ""
+            return whole_markup(fields.get("title"), highlight), body
+
+        hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
         facets = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits, facets, found.relaxed)
@@ -342,13 +352,9 @@ class Searcher:
         return [(int(doc), None) for doc in docs[order[start:stop]]]
 
     @staticmethod
-    def _hits(found: list[tuple[dict, float | None]], highlight: Highlight, snippets: bool = True) -> list[Hit]:
-        """Hits for stored documents, titles and snippets highlighted and cleaned in one pass."""
-        markup = []
-        for fields, _ in found:
-            markup.append(whole_markup(fields.get("title"), highlight))
-            markup.append(snippet_markup(fields.get("body"), highlight, fields.get("mentions") or ()) if snippets else "")
-        cleaned = clean_many(markup)
+    def _hits(found: list[tuple[dict, float | None]], markup: Callable[[dict], tuple[str, str]]) -> list[Hit]:
+        """Hits for stored documents; `markup(fields)` gives each one's title and snippet, cleaned here in one pass."""
+        cleaned = clean_many([piece for fields, _ in found for piece in markup(fields)])
         hits = []
         for n, (fields, score) in enumerate(found):
             sources = fields.get("source") or []
@@ -441,7 +447,11 @@ class Searcher:
         return self._match(matcher, generation, _parse(query), Filters()).resolved.highlight
 
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
-        """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown."""
+        """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown.
+
+        Each is a search hit (`Hit.to_dict()`) whose `title_html` is the plain title and
+        whose `snippet` is the article's lead (`LEAD_CHARS`, cut at a word), escaped, with no marks.
+        """
         _check("limit", limit, 1, MAX_SIMILAR)
         whoosh_searcher, generation, docnum = self._document(article_id)
         if docnum is None:
@@ -465,7 +475,8 @@ class Searcher:
         mask = matcher.mask(q) & facets.live
         mask[docnum] = False
         found = [(whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
-        return [hit.to_dict() for hit in self._hits(found, Highlight(stems=frozenset(key_terms)))]
+        # No query to show in them: the plain title and the article's lead (marking the key terms cost 25 ms).
+        return [hit.to_dict() for hit in self._hits(found, _plain_markup)]
 
     def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
         """Type-ahead: values of a facet that start with `prefix`, or have a word that does; [{"value", "count"}]."""

@@ -466,6 +466,9 @@ def test_similar(searcher):
     assert similar[0]["id"] == "a8"
     assert "a2" not in {s["id"] for s in similar}
     assert all(only_marks(s["snippet"]) for s in similar)
+    # Nothing to highlight in "more like this": the plain title and the article's lead.
+    assert similar[0]["title_html"] == "Geneva talks resume" and "<mark>" not in similar[0]["snippet"]
+    assert similar[0]["snippet"].startswith("Negotiators returned to Geneva as the ceasefire held")
     assert searcher.similar("nope") == []
 
 

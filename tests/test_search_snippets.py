@@ -8,7 +8,12 @@ from hypothesis import strategies as st
 
 from index.analysis import STEMMED, terms
 from search.query import Highlight
-from search.snippets import FRAGMENT_CHARS, MAX_FRAGMENTS, find_hits, highlight_whole, snippet
+import bleach
+
+from search.snippets import (
+    ALLOWED_TAGS, FRAGMENT_CHARS, LEAD_CHARS, MAX_FRAGMENTS, clean, clean_many, find_hits, highlight_whole,
+    lead_markup, snippet, snippet_markup, whole_markup,
+)
 
 TAG = re.compile(r"<[^>]*>")
 
@@ -102,3 +107,35 @@ def test_snippets_never_contain_markup_but_mark(text, query):
     for out in (snippet(text, highlight), highlight_whole(text, highlight)):
         assert only_marks(out)
         assert "<" not in TAG.sub("", out)
+
+
+def bleached(markup: str) -> str:
+    return bleach.clean(markup, tags=ALLOWED_TAGS, attributes={}, protocols=[], strip=False)
+
+
+MARKUP_PIECES = [*PIECES, "&amp;", "&quot;", "&#x27;", "&#39;", "&nbsp;", "&", "</mark><mark>", "<mark><mark>", "<b>",
+                 "…", "\u2028", "\ufffd", "\U0001f600"]
+# Control characters other than tab and newline always go to bleach (whose handling of them
+# depends on what it parsed before), so comparing the two on them would test bleach, not `clean`.
+NO_CONTROLS = st.characters(blacklist_categories=("Cc", "Cs")) | st.sampled_from("\t\n")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    markup=st.lists(st.sampled_from(MARKUP_PIECES), max_size=40).map("".join) | st.text(NO_CONTROLS, max_size=200),
+    query=st.text(max_size=20),
+)
+def test_clean_gives_what_bleach_gives(markup, query):
+    """`clean` skips bleach for markup it can check; the answer must be bleach's, for our markup and any other."""
+    highlight = Highlight(stems=frozenset(terms(STEMMED, query)), words=frozenset(query.lower().split()[:3]))
+    pieces = [markup, snippet_markup(markup, highlight), whole_markup(markup, highlight), lead_markup(markup)]
+    assert [clean(piece) for piece in pieces] == [bleached(piece) for piece in pieces]
+    assert clean_many(pieces) == [bleached(piece) for piece in pieces]
+
+
+def test_lead_is_the_start_cut_at_a_word_and_escaped():
+    text = "Oil <b>prices</b> & more. " + "word " * 100
+    lead = lead_markup(text)
+    assert lead.startswith("Oil &lt;b&gt;prices&lt;/b&gt; &amp; more. word") and lead.endswith("word…")
+    assert len(lead) <= LEAD_CHARS + 30 and "<mark>" not in lead
+    assert lead_markup("short text") == "short text"

@@ -53,9 +53,11 @@ def get_article(article_id: str, query: str | None = None) -> dict[str, Any]:
     return article
 
 
-def get_similar(article_id: str, limit: int = SIMILAR_LIMIT) -> list[dict[str, Any]]:
-    get_article(article_id)  # 404 for unknown ids, as for the article itself
-    return list(searcher().similar(article_id, limit=limit))
+def get_similar(article_id: str, limit: int = SIMILAR_LIMIT, *, known: bool = False) -> list[dict[str, Any]]:
+    """Articles like this one; a 404 for an unknown id, unless the caller has just fetched it (`known`)."""
+    if not known:
+        get_article(article_id)  # 404 for unknown ids, as for the article itself
+    return list(searcher().similar(check_article_id(article_id), limit=limit))
 
 
 @blueprint.get("/search")

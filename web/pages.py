@@ -116,7 +116,7 @@ def article(article_id: str):
     except (ParamError, query_error_type()) as error:
         query, problem = "", str(error)
         found = get_article(article_id)  # a malformed id still answers 400 here
-    similar = get_similar(article_id)
+    similar = get_similar(article_id, known=True)
     return render_template(
         "article.html",
         state=state,
