@@ -114,6 +114,19 @@ def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessin
         results.put(None)
 
 
+def _link_or_copy(source: str, destination: str) -> None:
+    """Start an incremental generation from the live one's files without copying them.
+
+    Whoosh never rewrites a segment file (deletions are recorded in the table of
+    contents, which each commit writes anew), so both generations can share the files
+    through hard links; the live index stays untouched. Copy where links are impossible.
+    """
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copy2(source, destination)
+
+
 def _existing_hashes(ix: whoosh_index.Index) -> dict[str, str]:
     with ix.searcher() as searcher:
         return {fields["id"]: fields.get("content_hash", "") for fields in searcher.all_stored_fields()}
@@ -264,7 +277,7 @@ def build_index(
             live = store.current_generation(index_dir) if incremental else None
             if live is not None:
                 shutil.rmtree(temporary)
-                shutil.copytree(live, temporary)
+                shutil.copytree(live, temporary, copy_function=_link_or_copy)
                 existing = _existing_hashes(whoosh_index.open_dir(str(temporary)))
             else:
                 whoosh_index.create_in(str(temporary), index_schema())

@@ -52,6 +52,7 @@ def test_incremental_adds_changes_and_removes(tmp_path):
         "b.txt": "Aid convoy reaches Aleppo\n\nA United Nations convoy reached Aleppo on Monday.",
     })
     build_index([corpus], tmp_path / "ix", workers=1)
+    before = current_generation(tmp_path / "ix")
     (corpus / "a.txt").write_text("Ceasefire collapses in Idlib\n\nFighting resumed in Idlib.", encoding="utf-8")
     (corpus / "b.txt").unlink()
     (corpus / "c.txt").write_text("Talks resume in Geneva\n\nDelegations met in Geneva.", encoding="utf-8")
@@ -60,6 +61,12 @@ def test_incremental_adds_changes_and_removes(tmp_path):
     docs = stored(tmp_path / "ix")
     assert set(docs) == {"a", "c"}
     assert docs["a"]["title"] == "Ceasefire collapses in Idlib"
+    # The previous generation shares files with the new one (hard links) yet still reads as it was.
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(before)).searcher() as old:
+        assert {f["id"]: f["title"] for f in old.all_stored_fields()}["a"] == "Ceasefire agreed in Idlib"
+        assert old.doc_count() == 2
     again = build_index([corpus], tmp_path / "ix", incremental=True, workers=1)
     assert (again.indexed, again.unchanged, again.removed) == (0, 2, 0)
     assert again.status == "ok"
