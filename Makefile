@@ -37,9 +37,12 @@ run: index
 test: install-test browser
 	$(BIN)/python -m pytest -q
 
+# Figures go to docs/BENCHMARKS.md; they need ../shared/corpus (Reuters-21578, Cranfield).
 bench: install
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_search.py
+	$(BIN)/python benchmarks/bench_ranking.py
+	$(BIN)/python benchmarks/load.py
 
 eval: install
 	$(BIN)/python scripts/eval_entities.py --write-doc
