@@ -10,7 +10,6 @@ word trie so the text is scanned once, longest match first.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Iterable, Sequence
 
 import yaml
 
+from index.analysis import fold
 from index.entities.chunking import COMMON_WORDS, Token
 
 ACTOR_TYPES = ("person", "organisation", "armed_group", "state")
@@ -76,11 +76,6 @@ ARMED_HEADS = frozenset(
     """army forces force front brigade brigades battalion regiment militia
     militias legion jihad mujahideen guard guards corps command""".split()
 )
-
-
-def fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @lru_cache(maxsize=200_000)

