@@ -1,17 +1,19 @@
 """Find a calendar date in free text and return it as ISO `YYYY-MM-DD`.
 
 News files state their dates in many shapes (ISO stamps in JSON, `4/5/2017` in
-FA-KES, `26-FEB-1987 15:01:01.79` in Reuters, `March 3, 2021` in bylines). Readers and
-the entity extractor both need one answer per string, so this is a single pure
-function with no locale or clock dependence: an unrecognised or impossible date is
-None, never a guess (and never the file's mtime).
+FA-KES, `26-FEB-1987 15:01:01.79` in Reuters, `March 3, 2021` in bylines). Readers
+need one publication date per string, so this is a single pure function with no
+locale or clock dependence: an unrecognised or impossible date is None, never a guess
+(and never the file's mtime). `index.entities.dates` does a different job, every date
+a story mentions at the precision it gives, with its own patterns; the two share only
+`MONTH_NUMBERS`.
 """
 from __future__ import annotations
 
 import re
 from datetime import date
 
-_MONTHS = {
+MONTH_NUMBERS = {  # the first three letters of an English month name -> its number
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }
@@ -51,7 +53,7 @@ def _from_match(index: int, m: re.Match[str]) -> str | None:
         a, b = int(m["a"]), int(m["b"])
         month, day = (b, a) if a > 12 else (a, b)
         return _make(year, month, day)
-    return _make(year, _MONTHS[m["mon"][:3].lower()], int(m["day"]))
+    return _make(year, MONTH_NUMBERS[m["mon"][:3].lower()], int(m["day"]))
 
 
 def find_date(text: str) -> tuple[str, int, int] | None:

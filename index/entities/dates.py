@@ -10,10 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-_MONTHS = {
-    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
-    "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
-}
+from index.dates import MONTH_NUMBERS
+
 # Full names, or abbreviations with an optional dot. "May" is only ever a month when a
 # day or year is next to it, which every pattern below requires.
 _MONTH = (r"(?P<mon>jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?|may|june?|july?|"
@@ -63,7 +61,7 @@ def _iso(kind: str, m: re.Match[str]) -> str | None:
     year = int(m["year"])
     if kind == "y":
         return f"{year:04d}"
-    month = int(m["month"]) if kind == "ymd" else _MONTHS[m["mon"][:3].lower()]
+    month = int(m["month"]) if kind == "ymd" else MONTH_NUMBERS[m["mon"][:3].lower()]
     if kind == "my":
         return f"{year:04d}-{month:02d}"
     try:
