@@ -54,7 +54,9 @@ BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name 
 HUGE_CITY = 1_000_000  # ... and under an alternate name
 MAX_NGRAM = 6
 
-_TOKEN = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*")
+_DOTTED_ACRONYM = r"(?:[^\W\d_]\.){2,}"  # "U.S.", "U.N."
+_TOKEN = re.compile(_DOTTED_ACRONYM + r"|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W_]+)*")
+_IS_DOTTED_ACRONYM = re.compile(_DOTTED_ACRONYM)
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[aeiu](?=([tdrzsnl])\1[a-z]{2})")  # "Ezzor" = "ez-Zor"
@@ -69,7 +71,7 @@ _VOWEL_RULES = [(re.compile(p), r) for p, r in [
 @lru_cache(maxsize=200_000)
 def _piece(token: str, first: bool) -> str:
     """The key form of one written token (possibly hyphenated); '' for a bare article."""
-    token = token.rstrip(".") if not re.fullmatch(r"(?:[^\W\d_]\.){2,}", token) else token.replace(".", "")
+    token = token.rstrip(".") if not _IS_DOTTED_ACRONYM.fullmatch(token) else token.replace(".", "")
     parts = [p for p in fold(_APOSTROPHES.sub("", token)).split("-") if p]
     out = []
     for index, part in enumerate(parts):
@@ -240,21 +242,13 @@ class Gazetteer:
         words = key.split()
         if len(words) > 1 and words[-1] in ADMIN_WORDS:
             base = " ".join(words[:-1])
-            admin = self._admin(base)
-            if admin:
-                return admin.place
+            for (admin_base, _), admin in self.admin_by_base.items():
+                if admin_base == base:
+                    return admin.place
         entries = self.index.get(key)
         if not entries:
             return None
         return max(entries, key=lambda e: e.rank).place
-
-    def _admin(self, base_key: str, country: str | None = None) -> _Entry | None:
-        if country is not None:
-            return self.admin_by_base.get((base_key, country))
-        for (base, _), entry in self.admin_by_base.items():
-            if base == base_key:
-                return entry
-        return None
 
     def is_country(self, place: Place) -> bool:
         return place.country is not None and place.value == place.country and place.name in self.countries
@@ -386,8 +380,6 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
 
 def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> None:
     """`Idlib province`, `Homs governorate`, `the province of Homs` -> the governorate itself."""
-    key = " ".join(p for p in (_piece(t.text, k == m.start_tok) for k, t in
-                               enumerate(toks[m.start_tok:m.end_tok], m.start_tok)) if p)
     after = toks[m.end_tok].text.lower() if m.end_tok < len(toks) else ""
     before = [t.text.lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
     if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
@@ -398,7 +390,7 @@ def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> N
         return
     countries = {e.place.country for e in m.entries}
     for (base, country), entry in gaz.admin_by_base.items():
-        if base == key and country in countries:
+        if base == m.key and country in countries:
             m.entries = [entry]
             m.end = extend
             return
@@ -420,7 +412,7 @@ def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> 
     return None
 
 
-def _is_name_word(raw: str, gaz: Gazetteer) -> bool:
+def _is_name_word(raw: str) -> bool:
     """A capitalised word that makes a neighbouring place word part of a longer proper name."""
     folded = fold(raw.rstrip("."))
     return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
@@ -467,9 +459,9 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
     if mixed_case and single:
-        if prev_glued and _is_name_word(prev_tok.text, gaz):
+        if prev_glued and _is_name_word(prev_tok.text):
             return None  # "George Washington", "Phil Simmons"
-        if next_glued and (_is_name_word(next_tok.text, gaz) or next_tok.text in _SPEECH):
+        if next_glued and (_is_name_word(next_tok.text) or next_tok.text in _SPEECH):
             return None  # "Manchester United", "Washington Post", "Jackson said"
     if chosen.kind != "city":
         return chosen
