@@ -107,6 +107,21 @@ class _LazyWords:
         return self._load().near(word, maxdist, limit)
 
 
+def _described(fields: dict) -> dict:
+    """What a hit and an article both say of a stored document, so the two cannot drift apart."""
+    sources = fields.get("source") or []
+    return {
+        "id": fields.get("id", ""),
+        "title": fields.get("title") or "",
+        "date": fields.get("published"),
+        "source": sources[0] if sources else None,
+        "url": fields.get("url"),
+        "actors": list(fields.get("actor") or []),
+        "locations": list(fields.get("location") or []),
+        "countries": list(fields.get("country") or []),
+    }
+
+
 def _plain_markup(fields: dict) -> tuple[str, str]:
     """A hit's title and lead with nothing marked (`Searcher._hits` markup for similar articles)."""
     return whole_markup(fields.get("title"), Highlight()), lead_markup(fields.get("body"))
@@ -355,23 +370,10 @@ class Searcher:
     def _hits(found: list[tuple[dict, float | None]], markup: Callable[[dict], tuple[str, str]]) -> list[Hit]:
         """Hits for stored documents; `markup(fields)` gives each one's title and snippet, cleaned here in one pass."""
         cleaned = clean_many([piece for fields, _ in found for piece in markup(fields)])
-        hits = []
-        for n, (fields, score) in enumerate(found):
-            sources = fields.get("source") or []
-            hits.append(Hit(
-                id=fields.get("id", ""),
-                title=fields.get("title") or "",
-                title_html=cleaned[2 * n],
-                date=fields.get("published"),
-                source=sources[0] if sources else None,
-                url=fields.get("url"),
-                score=score,
-                snippet=cleaned[2 * n + 1],
-                actors=list(fields.get("actor") or []),
-                locations=list(fields.get("location") or []),
-                countries=list(fields.get("country") or []),
-            ))
-        return hits
+        return [
+            Hit(**_described(fields), title_html=cleaned[2 * n], score=score, snippet=cleaned[2 * n + 1])
+            for n, (fields, score) in enumerate(found)
+        ]
 
     @staticmethod
     def _facets(generation: _Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
@@ -410,19 +412,11 @@ class Searcher:
         if docnum is None:
             return None
         fields = whoosh_searcher.stored_fields(docnum)
-        sources = fields.get("source") or []
         found = {
-            "id": fields.get("id"),
-            "title": fields.get("title") or "",
+            **_described(fields),
             "body": fields.get("body") or "",
-            "date": fields.get("published"),
-            "source": sources[0] if sources else None,
-            "url": fields.get("url"),
-            "actors": list(fields.get("actor") or []),
             "actor_types": dict(fields.get("actor_types") or {}),
-            "locations": list(fields.get("location") or []),
             "places": list(fields.get("places") or []),
-            "countries": list(fields.get("country") or []),
             "mentioned_dates": list(fields.get("mentioned_dates") or []),
             "mentions": [
                 {"start": m[0], "end": m[1], "kind": m[2], "facet": m[3], "value": m[4]}
