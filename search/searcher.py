@@ -33,7 +33,7 @@ from index.store import IndexUnreadable, current_generation, open_index
 from search.facets import FacetIndex, Filters, date_counts
 from search.matching import ArrayMatcher, FieldLengths
 from search.query import (
-    DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
+    MAX_QUERY_LENGTH, DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
 from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
@@ -47,6 +47,7 @@ MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50  # values of one facet filter
 MAX_VALUE_LENGTH = 200  # characters of one filter value or type-ahead prefix
 MAX_SIMILAR = 50
+MAX_ID_LENGTH = 300  # characters of an article id; longer ones are never looked up (the web refuses them too)
 SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
 SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
@@ -388,7 +389,7 @@ class Searcher:
 
     def _document(self, article_id: str) -> tuple[object, _Generation, int | None]:
         generation, whoosh_searcher = self._state()
-        if not isinstance(article_id, str) or not article_id or len(article_id) > 1000:
+        if not isinstance(article_id, str) or not article_id or len(article_id) > MAX_ID_LENGTH:
             return whoosh_searcher, generation, None
         return whoosh_searcher, generation, whoosh_searcher.document_number(id=article_id)
 
@@ -484,6 +485,6 @@ class Searcher:
 
     def suggest(self, query: str) -> str | None:
         """The query with misspelt words replaced by the index's closest words, or None."""
-        if not isinstance(query, str) or len(query) > 1000:
+        if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
             return None
         return suggestion(query, self._vocabulary(self._state()[0]))

@@ -11,13 +11,13 @@ from urllib.parse import unquote
 
 from flask import Blueprint, abort, jsonify, request
 
+from search.searcher import MAX_ID_LENGTH
 from web import searcher
 from web.openapi import openapi_document
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, ParamError, parse, search_keywords
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-MAX_ID_LENGTH = 300
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SIMILAR_LIMIT = 5
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from search.searcher import MAX_ID_LENGTH
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
@@ -115,7 +116,7 @@ def _ok(schema: str) -> dict[str, Any]:
     return {"description": "OK", "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}}}
 
 
-_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": 300},
+_ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": MAX_ID_LENGTH},
        "description": "Article id as listed in search hits."}
 _UNAVAILABLE = _error("The index has not been built or is unreadable.")
 
