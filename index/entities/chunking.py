@@ -26,12 +26,12 @@ from nltk.tokenize import PunktSentenceTokenizer
 _TOKENS = re.compile(r"((?:[A-Z]\.)+|\w+(?:[-'’‘`](?![sS]\b)\w+)*)(['’‘`][sS]\b)?|[^\w\s]")
 _SENTENCES = PunktSentenceTokenizer()
 _LINE_BREAK = re.compile(r"\n\s*")
-# Where Punkt would even consider a sentence break (its period context: an end mark followed by
-# punctuation or by whitespace and a word). A block without one is a single sentence, and news
-# text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
 # More content words than a headline ever has: a run this long in Title Case is a list of
 # names or a results table, where capitals do mark names.
 _LONGEST_HEADLINE = 14
+# Where Punkt would even consider a sentence break (its period context: an end mark followed by
+# punctuation or by whitespace and a word). A block without one is a single sentence, and news
+# text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
 _BREAK_CANDIDATE = re.compile(r"[.?!](?:[)\";}\]*:@'({\[!?]|\s+\S)")
 
 # Lower-case words that may sit inside a name ("Hayat Tahrir al-Sham", "Osama bin Laden").

@@ -103,7 +103,6 @@ class EntityExtractor:
     """Extracts the facets of one article; build once per process and reuse."""
 
     def __init__(self, user_entities: Path | None = None) -> None:
-        self.user_entities = user_entities
         self.dictionary: ActorDictionary = load_dictionary(user_entities)
         self.gazetteer = Gazetteer.load()
         self.first_names = first_names()
@@ -275,8 +274,7 @@ class EntityExtractor:
         return out
 
     def _known(self, start: int, end: int, actor: Actor) -> _Found:
-        kind = actor.type
-        return _Found(start, end, actor.name, actor.type, kind, tuple(name_key(actor.name).split()))
+        return _Found(start, end, actor.name, actor.type, actor.type, tuple(name_key(actor.name).split()))
 
     def _segment_end(self, tokens: Sequence[Token], pos: int) -> int:
         """The phrase part from `pos` up to the next dictionary match or title."""
@@ -339,8 +337,7 @@ class EntityExtractor:
                 return [_Found(start, end, _display(tokens), "organisation", "organisation", keys, over_place=True)]
         if phrase.headline and not title_cue:
             return []
-        heads = [w for w in words if w in ORG_HEADS]
-        if heads and (words[-1] in ORG_HEADS or any(words[i] in ORG_HEADS for i in range(len(words) - 1))):
+        if any(w in ORG_HEADS for w in words):
             kind = "armed_group" if any(w in ARMED_HEADS for w in words) else "organisation"
             return [_Found(start, end, _display(tokens), kind, kind, keys)]
         if title_cue:
@@ -360,8 +357,11 @@ class EntityExtractor:
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         letters = first.replace(".", "")
         if len(tokens) == 1 and letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 5:
-            if words[0] in COMMON_WORDS or (phrase.before and phrase.before[-1].text == "(" and not phrase.before[-2:-1][0].text[0].isupper() if len(phrase.before) > 1 else False):
-                return []
+            before = phrase.before
+            if words[0] in COMMON_WORDS or (
+                len(before) > 1 and before[-1].text == "(" and not before[-2].text[0].isupper()
+            ):
+                return []  # "barrels per day (BPD)": an abbreviation after a lower-case word is a term, not a name
             return [_Found(start, end, first, "organisation", "organisation", keys)]
         if len(tokens) == 1 and (len(first) < 2 or any(c.isdigit() for c in first)):
             return []
