@@ -211,3 +211,41 @@ def test_fakes_indexes_with_governorates_as_locations(fakes_csv, tmp_path):
         for doc_id, doc in docs.items()
     )
     assert hits / len(docs) > 0.7
+
+
+def test_rebuild_script_is_the_same_command(tmp_path):
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {"a.txt": "Headline\n\nBody text about Hama."})
+    script = Path(__file__).resolve().parent.parent / "scripts" / "rebuild_index.py"
+    first = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
+                           capture_output=True, text=True)
+    again = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--incremental"],
+                           capture_output=True, text=True)
+    assert first.returncode == 0 and "indexed 1," in first.stdout, first.stderr
+    assert again.returncode == 0 and "indexed 0, unchanged 1" in again.stdout, again.stderr
+
+
+def test_progress_bar_on_a_terminal(tmp_path):
+    """On a terminal the indexer shows a tqdm bar with a rate; the summary still goes to stdout."""
+    import fcntl
+    import pty
+    import struct
+    import termios
+
+    corpus = tmp_path / "corpus"
+    write_articles(corpus, {f"{n}.txt": f"Headline {n}\n\nBody text {n} about Idlib." for n in range(5)})
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))  # a real terminal's size
+    result = subprocess.run([*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=terminal, text=True)
+    os.close(terminal)
+    shown = b""
+    try:
+        while chunk := os.read(controller, 65536):
+            shown += chunk
+    except OSError:  # the terminal closed: everything has been read
+        pass
+    os.close(controller)
+    assert result.returncode == 0
+    assert b"5 articles" in shown and b"articles/s" in shown
+    assert "indexed 5," in result.stdout
