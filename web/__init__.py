@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, abort, current_app, request
 
 from index.store import default_index_dir
+from search import Searcher
 
 # Every resource comes from this server; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -55,15 +56,13 @@ class SearcherHolder:
 
     def __init__(self, index_dir: str | Path) -> None:
         self.index_dir = Path(index_dir)
-        self._searcher = None
+        self._searcher: Searcher | None = None
         self._lock = threading.Lock()
 
-    def get(self):
+    def get(self) -> Searcher:
         if self._searcher is None:
             with self._lock:
                 if self._searcher is None:
-                    from search import Searcher
-
                     self._searcher = Searcher(self.index_dir)
         return self._searcher
 
@@ -105,7 +104,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     return app
 
 
-def searcher():
+def searcher() -> Searcher:
     """The shared searcher of the current app; raises `IndexProblem` subclasses when there is no index."""
     return current_app.extensions["newsfacets.searcher"].get()
 

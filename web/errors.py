@@ -10,6 +10,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from index.store import IndexMissing, IndexProblem
+from search import QueryError
 from web.params import ParamError
 
 log = logging.getLogger(__name__)
@@ -39,20 +40,13 @@ def error_response(status: int, message: str, hint: str | None = None):
     return page, status
 
 
-def query_error_type() -> type[Exception]:
-    """`search.QueryError`: what the engine raises for a query it cannot read."""
-    from search import QueryError
-
-    return QueryError
-
-
 def register(app: Flask) -> None:
     @app.errorhandler(ParamError)
     def bad_parameter(error: ParamError):
         return error_response(400, str(error))
 
-    @app.errorhandler(query_error_type())
-    def bad_query(error: Exception):
+    @app.errorhandler(QueryError)
+    def bad_query(error: QueryError):
         return error_response(400, str(error), "Check quotes and brackets, or search with plain words.")
 
     @app.errorhandler(IndexProblem)

@@ -6,10 +6,10 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
 
+from search import QueryError
 from search.results import RELAXED_NOTICE
 from web import views
 from web.api import get_article, get_similar, run_search
-from web.errors import query_error_type
 from web.params import (
     ARTICLE_PARAMS, FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, ParamError, pairs, parse, query_string,
 )
@@ -86,7 +86,7 @@ def search():
     fetch = dict(state, facet_size=EXPANDED_FACET_SIZE if state["more"] else state["facet_size"])
     try:
         result = run_search(fetch)
-    except query_error_type() as error:
+    except QueryError as error:
         return _search_error(str(error), state)
     result = dict(result, per_page=state["per_page"])
     return render_template("search.html", **search_context(state, result))
@@ -113,7 +113,7 @@ def article(article_id: str):
     try:
         query = parse(request.args, ARTICLE_PARAMS)["q"]
         found = get_article(article_id, query)
-    except (ParamError, query_error_type()) as error:
+    except (ParamError, QueryError) as error:
         query, problem = "", str(error)
         found = get_article(article_id)  # a malformed id still answers 400 here
     similar = get_similar(article_id, known=True)
