@@ -25,7 +25,7 @@ from index.readers._base import (
 from index.readers.html import parse_html
 from index.readers.records import read_csv, read_json, read_jsonl
 from index.readers.reuters import iter_reuters_sgml
-from index.readers.text import parse_text
+from index.readers.text import ParsedPage, parse_text
 
 __all__ = [
     "read_paths", "read_file", "parse_date", "find_date", "iter_reuters_sgml", "MAX_BODY_CHARS",
@@ -35,18 +35,19 @@ __all__ = [
 Result = Iterator[Article | Skipped]
 
 
+def _page_article(page: ParsedPage, base_id: str, path: Path) -> Article | Skipped:
+    return build_article(id=base_id, title=page.title, body=page.body, date=page.date,
+                         source=page.source, url=page.url, path=str(path))
+
+
 def _read_plain(path: Path, base_id: str) -> Result:
     text, _ = read_text(path, MAX_TEXT_BYTES)
-    parsed = parse_text(text, markdown=path.suffix.lower() in {".md", ".markdown"})
-    yield build_article(id=base_id, title=parsed.title, body=parsed.body, date=parsed.date,
-                        source=parsed.source, url=parsed.url, path=str(path))
+    yield _page_article(parse_text(text, markdown=path.suffix.lower() in {".md", ".markdown"}), base_id, path)
 
 
 def _read_html(path: Path, base_id: str) -> Result:
     markup, _ = read_text(path, MAX_HTML_BYTES)
-    parsed = parse_html(markup)
-    yield build_article(id=base_id, title=parsed.title, body=parsed.body, date=parsed.date,
-                        source=parsed.source, url=parsed.url, path=str(path))
+    yield _page_article(parse_html(markup), base_id, path)
 
 
 _READERS: dict[str, Callable[[Path, str], Result]] = {

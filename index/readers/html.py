@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from index.dates import parse_date
-from index.readers.text import clean_body_lines
+from index.readers.text import ParsedPage, clean_body_lines
 
 # Elements whose content is never article text.
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form",
@@ -126,15 +126,6 @@ class _Parser(HTMLParser):
         self._emit(data if self.pre_depth else _SPACE.sub(" ", data))
 
 
-@dataclass(frozen=True)
-class ParsedHtml:
-    title: str
-    body: str
-    date: str | None
-    source: str | None
-    url: str | None
-
-
 def _squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -148,7 +139,7 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-def parse_html(markup: str) -> ParsedHtml:
+def parse_html(markup: str) -> ParsedPage:
     """Title, body and metadata from one HTML page (never raises on malformed markup)."""
     parser = _Parser()
     parser.feed(markup)
@@ -174,4 +165,4 @@ def parse_html(markup: str) -> ParsedHtml:
         lines.pop(0)
     # One block element, one paragraph: blank-line separated, as in plain-text articles.
     spaced = [part for line in lines for part in (line, "")]
-    return ParsedHtml(title, clean_body_lines(spaced), date, source, url)
+    return ParsedPage(title, clean_body_lines(spaced), date, source, url)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.dates import find_date
+from index.dates import find_date, parse_date
 from index.readers._base import short_title
 
 _URL = re.compile(r"https?://[^\s<>\"')\]]+|www\.[a-z0-9-]+\.[^\s<>\"')\]]+", re.I)
@@ -107,7 +107,9 @@ class _Meta:
 
 
 @dataclass(frozen=True)
-class ParsedText:
+class ParsedPage:
+    """What a text or HTML page says about itself, before the caps of `build_article` apply."""
+
     title: str
     body: str
     date: str | None
@@ -139,10 +141,10 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
     if label and len(_words(label["value"])) <= 12:
         name, value = label["label"].lower(), label["value"]
         if name in _DATE_LABELS:
-            found = find_date(value)
-            if not found and name not in {"dateline", "filed"}:
+            iso = parse_date(value)
+            if not iso and name not in {"dateline", "filed"}:
                 return False
-            meta.take_date(found[0] if found else None)
+            meta.take_date(iso)
         elif name in _SOURCE_LABELS:
             meta.take_source(_URL.sub("", value))
             meta.take_url(value)
@@ -153,8 +155,7 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
         else:  # a byline: "By Jane Doe", "Author: Jane Doe, March 3, 2021"
             if not value or not (value[0].isupper() or value[0] in "@\"“"):
                 return False
-            found = find_date(value)
-            meta.take_date(found[0] if found else None)
+            meta.take_date(parse_date(value))
         return True
     url = _URL.search(stripped)
     if url:  # masthead such as "- The Media Line - https://themedialine.org -"
@@ -229,8 +230,7 @@ def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None]:
             if key in {"title", "headline"} and value:
                 title = value
             elif key in {"date", "published", "pubdate", "publish_date", "publication_date"}:
-                found = find_date(value)
-                meta.take_date(found[0] if found else None)
+                meta.take_date(parse_date(value))
             elif key in {"source", "publisher", "outlet", "site"}:
                 meta.take_source(value)
             elif key in {"url", "link", "canonical"}:
@@ -250,7 +250,7 @@ def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None]:
     return lines, title
 
 
-def parse_text(text: str, markdown: bool = False) -> ParsedText:
+def parse_text(text: str, markdown: bool = False) -> ParsedPage:
     """Split a scraped article into headline, body and metadata.
 
     The headline is the first line that is not metadata or furniture. If that line is
@@ -293,4 +293,4 @@ def parse_text(text: str, markdown: bool = False) -> ParsedText:
             continue
         break
     body = clean_body_lines(lines[body_start:])
-    return ParsedText(title or "", body, meta.date, meta.source, meta.url)
+    return ParsedPage(title or "", body, meta.date, meta.source, meta.url)
