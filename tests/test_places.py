@@ -142,3 +142,12 @@ def test_unwritable_cache_dir_keeps_the_build_in_memory(tmp_path: Path, gaz, mon
     built = load_or_build(path)
     assert built.lookup("Deir ez-Zor") == gaz.lookup("Deir ez-Zor")
     assert not_a_dir.read_text() == "a file where the cache directory should be"
+
+
+def test_a_famous_city_is_not_displaced_by_a_small_namesake_in_a_named_country():
+    from index.entities import extract
+
+    geneva = extract("Talks resume in Geneva", "Delegations from the United States and Russia met in Geneva on Monday.")
+    assert [p.value for p in geneva.places] == ["Geneva, Switzerland"]
+    birmingham = extract("", "The plant in Birmingham, Alabama, closed. Birmingham officials said jobs in the United States would go.")
+    assert "Birmingham, United States" in [p.value for p in birmingham.places]

@@ -52,6 +52,7 @@ ADMIN_WORDS = frozenset({"province", "governorate", "governorates", "region", "d
 
 BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name without other evidence
 HUGE_CITY = 1_000_000  # ... and under an alternate name
+DWARFS = 5  # a place this many times larger beats a same-named town in a country the text names
 MAX_NGRAM = 6
 
 _DOTTED_ACRONYM = r"(?:[^\W\d_]\.){2,}"  # "U.S.", "U.N."
@@ -448,7 +449,12 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     else:
         chosen = max(others, key=lambda e: e.rank)
         if not (chosen.primary and chosen.population >= HUGE_CITY):  # London is London, whatever else is named
-            chosen = max(others, key=lambda e: (e.place.country in evidence, e.rank))
+            local = max(others, key=lambda e: (e.place.country in evidence, e.rank))
+            # A town in a country the text names wins, unless the best-known place of that name
+            # dwarfs it: "Geneva" in a story that also names the United States is still Geneva,
+            # Switzerland, not Geneva, Illinois.
+            if not (chosen.primary and chosen.population >= DWARFS * local.population):
+                chosen = local
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
     next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
