@@ -10,8 +10,6 @@ Configuration comes from the `config` dict, else from environment variables:
 from __future__ import annotations
 
 import os
-import threading
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, current_app, request
@@ -46,33 +44,6 @@ def _env_config() -> dict[str, Any]:
     }
 
 
-class SearcherHolder:
-    """One `search.Searcher` shared by all requests and threads.
-
-    The searcher reopens a rebuilt index by itself; this only opens it lazily, so the
-    server starts (and shows a clear "index not built" page) before any index exists,
-    and picks the index up on the first request after it appears.
-    """
-
-    def __init__(self, index_dir: str | Path) -> None:
-        self.index_dir = Path(index_dir)
-        self._searcher: Searcher | None = None
-        self._lock = threading.Lock()
-
-    def get(self) -> Searcher:
-        if self._searcher is None:
-            with self._lock:
-                if self._searcher is None:
-                    self._searcher = Searcher(self.index_dir)
-        return self._searcher
-
-    def close(self) -> None:
-        with self._lock:
-            if self._searcher is not None:
-                self._searcher.close()
-                self._searcher = None
-
-
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A configured application; `config` overrides the environment."""
     app = Flask(__name__)
@@ -81,7 +52,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    app.extensions["newsfacets.searcher"] = SearcherHolder(app.config["INDEX_DIR"])
+    # A Searcher opens nothing until its first search, so the server starts (and shows a clear
+    # "index not built" page) before any index exists, and picks the index up once it appears.
+    app.extensions["newsfacets.searcher"] = Searcher(app.config["INDEX_DIR"])
 
     from web import api, errors, pages
 
@@ -106,5 +79,5 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def searcher() -> Searcher:
     """The shared searcher of the current app; raises `IndexProblem` subclasses when there is no index."""
-    return current_app.extensions["newsfacets.searcher"].get()
+    return current_app.extensions["newsfacets.searcher"]
 
