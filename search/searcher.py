@@ -86,6 +86,10 @@ class _Generation:
             raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
         return cls(path, ix, facets, FieldLengths())
 
+    def matcher(self, whoosh_searcher) -> ArrayMatcher:
+        """Matching and ranking for one search, over this generation's cached arrays."""
+        return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths)
+
     def vocabulary(self, lock: threading.Lock, whoosh_searcher) -> Vocabulary:
         """Built on first need, through an open searcher (see `search.matching.FieldLengths`)."""
         if self._vocabulary is None:
@@ -279,7 +283,7 @@ class Searcher:
         filters = Filters(include, exclude, in_force)
 
         generation, whoosh_searcher = self._state()
-        matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
+        matcher = generation.matcher(whoosh_searcher)
         found = self._match(matcher, generation, parsed, filters)
         resolved, total_mask, counted = found.resolved, found.mask, found.counted
         total = int(total_mask.sum())
@@ -437,9 +441,7 @@ class Searcher:
         The same steps without filters (the article page knows only the words) keep an
         article opened from a relaxed or fuzzy result page marked.
         """
-        facets = generation.facets
-        matcher = ArrayMatcher(whoosh_searcher, facets.size, facets.dates, generation.lengths)
-        return self._match(matcher, generation, _parse(query), Filters()).resolved.highlight
+        return self._match(generation.matcher(whoosh_searcher), generation, _parse(query), Filters()).resolved.highlight
 
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
         """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown.
@@ -465,9 +467,8 @@ class Searcher:
             return []
         top = weights[key_terms[0]]
         q = wq.Or([wq.Term("body", t, boost=weights[t] / top) for t in key_terms])
-        facets = generation.facets
-        matcher = ArrayMatcher(whoosh_searcher, facets.size, facets.dates, generation.lengths)
-        mask = matcher.mask(q) & facets.live
+        matcher = generation.matcher(whoosh_searcher)
+        mask = matcher.mask(q) & generation.facets.live
         mask[docnum] = False
         found = [(whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
         # No query to show in them: the plain title and the article's lead (marking the key terms cost 25 ms).
