@@ -351,6 +351,21 @@ def write_generated_articles(path: Path, count: int, marker: str, *, seed: int =
     return path
 
 
+def write_old_and_new_corpora(
+    base: Path, old: tuple[str, int], new: tuple[str, int], *, seed: int
+) -> tuple[Path, Path]:
+    """Folders `base/old` and `base/new`, each one generated corpus (marker, count), so a test
+    can index one and rebuild to the other and tell by marker which one an answer came from.
+
+    The two use seeds `seed` and `seed + 1`.
+    """
+    (old_marker, old_count), (new_marker, new_count) = old, new
+    return (
+        write_generated_articles(base / "old" / "old.jsonl", old_count, old_marker, seed=seed).parent,
+        write_generated_articles(base / "new" / "new.jsonl", new_count, new_marker, seed=seed + 1).parent,
+    )
+
+
 def start_newsfacets(*args: str) -> subprocess.Popen:
     """Start `newsfacets ARGS` in its own session, so the test can end it and its workers."""
     return subprocess.Popen(

@@ -18,7 +18,7 @@ import pytest
 
 from index import store
 from index.build import build_index
-from hostile import TRACEBACK, end_session, run_newsfacets, start_newsfacets, stored_documents, write_generated_articles
+from hostile import TRACEBACK, end_session, run_newsfacets, start_newsfacets, stored_documents, write_old_and_new_corpora
 
 OLD, NEW = "alphagen", "betagen"
 OLD_COUNT, NEW_COUNT = 60, 400
@@ -26,10 +26,7 @@ OLD_COUNT, NEW_COUNT = 60, 400
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory):
-    base = tmp_path_factory.mktemp("faults")
-    old = write_generated_articles(base / "old" / "old.jsonl", OLD_COUNT, OLD, seed=1).parent
-    new = write_generated_articles(base / "new" / "new.jsonl", NEW_COUNT, NEW, seed=2).parent
-    return old, new
+    return write_old_and_new_corpora(tmp_path_factory.mktemp("faults"), (OLD, OLD_COUNT), (NEW, NEW_COUNT), seed=1)
 
 
 def _live_corpus(index_dir: Path) -> tuple[str, int]:

@@ -17,7 +17,7 @@ import requests
 
 from index import store
 from index.build import build_index
-from hostile import TRACEBACK, Server, end_session, start_newsfacets, write_generated_articles
+from hostile import TRACEBACK, Server, end_session, start_newsfacets, write_old_and_new_corpora
 
 OLD, NEW = "alphaserve", "betaserve"
 OLD_COUNT, NEW_COUNT = 120, 700
@@ -26,10 +26,7 @@ TIMEOUT = 10
 
 @pytest.fixture(scope="module")
 def corpora(tmp_path_factory):
-    base = tmp_path_factory.mktemp("serving")
-    old = write_generated_articles(base / "old" / "old.jsonl", OLD_COUNT, OLD, seed=11).parent
-    new = write_generated_articles(base / "new" / "new.jsonl", NEW_COUNT, NEW, seed=12).parent
-    return old, new
+    return write_old_and_new_corpora(tmp_path_factory.mktemp("serving"), (OLD, OLD_COUNT), (NEW, NEW_COUNT), seed=11)
 
 
 def test_rebuild_while_serving_answers_every_request_from_one_complete_index(tmp_path, corpora):
