@@ -19,7 +19,7 @@ import math
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -75,6 +75,7 @@ class _Generation:
     facets: FacetIndex
     lengths: FieldLengths
     _vocabulary: Vocabulary | None = None
+    _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def open(cls, index_dir: Path, path: Path) -> _Generation:
@@ -90,10 +91,10 @@ class _Generation:
         """Matching and ranking for one search, over this generation's cached arrays."""
         return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths)
 
-    def vocabulary(self, lock: threading.Lock, whoosh_searcher) -> Vocabulary:
+    def vocabulary(self, whoosh_searcher) -> Vocabulary:
         """Built on first need, through an open searcher (see `search.matching.FieldLengths`)."""
         if self._vocabulary is None:
-            with lock:
+            with self._vocabulary_lock:
                 if self._vocabulary is None:
                     self._vocabulary = Vocabulary.from_reader(whoosh_searcher.reader())
         return self._vocabulary
@@ -231,7 +232,7 @@ class Searcher:
             return generation, self._searcher(generation)
 
     def _vocabulary(self, generation: _Generation) -> Vocabulary:
-        return generation.vocabulary(self._lock, self._searcher(generation))
+        return generation.vocabulary(self._searcher(generation))
 
     # ---------------------------------------------------------------- search
 
