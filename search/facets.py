@@ -52,13 +52,13 @@ class FacetField:
         self.name = name
         self.values = sorted(postings, key=lambda v: (normalise(v), v))
         self.ordinal = {value: i for i, value in enumerate(self.values)}
-        lengths = np.array([len(postings[v]) for v in self.values], dtype=np.int64)
-        self.offsets = np.concatenate(([0], np.cumsum(lengths)))
+        self.totals = np.array([len(postings[v]) for v in self.values], dtype=np.int64)  # documents per value
+        self.offsets = np.concatenate(([0], np.cumsum(self.totals)))
         self.docs = (
             np.concatenate([postings[v] for v in self.values]).astype(np.int32)
             if self.values else np.zeros(0, dtype=np.int32)
         )
-        self.ords = np.repeat(np.arange(len(self.values), dtype=np.int32), lengths)
+        self.ords = np.repeat(np.arange(len(self.values), dtype=np.int32), self.totals)
         self.normalised = [normalise(v) for v in self.values]
         self._by_normalised: dict[str, list[int]] = {}
         for i, key in enumerate(self.normalised):
@@ -114,7 +114,7 @@ class FacetField:
             if not found:
                 needle = f" {key} "
                 found = [i for i, other in enumerate(self.normalised) if needle in f" {other} "]
-        found.sort(key=lambda i: self.offsets[i] - self.offsets[i + 1])  # most frequent first
+        found.sort(key=lambda i: -self.totals[i])  # most frequent first
         return [self.values[i] for i in found[:MAX_EXPANSIONS]]
 
     def starting_with(self, prefix: str, limit: int) -> list[dict]:
@@ -123,16 +123,15 @@ class FacetField:
         Values that start with it come first, then by number of articles, then by name.
         """
         key = normalise(prefix)
-        totals = np.diff(self.offsets)
         if not key:
-            return top_counts(self.values, totals, limit)
+            return top_counts(self.values, self.totals, limit)
         inner = " " + key
         hits = []
         for i, other in enumerate(self.normalised):
             if other.startswith(key):
-                hits.append((0, -int(totals[i]), i))
+                hits.append((0, -int(self.totals[i]), i))
             elif inner in other:
-                hits.append((1, -int(totals[i]), i))
+                hits.append((1, -int(self.totals[i]), i))
         hits.sort()
         return [{"value": self.values[i], "count": -negative} for _, negative, i in hits[:limit]]
 
