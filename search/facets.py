@@ -153,9 +153,6 @@ class Filters:
     exclude: Mapping[str, Sequence[str]] = field(default_factory=dict)
     dates: DateRange | None = None
 
-    def __bool__(self) -> bool:
-        return bool(any(self.include.values()) or any(self.exclude.values()) or self.dates)
-
 
 class FacetIndex:
     """Every facet of one index generation, its date column and its live documents."""
