@@ -467,25 +467,20 @@ def resolve(
     def walk(node: query.Query, negated: bool) -> query.Query:
         if isinstance(node, query.Not):
             return query.Not(walk(node.query, not negated))
+        if isinstance(node, query.Term) and node.fieldname in FACET_FIELDS:  # patterns and fuzzy words too
+            positive[0] |= not negated
+            found = facet_values(node.fieldname, node.text, isinstance(node, WordPattern))
+            if not negated:
+                values.update(found)
+            return _any_of(query.Term(node.fieldname, v) for v in found)
         if isinstance(node, (WordPattern, FuzzyWord)):
             positive[0] |= not negated
-            if node.fieldname in FACET_FIELDS:
-                found = facet_values(node.fieldname, node.text, isinstance(node, WordPattern))
-                if not negated:
-                    values.update(found)
-                return _any_of(query.Term(node.fieldname, v) for v in found)
             word = fold(node.text)
             if isinstance(node, WordPattern):
                 found = words.expand(word, MAX_EXPANSIONS)
             else:
                 found = words.near(word, node.maxdist, MAX_EXPANSIONS)
             return text_terms(node.fieldname, found, negated)
-        if isinstance(node, query.Term) and node.fieldname in FACET_FIELDS:
-            positive[0] |= not negated
-            found = facet_values(node.fieldname, node.text, False)
-            if not negated:
-                values.update(found)
-            return _any_of(query.Term(node.fieldname, v) for v in found)
         if isinstance(node, query.Term):
             positive[0] |= not negated
             if not negated:
