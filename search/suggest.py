@@ -13,7 +13,7 @@ import re
 from typing import Callable, Iterator
 
 from index.analysis import fold
-from search.vocabulary import MIN_SUGGEST_LENGTH, Vocabulary
+from search.vocabulary import Vocabulary, correctable, max_edits
 
 _VALUE_CLAUSE = re.compile(r'(?i)(?<![\w:])(?:actor|location|country|source|date):(?:"[^"]*"?|[^\s()]*)')
 _QUOTED = re.compile(r'"[^"]*"')
@@ -65,8 +65,8 @@ def fuzzy_query(text: str, vocabulary: Vocabulary) -> str | None:
     """The query with every unknown word outside phrases made fuzzy (`word~`), or None if there is none."""
 
     def fuzzy(word: str, quoted: bool) -> str | None:
-        if quoted or len(word) < MIN_SUGGEST_LENGTH or not word.isalpha() or vocabulary.frequency(word):
+        if quoted or not correctable(word) or vocabulary.frequency(word):
             return None
-        return f"{word}~{1 if len(word) <= 4 else 2}"
+        return f"{word}~{max_edits(word)}"
 
     return _rewrite(text, fuzzy)

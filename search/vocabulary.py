@@ -18,6 +18,16 @@ MIN_SUGGEST_LENGTH = 3  # shorter words are never "corrected"
 MAX_CANDIDATES = 300  # words scored by edit distance per lookup, after the bigram filter
 
 
+def correctable(word: str) -> bool:
+    """Whether a word may be corrected or fuzzed: short words and numbers or codes are not misspellings."""
+    return len(word) >= MIN_SUGGEST_LENGTH and word.isalpha()
+
+
+def max_edits(word: str) -> int:
+    """Edits a correction may make: one in a short word, where two would change most of it."""
+    return 1 if len(word) <= 4 else 2
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Optimal-string-alignment distance (insert, delete, substitute, swap neighbours); `limit + 1` when above `limit`."""
     if abs(len(a) - len(b)) > limit:
@@ -130,17 +140,15 @@ class Vocabulary:
         A word is corrected when the index lacks it, or has it in one document while a
         word one or two edits away is in at least ten times as many.
         """
-        if len(word) < MIN_SUGGEST_LENGTH or not word.isalpha():
+        if not correctable(word):
             return None
         frequency = self.frequency(word)
         if frequency > 1:
             return None
-        maxdist = 1 if len(word) <= 4 else 2
-        for distance, candidate in self._near(word, maxdist):
+        for distance, candidate in self._near(word, max_edits(word)):
             if distance == 0 or not candidate.isalpha():
                 continue
-            candidate_frequency = self.frequency(candidate)
-            if frequency == 0 or (frequency <= 1 and candidate_frequency >= 10 * max(frequency, 1)):
+            if frequency == 0 or self.frequency(candidate) >= 10 * frequency:
                 return candidate
             return None
         return None
