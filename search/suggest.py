@@ -13,9 +13,11 @@ import re
 from typing import Callable, Iterator
 
 from index.analysis import fold
+from index.schema import FACET_FIELDS
 from search.vocabulary import Vocabulary, correctable, max_edits
 
-_VALUE_CLAUSE = re.compile(r'(?i)(?<![\w:])(?:actor|location|country|source|date):(?:"[^"]*"?|[^\s()]*)')
+_VALUE_FIELDS = "|".join((*FACET_FIELDS, "date"))
+_VALUE_CLAUSE = re.compile(rf'(?i)(?<![\w:])(?:{_VALUE_FIELDS}):(?:"[^"]*"?|[^\s()]*)')
 _QUOTED = re.compile(r'"[^"]*"')
 _WORD = re.compile(r"\w+")
 _OPERATORS = frozenset({"AND", "OR", "NOT"})
