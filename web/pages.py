@@ -11,7 +11,7 @@ from search.results import RELAXED_NOTICE
 from web import views
 from web.api import get_article, get_similar, run_search
 from web.params import (
-    ARTICLE_PARAMS, FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, ParamError, pairs, parse, query_string,
+    ARTICLE_PARAMS, FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, SORTS, ParamError, pairs, parse, query_string, search_url,
 )
 
 blueprint = Blueprint("pages", __name__)
@@ -26,7 +26,7 @@ def _search_state() -> dict[str, Any]:
 def _facet_link(state: dict[str, Any]):
     """Links from an entity to the search filtered by it, keeping the words searched for."""
     def link(facet: str, value: str) -> tuple[str, str]:
-        return "/search?" + query_string({"q": state.get("q", "")}, **{facet: [value]}), f"Search {facet}: {value}"
+        return search_url({"q": state.get("q", "")}, **{facet: [value]}), f"Search {facet}: {value}"
     return link
 
 
@@ -57,23 +57,19 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
             "source": views.facet_items(state, "source", facets.get("source", []), limits["source"]),
         },
         "has_more": {facet: len(facets.get(facet, [])) >= size for facet in FACETS},
-        "more_urls": {facet: "/search?" + query_string(state, page=state["page"], more=_toggle(state["more"], facet))
+        "more_urls": {facet: search_url(state, page=state["page"], more=views.toggled(state["more"], facet))
                       for facet in FACETS},
         "bars": views.histogram(state, facets.get("date", [])),
         "date_base": query_string(state, **{"from": None, "to": None}),
         "chips": views.chips(state),
         "clear_all_url": views.clear_all_url(state),
         "pagination": views.pagination(state, result.get("total", 0), state["per_page"]),
-        "sort_urls": {sort: "/search?" + query_string(state, sort=sort) for sort in ("relevance", "newest", "oldest")},
+        "sort_urls": {sort: search_url(state, sort=sort) for sort in SORTS},
         "relaxed_notice": RELAXED_NOTICE if result.get("relaxed") else None,
-        "suggestion_url": ("/search?" + query_string(state, q=result["suggestion"])) if result.get("suggestion") else None,
+        "suggestion_url": search_url(state, q=result["suggestion"]) if result.get("suggestion") else None,
         "json_url": "/api/search?" + urlencode(pairs(state, page=state["page"], more=[])),
         "hidden": pairs(state, q="", more=[]),
     }
-
-
-def _toggle(values: list[str], value: str) -> list[str]:
-    return [v for v in values if v != value] if value in values else [*values, value]
 
 
 @blueprint.get("/")
@@ -128,6 +124,6 @@ def article(article_id: str):
         similar=[dict(hit, href=url_for("pages.article", article_id=hit["id"], q=state["q"] or None))
                  for hit in similar],
         entity_url=lambda facet, value: _facet_link(state)(facet, value)[0],
-        back_url="/search?" + query_string(state),
+        back_url=search_url(state),
         json_url=url_for("api.article_json", article_id=article_id, q=query or None),
     )

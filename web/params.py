@@ -192,3 +192,8 @@ def pairs(state: Mapping[str, Any], **changes: Any) -> list[tuple[str, Any]]:
 def query_string(state: Mapping[str, Any], **changes: Any) -> str:
     """The URL query string of `state` with `changes` applied (see `pairs`)."""
     return urlencode(pairs(state, **changes))
+
+
+def search_url(state: Mapping[str, Any], **changes: Any) -> str:
+    """The search page's URL for `state` with `changes` applied (see `pairs`)."""
+    return "/search?" + query_string(state, **changes)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import bleach
 from markupsafe import Markup, escape
 
-from web.params import FACETS, MAX_PAGE, query_string
+from web.params import FACETS, MAX_PAGE, search_url
 
 FACET_LABELS = {"actor": "Actor", "location": "Location", "country": "Country", "source": "Source"}
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n|\r\n\s*\r\n")
@@ -151,6 +151,15 @@ def article_body(body: str, mentions: Iterable[Any], hits: Iterable[Any], link) 
 
 # --- facets ----------------------------------------------------------------------------
 
+def _without(values: list[str], value: str) -> list[str]:
+    return [v for v in values if v != value]
+
+
+def toggled(values: list[str], value: str) -> list[str]:
+    """`values` with `value` removed if present, else added: what clicking a chosen or unchosen value does."""
+    return _without(values, value) if value in values else [*values, value]
+
+
 @dataclass
 class FacetItem:
     value: str
@@ -165,16 +174,13 @@ class FacetItem:
 def _item(state: Mapping[str, Any], facet: str, value: str, count: int | None) -> FacetItem:
     selected_values = list(state.get(facet) or [])
     excluded_values = list(state.get(f"not_{facet}") or [])
-    selected = value in selected_values
     excluded = value in excluded_values
-    toggled = [v for v in selected_values if v != value] if selected else [*selected_values, value]
-    unexcluded = [v for v in excluded_values if v != value] if excluded else [*excluded_values, value]
-    exclude_change = {f"not_{facet}": unexcluded}
+    exclude_change = {f"not_{facet}": toggled(excluded_values, value)}
     if not excluded:  # excluding a selected value unselects it
-        exclude_change[facet] = [v for v in selected_values if v != value]
-    return FacetItem(value, count, selected, excluded,
-                     "/search?" + query_string(state, **{facet: toggled}),
-                     "/search?" + query_string(state, **exclude_change))
+        exclude_change[facet] = _without(selected_values, value)
+    return FacetItem(value, count, value in selected_values, excluded,
+                     search_url(state, **{facet: toggled(selected_values, value)}),
+                     search_url(state, **exclude_change))
 
 
 def facet_items(state: Mapping[str, Any], facet: str, buckets: list[dict], limit: int) -> list[FacetItem]:
@@ -254,7 +260,7 @@ def histogram(state: Mapping[str, Any], buckets: list[dict]) -> list[Bar]:
             value=bucket["value"], count=bucket["count"], x=i * BAR_PITCH + 1, y=HISTOGRAM_HEIGHT - height,
             width=BAR_PITCH - 2, height=height,
             in_range=_in_range(bucket["value"], state.get("from"), state.get("to")),
-            url="/search?" + query_string(state, **{"from": bucket["value"], "to": bucket["value"]}),
+            url=search_url(state, **{"from": bucket["value"], "to": bucket["value"]}),
         ))
     return bars
 
@@ -274,22 +280,21 @@ def chips(state: Mapping[str, Any]) -> list[Chip]:
     found: list[Chip] = []
     for facet in ("actor", "country", "location", "source"):
         for value in state.get(facet) or []:
-            rest = [v for v in state[facet] if v != value]
-            found.append(Chip(FACET_LABELS[facet], value, "/search?" + query_string(state, **{facet: rest})))
+            found.append(Chip(FACET_LABELS[facet], value, search_url(state, **{facet: _without(state[facet], value)})))
         for value in state.get(f"not_{facet}") or []:
-            rest = [v for v in state[f"not_{facet}"] if v != value]
             found.append(Chip(f"Not {FACET_LABELS[facet].lower()}", value,
-                              "/search?" + query_string(state, **{f"not_{facet}": rest}), negative=True))
+                              search_url(state, **{f"not_{facet}": _without(state[f"not_{facet}"], value)}),
+                              negative=True))
     if state.get("from") or state.get("to"):
         label = f"{state.get('from') or '…'} – {state.get('to') or '…'}"
-        found.append(Chip("Date", label, "/search?" + query_string(state, **{"from": None, "to": None})))
+        found.append(Chip("Date", label, search_url(state, **{"from": None, "to": None})))
     return found
 
 
 def clear_all_url(state: Mapping[str, Any]) -> str:
     """Drop every filter but keep the words and the sort order."""
     kept = {"q": state.get("q", ""), "sort": state.get("sort")}
-    return "/search?" + query_string(kept)
+    return search_url(kept)
 
 
 @dataclass(frozen=True)
@@ -305,7 +310,7 @@ def pagination(state: Mapping[str, Any], total: int, per_page: int, window: int 
     current = min(int(state.get("page") or 1), pages)
 
     def url(number: int) -> str:
-        return "/search?" + query_string(state, page=number)
+        return search_url(state, page=number)
 
     numbers = sorted({1, pages, *range(max(1, current - window), min(pages, current + window) + 1)})
     links: list[PageLink] = []
