@@ -1,7 +1,7 @@
 """The HTML pages: search with facets, and articles. Each page's state is its URL."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
@@ -23,7 +23,17 @@ def _search_state() -> dict[str, Any]:
     return parse(request.args, page_only=PAGE_ONLY)
 
 
-def _facet_link(state: dict[str, Any]):
+def _typed_state() -> dict[str, Any]:
+    """Only the words typed, for a page whose other parameters could not be read (or has none)."""
+    return {"q": request.args.get("q", "")[:MAX_QUERY_LENGTH]}
+
+
+def _article_url(article_id: str, state: dict[str, Any]) -> str:
+    """An article's page, carrying the words searched for so the page marks them."""
+    return url_for("pages.article", article_id=article_id, q=state["q"] or None)
+
+
+def _facet_link(state: dict[str, Any]) -> Callable[[str, str], tuple[str, str]]:
     """Links from an entity to the search filtered by it, keeping the words searched for."""
     def link(facet: str, value: str) -> tuple[str, str]:
         return search_url({"q": state.get("q", "")}, **{facet: [value]}), f"Search {facet}: {value}"
@@ -42,7 +52,7 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
             **hit,
             "title_html": views.clean_snippet(hit.get("title_html")),
             "snippet_html": views.clean_snippet(hit.get("snippet")),
-            "href": url_for("pages.article", article_id=hit["id"], q=state["q"] or None),
+            "href": _article_url(hit["id"], state),
             "entity_links": [(facet, value, link(facet, value)[0])
                              for facet, key in (("actor", "actors"), ("location", "locations"))
                              for value in (hit.get(key) or [])[:3]],
@@ -91,7 +101,7 @@ def search():
 def _search_error(message: str, state: dict[str, Any] | None = None):
     """The search page with the message in place of results, so the user can fix the query in place."""
     hidden = pairs(state, q="", more=[]) if state else []  # keep the filters when the query is fixed
-    state = state or {"q": request.args.get("q", "")[:MAX_QUERY_LENGTH]}
+    state = state or _typed_state()
     return render_template("search_error.html", state=state, error=message, hidden=hidden,
                            json_url="/api/search?" + request.query_string.decode("latin-1")), 400
 
@@ -104,7 +114,8 @@ def article(article_id: str):
     in the search box, and the search page said so) costs only the highlighting,
     with the reason in one line.
     """
-    state = {"q": request.args.get("q", "")[:MAX_QUERY_LENGTH]}
+    state = _typed_state()
+    link = _facet_link(state)
     problem = None
     try:
         query = parse(request.args, ARTICLE_PARAMS)["q"]
@@ -119,11 +130,10 @@ def article(article_id: str):
         article=found,
         problem=problem,
         body_html=views.article_body(found.get("body", ""), found.get("mentions") or [], found.get("hits") or [],
-                                     _facet_link(state)),
+                                     link),
         url=views.safe_url(found.get("url")),
-        similar=[dict(hit, href=url_for("pages.article", article_id=hit["id"], q=state["q"] or None))
-                 for hit in similar],
-        entity_url=lambda facet, value: _facet_link(state)(facet, value)[0],
+        similar=[dict(hit, href=_article_url(hit["id"], state)) for hit in similar],
+        entity_url=lambda facet, value: link(facet, value)[0],
         back_url=search_url(state),
         json_url=url_for("api.article_json", article_id=article_id, q=query or None),
     )
