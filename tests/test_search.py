@@ -7,7 +7,6 @@ assertions are exact.
 from __future__ import annotations
 
 import json
-import re
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +18,7 @@ from hypothesis import strategies as st
 from index.build import build_index
 from index.store import IndexMissing
 from search import QueryError, Searcher
+from search_support import only_marks
 
 FILLER_WORDS = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor".split()
 LONG_PREFIX = " ".join(FILLER_WORDS[i % len(FILLER_WORDS)] for i in range(20_000))  # ~120K characters
@@ -50,7 +50,6 @@ RECORDS = [
      "body": "The café reopened on the corniche. Crème brûlée returned to the menu."},
 ]
 ALL = {r["id"] for r in RECORDS}
-TAG = re.compile(r"<[^>]*>")
 
 
 def write_corpus(folder: Path, records: list[dict]) -> Path:
@@ -58,10 +57,6 @@ def write_corpus(folder: Path, records: list[dict]) -> Path:
     path = folder / "articles.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return folder
-
-
-def only_marks(markup: str) -> bool:
-    return all(tag in ("<mark>", "</mark>") for tag in TAG.findall(markup))
 
 
 @pytest.fixture(scope="module")

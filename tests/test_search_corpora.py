@@ -7,12 +7,7 @@ import pytest
 
 from index.build import build_index
 from search import Searcher
-
-TAG = re.compile(r"<[^>]*>")
-
-
-def only_marks(markup: str) -> bool:
-    return all(tag in ("<mark>", "</mark>") for tag in TAG.findall(markup))
+from search_support import only_marks
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,7 @@ from search.snippets import (
     ALLOWED_TAGS, FRAGMENT_CHARS, LEAD_CHARS, MAX_FRAGMENTS, clean, clean_many, find_hits, highlight_whole,
     lead_markup, snippet, snippet_markup, whole_markup,
 )
-
-TAG = re.compile(r"<[^>]*>")
-
-
-def only_marks(markup: str) -> bool:
-    return all(tag in ("<mark>", "</mark>") for tag in TAG.findall(markup))
+from search_support import TAG, only_marks
 
 
 def stems(text: str) -> Highlight:
