@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+# Ids travel in URLs (/articles/<id>); the indexer skips longer ones so every indexed
+# article can be fetched by id, and the engine and web refuse longer ones unread.
+MAX_ID_LENGTH = 300
+
 
 @dataclass(frozen=True)
 class Article:

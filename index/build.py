@@ -24,7 +24,7 @@ from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from index import store
-from index.article import Article, Skipped
+from index.article import MAX_ID_LENGTH, Article, Skipped
 from index.document import content_hash, to_document
 from index.entities import extract
 from index.entities.extractor import default_extractor
@@ -171,6 +171,9 @@ class _Run:
                 return
             if isinstance(item, Skipped):
                 self.report.skipped.append(item)
+                continue
+            if len(item.id) > MAX_ID_LENGTH:
+                self.report.skipped.append(Skipped(item.path or item.id[:80], f"id longer than {MAX_ID_LENGTH} characters"))
                 continue
             if item.id in first_path:
                 self.report.skipped.append(Skipped(item.path or item.id, f"duplicate id {item.id!r} (first in {first_path[item.id]})"))

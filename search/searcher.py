@@ -27,6 +27,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 from whoosh import query as wq
 
+from index.article import MAX_ID_LENGTH
 from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
 from index.store import IndexUnreadable, current_generation, open_index
@@ -47,7 +48,6 @@ MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50  # values of one facet filter
 MAX_VALUE_LENGTH = 200  # characters of one filter value or type-ahead prefix
 MAX_SIMILAR = 50
-MAX_ID_LENGTH = 300  # characters of an article id; longer ones are never looked up (the web refuses them too)
 SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
 SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms

@@ -249,3 +249,15 @@ def test_progress_bar_on_a_terminal(tmp_path):
     assert result.returncode == 0
     assert b"5 articles" in shown and b"articles/s" in shown
     assert "indexed 5," in result.stdout
+
+
+def test_an_id_too_long_for_a_url_is_skipped_with_its_reason(tmp_path):
+    from index.article import MAX_ID_LENGTH
+
+    corpus = tmp_path / "corpus"
+    records = [{"id": "x" * (MAX_ID_LENGTH + 1), "title": "T", "body": "Body about Homs."},
+               {"id": "ok", "title": "T", "body": "Body about Hama."}]
+    write_articles(corpus, {"feed.jsonl": "\n".join(json.dumps(r) for r in records) + "\n"})
+    report = build_index([corpus], tmp_path / "ix", workers=1)
+    assert report.indexed == 1 and set(stored(tmp_path / "ix")) == {"ok"}
+    assert [s.reason for s in report.skipped] == [f"id longer than {MAX_ID_LENGTH} characters"]

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 
 from flask import Blueprint, abort, jsonify, request
 
-from search.searcher import MAX_ID_LENGTH
+from index.article import MAX_ID_LENGTH
 from web import searcher
 from web.openapi import openapi_document
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, ParamError, parse, search_keywords

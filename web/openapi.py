@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from search.searcher import MAX_ID_LENGTH
+from index.article import MAX_ID_LENGTH
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
 
 _STRINGS = {"type": "array", "items": {"type": "string"}}
