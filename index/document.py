@@ -32,16 +32,17 @@ def date_number(iso_date: str | None) -> int:
     return int(digits.ljust(8, "0")) if digits.isdigit() else 0
 
 
-def _facet(values: list[str] | tuple[str, ...]) -> str:
-    return FACET_SEPARATOR.join(v for v in values if v and FACET_SEPARATOR not in v)
+def _facet_values(values: list[str] | tuple[str, ...]) -> list[str]:
+    """Values fit to be one term each (the separator cannot occur inside one)."""
+    return [v for v in values if v and FACET_SEPARATOR not in v]
 
 
 def to_document(article: Article, entities: Entities) -> dict:
     """The Whoosh document for an article and its entities (keys are index/schema.py fields)."""
-    actors = list(entities.actors)
-    locations = [place.value for place in entities.places]
-    countries = list(entities.countries)
-    sources = [article.source] if article.source else []
+    actors = _facet_values(entities.actors)
+    locations = _facet_values([place.value for place in entities.places])
+    countries = _facet_values(entities.countries)
+    sources = _facet_values([article.source] if article.source else [])
     return {
         "id": article.id,
         "title": " ".join(stemmed_terms(article.title)),
@@ -49,13 +50,13 @@ def to_document(article: Article, entities: Entities) -> dict:
         "body": " ".join(stemmed_terms(article.body)),
         "_stored_body": article.body,
         "exact": " ".join(exact_terms(article.title) + exact_terms(article.body)),
-        "actor": _facet(actors),
+        "actor": FACET_SEPARATOR.join(actors),
         "_stored_actor": actors,
-        "location": _facet(locations),
+        "location": FACET_SEPARATOR.join(locations),
         "_stored_location": locations,
-        "country": _facet(countries),
+        "country": FACET_SEPARATOR.join(countries),
         "_stored_country": countries,
-        "source": _facet(sources),
+        "source": FACET_SEPARATOR.join(sources),
         "_stored_source": sources,
         "date": date_number(article.date),
         "mentioned_dates": " ".join(entities.mentioned_dates),

@@ -9,6 +9,7 @@ user's words into exactly the terms the indexer stored.
 from __future__ import annotations
 
 from whoosh.analysis import Analyzer, RegexTokenizer, SpaceSeparatedTokenizer
+from whoosh.columns import VarBytesColumn
 from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import EXACT, STEMMED
@@ -19,15 +20,26 @@ FACET_SEPARATOR = "\t"
 # Title counts double against body in BM25F.
 TITLE_BOOST = 2.0
 # Bumped whenever the analysed form of a document changes, so `--incremental` re-analyses everything.
-DOCUMENT_VERSION = "1"
+DOCUMENT_VERSION = "2"
 
 
 class FacetValues(KEYWORD):
-    """A list of values, each one exact term (values may contain spaces and commas)."""
+    """A list of values, each one exact term (values may contain spaces and commas).
+
+    Each document's values are also kept in a column, read in one sequential pass when a
+    searcher opens: far cheaper than reading a posting list per value, which is what makes
+    opening a freshly built index of a million articles slow.
+    """
 
     def __init__(self) -> None:
-        super().__init__(stored=True, lowercase=False, scorable=False)
+        super().__init__(stored=True, lowercase=False, scorable=False, sortable=VarBytesColumn())
         self.analyzer = RegexTokenizer(r"[^\t]+")
+
+    def to_column_value(self, values: list[str]) -> bytes:
+        return FACET_SEPARATOR.join(values).encode("utf-8")
+
+    def from_column_value(self, raw: bytes) -> list[str]:
+        return raw.decode("utf-8").split(FACET_SEPARATOR) if raw else []
 
 
 def _schema(text: Analyzer, exact: Analyzer) -> Schema:

@@ -45,12 +45,36 @@ def top_counts(labels: Sequence[str], counts: np.ndarray, size: int) -> list[dic
     return [{"value": labels[i], "count": int(counts[i])} for i in order]
 
 
+def _from_column(leaf, name: str) -> dict[str, np.ndarray]:
+    """Documents per value, from the per-document column `index.schema.FacetValues` writes."""
+    deletions = leaf.has_deletions()
+    documents: dict[str, list[int]] = {}
+    for docnum, values in enumerate(leaf.column_reader(name)):
+        if values and not (deletions and leaf.is_deleted(docnum)):
+            for value in values:
+                documents.setdefault(value, []).append(docnum)
+    return {value: np.array(ids, dtype=np.int32) for value, ids in documents.items()}
+
+
+def _from_postings(leaf, name: str) -> dict[str, np.ndarray]:
+    """Documents per value from the postings (segments written before facets had a column)."""
+    found = {}
+    for term in leaf.lexicon(name):
+        value = term.decode("utf-8") if isinstance(term, bytes) else term
+        ids, _ = postings_of(leaf, name, value)
+        if len(ids):
+            found[value] = ids
+    return found
+
+
 class FacetField:
     """One facet's values and the documents that carry each, as arrays."""
 
     def __init__(self, name: str, postings: Mapping[str, np.ndarray]) -> None:
         self.name = name
-        self.values = sorted(postings, key=lambda v: (normalise(v), v))
+        keyed = sorted((normalise(value), value) for value in postings)  # display order
+        self.values = [value for _, value in keyed]
+        self.normalised = [key for key, _ in keyed]
         self.ordinal = {value: i for i, value in enumerate(self.values)}
         self.totals = np.array([len(postings[v]) for v in self.values], dtype=np.int64)  # documents per value
         self.offsets = np.concatenate(([0], np.cumsum(self.totals)))
@@ -59,21 +83,19 @@ class FacetField:
             if self.values else np.zeros(0, dtype=np.int32)
         )
         self.ords = np.repeat(np.arange(len(self.values), dtype=np.int32), self.totals)
-        self.normalised = [normalise(v) for v in self.values]
         self._by_normalised: dict[str, list[int]] = {}
         for i, key in enumerate(self.normalised):
             self._by_normalised.setdefault(key, []).append(i)
 
     @classmethod
     def from_reader(cls, reader, name: str) -> FacetField:
-        """Segment by segment, postings read a block at a time (see `search.matching`)."""
+        """Segment by segment: from the facet's column where the segment has one (one
+        sequential pass), else from its postings, one list per value."""
         parts: dict[str, list[np.ndarray]] = {}
         for leaf, offset in reader.leaf_readers():
-            for term in leaf.lexicon(name):
-                value = term.decode("utf-8") if isinstance(term, bytes) else term
-                ids, _ = postings_of(leaf, name, value)
-                if len(ids):
-                    parts.setdefault(value, []).append(ids + offset)
+            found = _from_column(leaf, name) if leaf.has_column(name) else _from_postings(leaf, name)
+            for value, ids in found.items():
+                parts.setdefault(value, []).append(ids + offset)
         return cls(name, {value: np.concatenate(ids) for value, ids in parts.items()})
 
     def lookup(self, value: str) -> list[int]:
