@@ -16,6 +16,8 @@ from flask import Flask, abort, current_app, request
 
 from index.store import default_index_dir
 from search import Searcher
+from search.query import MAX_QUERY_LENGTH
+from search.searcher import MAX_VALUE_LENGTH
 
 # Every resource comes from this server; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -52,6 +54,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # Form limits come from the engine's, so the browser never lets through what the server refuses.
+    app.jinja_env.globals.update(MAX_QUERY_LENGTH=MAX_QUERY_LENGTH, MAX_VALUE_LENGTH=MAX_VALUE_LENGTH)
     # A Searcher opens nothing until its first search, so the server starts (and shows a clear
     # "index not built" page) before any index exists, and picks the index up once it appears.
     app.extensions["newsfacets.searcher"] = Searcher(app.config["INDEX_DIR"])
