@@ -184,3 +184,12 @@ def test_home_nations_and_products_with_numbers_are_not_clubs(extractor):
 ])
 def test_what_follows_a_name_can_make_it_a_company(extractor, body, organisation):
     assert extractor.extract("", body).actor_types.get(organisation) == "organisation"
+
+
+def test_a_user_entry_for_a_shipped_actor_adds_aliases_and_keeps_ours(tmp_path: Path):
+    user = tmp_path / "entities.yaml"
+    user.write_text("- {name: Bashar al-Assad, type: person, aliases: [Bashar]}\n", encoding="utf-8")
+    extractor = EntityExtractor(user)
+    result = extractor.extract("", "President Assad spoke on Monday. Later Bashar said the talks would go on.")
+    assert result.actors == ("Bashar al-Assad",)
+    assert sum(m.value == "Bashar al-Assad" for m in result.mentions) == 2  # ours ("Assad") and theirs ("Bashar")

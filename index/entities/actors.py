@@ -133,7 +133,8 @@ class ActorDictionary:
 
     @staticmethod
     def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list[str]]]:
-        """Validate entries; later entries for the same name replace earlier ones."""
+        """Validate entries; a later entry for the same name keeps the earlier aliases and adds
+        its own, and its name spelling and type win (so a user's file extends ours)."""
         by_key: dict[str, tuple[Actor, list[str]]] = {}
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
@@ -145,7 +146,9 @@ class ActorDictionary:
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 raise DictionaryError(f"actor {entry['name']!r}: aliases must be a list of strings")
             actor = Actor(entry["name"].strip(), kind)
-            by_key[name_key(actor.name)] = (actor, [actor.name, *aliases])
+            key = name_key(actor.name)
+            earlier = by_key[key][1] if key in by_key else []
+            by_key[key] = (actor, [*earlier, actor.name, *aliases])
         return list(by_key.values())
 
     def _add(self, alias: str, actor: Actor) -> None:
