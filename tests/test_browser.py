@@ -127,6 +127,60 @@ def test_histogram_click_and_drag(watched):
     assert page.locator(".bar.in-range").count() == bars.count()
 
 
+def focused_class(page) -> str:
+    return page.evaluate("document.activeElement.getAttribute('class') || document.activeElement.tagName")
+
+
+def tab_to_histogram(page) -> None:
+    for _ in range(150):  # the sidebar follows the results in the page's order
+        page.keyboard.press("Tab")
+        if focused_class(page).split()[0] == "bar":
+            return
+    raise AssertionError("Tab never reached a histogram bar")
+
+
+def test_histogram_range_with_the_keyboard(watched):
+    page = watched.page
+    page.goto("/search")
+    bars = page.locator("svg.histogram .bar")
+    values = bars.evaluate_all("bars => bars.map(b => b.getAttribute('data-value'))")
+    assert len(values) >= 3
+    assert page.locator(".histogram-keys").is_visible()  # the keys are explained once the script runs
+    tab_to_histogram(page)
+    focused = page.locator("svg.histogram .bar:focus")
+    assert focused.get_attribute("data-value") == values[0]
+    frame = focused.locator(".bar-hit").evaluate("r => getComputedStyle(r).stroke")
+    assert frame not in ("none", "")  # visible focus
+    page.keyboard.press("ArrowRight")  # move, no range yet
+    assert page.locator("svg.histogram .bar:focus").get_attribute("data-value") == values[1]
+    assert page.locator(".bar.is-dragged").count() == 0
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")  # a range from here to the last bar
+    assert page.locator(".bar.is-dragged").count() == len(values)
+    assert page.locator(".histogram-status").inner_text().startswith(f"{values[0]} to {values[-1]}:")
+    page.keyboard.press("Shift+ArrowLeft")  # one bar less
+    assert page.locator(".bar.is-dragged").count() == len(values) - 1
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"from={values[0]}&to={values[-2]}(&|$)"))
+    assert page.locator(".chip").filter(has_text=f"{values[0]} – {values[-2]}").count() == 1
+    # The histogram is one Tab stop, entered at the chosen range; Escape drops an unapplied range.
+    chosen = page.locator("svg.histogram .bar.in-range").first.get_attribute("data-value")
+    tab_to_histogram(page)
+    assert page.locator("svg.histogram .bar:focus").get_attribute("data-value") == chosen
+    page.keyboard.press("Shift+ArrowRight")
+    assert page.locator(".bar.is-dragged").count() == 2
+    page.keyboard.press("Escape")
+    assert page.locator(".bar.is-dragged").count() == 0
+    page.keyboard.press("Tab")
+    assert focused_class(page).split()[0] != "bar"
+    # Without a range, Enter follows the focused bar's own link: one period.
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("End")
+    last = page.locator("svg.histogram .bar:focus").get_attribute("data-value")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"from={last}&to={last}(&|$)"))
+
+
 def test_article_similar_and_back(watched):
     page = watched.page
     page.goto("/search?q=syria")
