@@ -181,6 +181,26 @@ def test_histogram_range_with_the_keyboard(watched):
     page.wait_for_url(re.compile(rf"from={last}&to={last}(&|$)"))
 
 
+def test_show_more_opens_one_list_and_its_json_twin_has_it(watched):
+    page = watched.page
+    page.goto("/search")
+    actors = page.locator("section[aria-labelledby=facet-actor-h] .facet-toggle")
+    places = page.locator("section[aria-labelledby=facet-location-h] .facet-toggle")
+    assert actors.count() == 10
+    places_before, bars_before = places.count(), page.locator("svg.histogram .bar").count()
+    page.locator("section[aria-labelledby=facet-actor-h]").get_by_role("link", name="Show more").click()
+    page.wait_for_url(re.compile(r"more=actor"))
+    assert actors.count() > 10
+    assert places.count() == places_before and page.locator("svg.histogram .bar").count() == bars_before
+    shown = dict(zip(actors.locator(".facet-value").all_inner_texts(),
+                     map(int, actors.locator(".facet-count").all_inner_texts())))
+    twin = page.request.get(page.locator("a.json-link").get_attribute("href")).json()
+    assert {b["value"]: b["count"] for b in twin["facets"]["actor"]} == shown
+    page.locator("section[aria-labelledby=facet-actor-h]").get_by_role("link", name="Show fewer").click()
+    page.wait_for_url(re.compile(r"^(?!.*more=)"))
+    assert actors.count() == 10
+
+
 def test_article_similar_and_back(watched):
     page = watched.page
     page.goto("/search?q=syria")

@@ -16,7 +16,7 @@ from web.params import (
 
 blueprint = Blueprint("pages", __name__)
 
-EXPANDED_FACET_SIZE = 50  # values fetched for a facet whose "more" is open
+EXPANDED_FACET_SIZE = 50  # values shown for a facet whose "more" is open
 
 
 def _search_state() -> dict[str, Any]:
@@ -40,11 +40,37 @@ def _facet_link(state: dict[str, Any]) -> Callable[[str, str], tuple[str, str]]:
     return link
 
 
+def facet_sizes(state: dict[str, Any]) -> dict[str, int]:
+    """Values the page shows per facet (and date bars): `facet_size`, or more for a list whose "more" is open.
+
+    Countries and their locations are one list in the sidebar, so opening it opens both.
+    """
+    size = state["facet_size"]
+    opened = set(state["more"]) | ({"country"} if "location" in state["more"] else set())
+    return {facet: max(size, EXPANDED_FACET_SIZE) if facet in opened else size for facet in (*FACETS, "date")}
+
+
+def fetch_size(state: dict[str, Any]) -> int:
+    """The one `facet_size` the engine is asked for: enough for the largest list shown."""
+    return max(facet_sizes(state).values())
+
+
+def shown_facets(facets: dict[str, list[dict]], sizes: dict[str, int]) -> dict[str, list[dict]]:
+    """Each facet's buckets cut to its own size.
+
+    The engine counts every value of a facet whatever `facet_size` is and returns them
+    in count order (`search.facets.top_counts`), so the first n of a longer list are
+    exactly its answer for n: one search serves an expanded list and the others at
+    their usual size, and only the expanded one grows.
+    """
+    return {name: buckets[:sizes[name]] if name in sizes else buckets for name, buckets in facets.items()}
+
+
 def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """Everything the search template draws, from the parsed URL and the engine's JSON."""
     size = state["facet_size"]
-    facets = result.get("facets", {})
-    limits = {facet: EXPANDED_FACET_SIZE if facet in state["more"] else size for facet in FACETS}
+    limits = facet_sizes(state)
+    facets = shown_facets(result.get("facets", {}), limits)
     link = _facet_link(state)
     hits = []
     for hit in result.get("hits", []):
@@ -77,7 +103,8 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
         "sort_urls": {sort: search_url(state, sort=sort) for sort in SORTS},
         "relaxed_notice": RELAXED_NOTICE if result.get("relaxed") else None,
         "suggestion_url": search_url(state, q=result["suggestion"]) if result.get("suggestion") else None,
-        "json_url": "/api/search?" + urlencode(pairs(state, page=state["page"], more=[])),
+        # The twin asks for as many values as the longest list shown, so it holds every value on the page.
+        "json_url": "/api/search?" + urlencode(pairs(state, page=state["page"], more=[], facet_size=fetch_size(state))),
         "hidden": pairs(state, q="", more=[]),
     }
 
@@ -89,9 +116,8 @@ def search():
         state = _search_state()
     except ParamError as error:
         return _search_error(str(error))
-    fetch = dict(state, facet_size=EXPANDED_FACET_SIZE if state["more"] else state["facet_size"])
     try:
-        result = run_search(fetch)
+        result = run_search(dict(state, facet_size=fetch_size(state)))
     except QueryError as error:
         return _search_error(str(error), state)
     result = dict(result, per_page=state["per_page"])
