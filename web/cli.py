@@ -3,8 +3,10 @@
 Python runs one thread at a time per process, so one process uses one core however
 many threads it has. `serve` therefore binds the socket once and forks `--workers`
 processes (default: one per core) that each run waitress on it, with their own
-`Searcher`; the kernel spreads connections across them. The parent only supervises:
-it restarts a worker that dies and stops them all on Ctrl+C or SIGTERM.
+`Searcher`; the kernel spreads connections across them. Each worker (threads do not
+survive a fork, so after it) warms every new index generation in a background thread
+(`web.start_warming`), so after a rebuild no request waits for it to open. The parent
+only supervises: it restarts a worker that dies and stops them all on Ctrl+C or SIGTERM.
 """
 from __future__ import annotations
 
@@ -36,20 +38,30 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--workers", type=int, default=None, help="server processes (default: one per core)")
 
 
-def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, sockets: list[socket.socket] | None = None):
-    """A waitress server for the app, bound but not yet serving (port 0 picks a free one)."""
+def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, sockets: list[socket.socket] | None = None,
+                *, warm: bool = False):
+    """A waitress server for the app, bound but not yet serving (port 0 picks a free one).
+
+    `warm` also starts the thread that opens each new index generation before a request
+    needs it (`web.start_warming`): only in the process that will serve, after any fork.
+    """
     from waitress.server import create_server
 
-    from web import create_app
+    from web import create_app, start_warming
 
+    app = create_app({"INDEX_DIR": index_dir})
+    if warm:
+        start_warming(app)
     listen = {"sockets": sockets} if sockets else {"host": host, "port": port}
-    return create_server(create_app({"INDEX_DIR": index_dir}), threads=max(threads, THREADS),
+    return create_server(app, threads=max(threads, THREADS),
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE, ident="newsfacets",
                          clear_untrusted_proxy_headers=True, connection_limit=CONNECTION_LIMIT,
                          channel_timeout=CHANNEL_TIMEOUT_SECONDS, backlog=BACKLOG, **listen)
 
 
-def _serve_forever(server) -> None:
+def _serve(listener: socket.socket, index_dir: str, threads: int) -> None:
+    """Serve on `listener` in this process until stopped, warming each new index generation in the background."""
+    server = make_server("", 0, index_dir, threads, sockets=[listener], warm=True)
     try:
         server.run()
     except KeyboardInterrupt:
@@ -66,7 +78,7 @@ def _fork_worker(listener: socket.socket, index_dir: str, threads: int) -> int:
             die_with_parent()
             signal.signal(signal.SIGTERM, signal.SIG_DFL)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
-            _serve_forever(make_server("", 0, index_dir, threads, sockets=[listener]))
+            _serve(listener, index_dir, threads)
         except BaseException:  # noqa: BLE001 - a worker must never return into the parent's code
             status = 1
         finally:
@@ -118,7 +130,7 @@ def run(args: argparse.Namespace) -> int:
     print(f"newsfacets: serving index {index_dir} on http://{args.host}:{port}/ with {workers} worker(s) "
           "(Ctrl+C to stop)", file=sys.stderr, flush=True)
     if workers == 1:
-        _serve_forever(make_server("", 0, index_dir, args.threads, sockets=[listener]))
+        _serve(listener, index_dir, args.threads)
     else:
         _supervise(listener, index_dir, args.threads, workers)
     listener.close()
