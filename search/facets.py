@@ -158,13 +158,19 @@ class FacetField:
         return [{"value": self.values[i], "count": -negative} for _, negative, i in hits[:limit]]
 
 
-def date_counts(dates: np.ndarray, mask: np.ndarray, by_month: bool, size: int) -> list[dict]:
-    """Publication dates of the masked documents by year (`2020`) or month (`2020-01`); unknown dates left out."""
+def date_counts(dates: np.ndarray, mask: np.ndarray, by_month: bool) -> list[dict]:
+    """Publication dates of the masked documents by year (`2020`) or month (`2020-01`); unknown dates left out.
+
+    Every period with an article is returned, not the `facet_size` busiest: the date facet is
+    a histogram, and one with quiet years or months cut out would misstate the timeline. The
+    count is bounded anyway: at most 13 months (a range of a year or less), or the years the
+    corpus spans.
+    """
     chosen = dates[mask]
     chosen = chosen[chosen > 0]
     keys, counts = np.unique(chosen // (100 if by_month else 10000), return_counts=True)
     labels = [f"{k // 100:04d}-{k % 100:02d}" if by_month else f"{k:04d}" for k in keys.tolist()]
-    return top_counts(labels, counts, size)
+    return top_counts(labels, counts, len(labels))
 
 
 @dataclass(frozen=True)

@@ -451,7 +451,7 @@ class Searcher:
             return {name: [] for name in (*FACET_FIELDS, "date")}
         facets = {name: generation.facets.fields[name].count(counted[name], size) for name in FACET_FIELDS}
         by_month = in_force is not None and in_force.spans_a_year_or_less()
-        facets["date"] = date_counts(generation.facets.dates, counted["date"], by_month, size)
+        facets["date"] = date_counts(generation.facets.dates, counted["date"], by_month)
         return facets
 
     # ------------------------------------------------------- other questions

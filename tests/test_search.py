@@ -589,3 +589,11 @@ def test_any_query_is_answered_or_refused_cleanly(searcher, query):
     for hit in result.hits:
         assert only_marks(hit.snippet) and only_marks(hit.title_html)
     json.dumps(result.to_dict())
+
+
+def test_date_histogram_is_never_cut_to_facet_size(searcher):
+    """The date facet is a timeline: quiet periods stay in it whatever `facet_size` says."""
+    full = searcher.search("", facet_size=100).facets["date"]
+    assert len(full) > 2
+    assert searcher.search("", facet_size=1).facets["date"] == full
+    assert len(searcher.search("", facet_size=1).facets["source"]) == 1

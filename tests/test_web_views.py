@@ -160,11 +160,11 @@ def test_location_country_reads_every_gazetteer_value():
 def test_more_opens_only_its_own_list():
     from web.pages import EXPANDED_FACET_SIZE, facet_sizes, fetch_size
 
-    assert facet_sizes(state()) == {"actor": 10, "location": 10, "country": 10, "source": 10, "date": 10}
+    assert facet_sizes(state()) == {"actor": 10, "location": 10, "country": 10, "source": 10}
     opened = facet_sizes(state(more="actor", facet_size="5"))
-    assert opened == {"actor": EXPANDED_FACET_SIZE, "location": 5, "country": 5, "source": 5, "date": 5}
+    assert opened == {"actor": EXPANDED_FACET_SIZE, "location": 5, "country": 5, "source": 5}
     assert facet_sizes(state(more="location")) == {"actor": 10, "location": EXPANDED_FACET_SIZE,
-                                                   "country": EXPANDED_FACET_SIZE, "source": 10, "date": 10}
+                                                   "country": EXPANDED_FACET_SIZE, "source": 10}
     assert fetch_size(state(more="source")) == EXPANDED_FACET_SIZE and fetch_size(state(facet_size="3")) == 3
 
 
@@ -175,11 +175,12 @@ def test_cut_facets_are_what_the_engine_answers_for_that_size(tmp_path_factory, 
     from web_support import build_test_index
 
     searcher = Searcher(build_test_index(tmp_path_factory, seeds_dir))
-    sizes = {"actor": 50, "location": 4, "country": 2, "source": 1, "date": 2}
+    sizes = {"actor": 50, "location": 4, "country": 2, "source": 1}
     cut = shown_facets(searcher.search("", facet_size=50).to_dict()["facets"], sizes)
     for name, size in sizes.items():
         assert cut[name] == searcher.search("", facet_size=size).to_dict()["facets"][name], name
     assert len(cut["actor"]) > 10 and len(cut["location"]) == 4  # the cut did something
+    assert cut["date"] == searcher.search("", facet_size=1).to_dict()["facets"]["date"]  # never cut
 
 
 def test_histogram_orders_by_time_and_marks_range():

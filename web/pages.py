@@ -41,13 +41,14 @@ def _facet_link(state: dict[str, Any]) -> Callable[[str, str], tuple[str, str]]:
 
 
 def facet_sizes(state: dict[str, Any]) -> dict[str, int]:
-    """Values the page shows per facet (and date bars): `facet_size`, or more for a list whose "more" is open.
+    """Values the page shows per facet: `facet_size`, or more for a list whose "more" is open.
 
     Countries and their locations are one list in the sidebar, so opening it opens both.
+    The date histogram is never cut: the engine returns every period.
     """
     size = state["facet_size"]
     opened = set(state["more"]) | ({"country"} if "location" in state["more"] else set())
-    return {facet: max(size, EXPANDED_FACET_SIZE) if facet in opened else size for facet in (*FACETS, "date")}
+    return {facet: max(size, EXPANDED_FACET_SIZE) if facet in opened else size for facet in FACETS}
 
 
 def fetch_size(state: dict[str, Any]) -> int:

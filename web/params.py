@@ -123,7 +123,8 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param("sort", "string", "Order of hits.", "sort", default="relevance", choices=SORTS),
     Param("page", "integer", "Page of hits, from 1.", "page", default=1, minimum=1, maximum=MAX_PAGE),
     Param("per_page", "integer", "Hits per page.", "per_page", default=10, minimum=1, maximum=MAX_PER_PAGE),
-    Param("facet_size", "integer", "Values per facet.", "facet_size", default=10, minimum=1, maximum=MAX_FACET_SIZE),
+    Param("facet_size", "integer", "Values per facet (the date histogram always lists every period).", "facet_size",
+          default=10, minimum=1, maximum=MAX_FACET_SIZE),
 )
 BY_NAME = {param.name: param for param in SEARCH_PARAMS}
 
