@@ -22,6 +22,11 @@ def stored(index_dir: Path) -> dict[str, dict]:
         return {fields["id"]: fields for fields in searcher.all_stored_fields()}
 
 
+def run_index(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`newsfacets index ARGS` in a child process, as a user runs it."""
+    return subprocess.run([*NEWSFACETS, "index", *args], capture_output=True, text=True, env={**os.environ, **env})
+
+
 def write_articles(folder: Path, articles: dict[str, str]) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in articles.items():
@@ -120,10 +125,7 @@ def test_cli_reports_partial_with_reasons(tmp_path):
         "empty.txt": "",
         "feed.jsonl": json.dumps({"id": "j1", "title": "T", "body": "Body about Raqqa."}) + "\n{not json\n",
     })
-    result = subprocess.run(
-        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
-        capture_output=True, text=True, env={**os.environ, "PYTHONWARNINGS": "ignore"},
-    )
+    result = run_index(str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1", PYTHONWARNINGS="ignore")
     assert result.returncode == 3, result.stderr
     assert "indexed 2" in result.stdout
     assert "empty.txt" in result.stdout and "feed.jsonl:2" in result.stdout
@@ -131,10 +133,7 @@ def test_cli_reports_partial_with_reasons(tmp_path):
 
 
 def test_cli_fails_cleanly_on_missing_path(tmp_path):
-    result = subprocess.run(
-        [*NEWSFACETS, "index", str(tmp_path / "nope"), "--index", str(tmp_path / "ix")],
-        capture_output=True, text=True,
-    )
+    result = run_index(str(tmp_path / "nope"), "--index", str(tmp_path / "ix"))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("error: no such file or folder")
     assert "Traceback" not in result.stderr
@@ -145,10 +144,7 @@ def test_cli_refuses_a_broken_user_entities_file(tmp_path):
     write_articles(corpus, {"a.txt": "Headline\n\nBody text about Homs."})
     entities = tmp_path / "entities.yaml"
     entities.write_text("- {name: Foo\n  bad: [", encoding="utf-8")
-    result = subprocess.run(
-        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix")],
-        capture_output=True, text=True, env={**os.environ, "NEWSFACETS_ENTITIES": str(entities)},
-    )
+    result = run_index(str(corpus), "--index", str(tmp_path / "ix"), NEWSFACETS_ENTITIES=str(entities))
     assert result.returncode == 1
     assert result.stderr.strip().startswith(f"error: actor dictionary {entities} is not valid YAML")
     assert len(result.stderr.strip().splitlines()) == 1
@@ -160,10 +156,7 @@ def test_user_entities_file_adds_aliases(tmp_path):
     write_articles(corpus, {"a.txt": "Statement\n\nThe Orontes Valley Council said the LVC convoy was delayed."})
     entities = tmp_path / "entities.yaml"
     entities.write_text("- {name: Orontes Valley Council, type: organisation, aliases: [LVC]}\n", encoding="utf-8")
-    result = subprocess.run(
-        [*NEWSFACETS, "index", str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
-        capture_output=True, text=True, env={**os.environ, "NEWSFACETS_ENTITIES": str(entities)},
-    )
+    result = run_index(str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1", NEWSFACETS_ENTITIES=str(entities))
     assert result.returncode == 0, result.stderr
     assert stored(tmp_path / "ix")["a"]["actor"] == ["Orontes Valley Council"]
 
