@@ -172,6 +172,17 @@ def test_markdown_front_matter_and_heading(tmp_path):
     assert "https://" not in article.body
 
 
+def test_markdown_emphasis_and_code_become_plain_words(tmp_path):
+    (tmp_path / "e.md").write_text(
+        "# Strikes near **Damascus**\n\nShelling hit __eastern__ Ghouta, *monitors* said; the `SOHR` count rose.\n"
+        "Prices rose 5 * 3 percent in a_snake_case file.\n"
+    )
+    article = read_one(tmp_path / "e.md")
+    assert article.title == "Strikes near Damascus"
+    assert "Shelling hit eastern Ghouta, monitors said; the SOHR count rose." in article.body
+    assert "5 * 3 percent in a_snake_case file" in article.body
+
+
 # --- HTML ------------------------------------------------------------------------------------
 
 HTML_PAGE = """<!doctype html><html><head>

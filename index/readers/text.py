@@ -80,6 +80,8 @@ _SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*\|\s*")
 
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+# Inline emphasis and code spans: `**bold**`, `__bold__`, `*em*`, `_em_`, `` `code` `` -> their text.
+_MD_INLINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\3(?![\w*])|`([^`]+)`")
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-=*_]\s*){3,}$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
@@ -218,6 +220,12 @@ def clean_body_lines(lines: list[str]) -> str:
     return "\n".join(out).strip()
 
 
+def _md_text(line: str) -> str:
+    """A Markdown line as plain text: images dropped, links and emphasis reduced to their words."""
+    line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
+    return _MD_INLINE.sub(lambda m: m.group(2) or m.group(4) or m.group(5), line)
+
+
 def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None]:
     """Markdown to plain lines; front matter feeds metadata, the first `#` heading the title."""
     title = None
@@ -244,9 +252,9 @@ def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None]:
         if heading:
             line = heading.group(1)
             if title is None:
-                title = _MD_LINK.sub(r"\1", line).strip() or None
+                title = _md_text(line).strip() or None
                 continue
-        lines.append(_MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line)))
+        lines.append(_md_text(line))
     return lines, title
 
 
