@@ -18,7 +18,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from report import machine, write_section  # noqa: E402
+from report import machine, publish  # noqa: E402
 
 from reuters import DEFAULT_SGML, build  # noqa: E402
 
@@ -66,9 +66,7 @@ Time per stage (extract and analyse summed over workers, so they may exceed wall
 | --- | --- |
 {stages}
 """
-    print(body)
-    if not args.no_write:
-        write_section("Indexing", body)
+    publish("Indexing", body, write=not args.no_write)
     return 0
 
 

@@ -43,7 +43,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from report import machine, write_section  # noqa: E402
+from report import machine, publish  # noqa: E402
 
 from index.analysis import EXACT, STOP_WORDS, terms  # noqa: E402
 from index.build import build_index  # noqa: E402
@@ -283,9 +283,7 @@ nDCG gains 4, 3, 2, 1 for grades 1, 2, 3, 4; MAP and recall over all relevant do
 
 No published reference figure is quoted: their tokenisation, stemming and query handling differ.
 """
-    print(body)
-    if not args.no_write:
-        write_section("Ranking", body)
+    publish("Ranking", body, write=not args.no_write)
     return 0
 
 

@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from report import machine, write_section  # noqa: E402
+from report import machine, publish  # noqa: E402
 from whoosh import highlight, sorting  # noqa: E402
 from whoosh import query as wq  # noqa: E402
 
@@ -163,9 +163,7 @@ actor, location, country or source value); median {statistics.median(hits):.0f} 
 Naive / ours (facets and snippets) at p95: **{baseline[1] / ours[1]:.1f}x** (target >= 5x);
 our p95 with facets and snippets: **{ours[1]:.1f} ms** (target <= 50 ms).
 """
-    print(body)
-    if not args.no_write:
-        write_section("Search", body)
+    publish("Search", body, write=not args.no_write)
     return 0
 
 

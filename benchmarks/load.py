@@ -42,7 +42,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-from report import machine, write_section  # noqa: E402
+from report import machine, publish  # noqa: E402
 
 HOST = "127.0.0.1"  # loopback only, whatever the options say
 REQUEST_TIMEOUT = 30.0
@@ -316,9 +316,7 @@ def main() -> int:
         result = run_load(port, clients=args.clients, seconds=args.seconds, warmup=args.warmup)
         result.server_cpu = process_cpu_seconds(pid) - cpu_before
     text = report(result, documents)
-    print(text)
-    if not args.no_write:
-        write_section("Load", text)
+    publish("Load", text, write=not args.no_write)
     return 0 if not result.errors else 2
 
 

@@ -38,3 +38,10 @@ def write_section(title: str, body: str, path: Path = BENCHMARKS_MD) -> None:
         text = text.rstrip() + "\n\n" + section
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def publish(title: str, body: str, write: bool) -> None:
+    """Print a benchmark's figures, and unless told not to (`--no-write`) keep them in its section."""
+    print(body)
+    if write:
+        write_section(title, body)
