@@ -358,7 +358,8 @@ def test_binary_empty_and_unsupported(tmp_path):
     (tmp_path / "notes.xyz").write_text("ignored in folders")
     results = list(read_paths([tmp_path]))
     assert {(Path(s.path).name, s.reason) for s in results} == {
-        ("blank.csv", "empty file"), ("empty.md", "empty file"), ("image.txt", "binary file")}
+        ("blank.csv", "empty file"), ("empty.md", "empty file"), ("image.txt", "binary file"),
+        (tmp_path.name, "ignored 1 file: 1 .xyz (types not read)")}
     explicit = read_one(tmp_path / "notes.xyz")
     assert explicit == Skipped(str(tmp_path / "notes.xyz"), "unsupported file type .xyz")
 

@@ -14,6 +14,7 @@ formats never read past their byte cap.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -71,9 +72,10 @@ def _base_id(path: Path, root: Path | None) -> str:
 def read_file(path: Path, root: Path | None = None) -> Result:
     """Articles in one file; `root` is the folder the user named, for relative ids."""
     path = Path(path)
-    reader = _READERS.get(path.suffix.lower())
+    kind = suffix_of(path.name)
+    reader = _READERS.get(kind)
     if reader is None:
-        yield Skipped(str(path), f"unsupported file type {path.suffix or '(no extension)'}")
+        yield Skipped(str(path), f"unsupported file type {kind}")
         return
     try:
         yield from reader(path, _base_id(path, root))
@@ -85,8 +87,26 @@ def read_file(path: Path, root: Path | None = None) -> Result:
         yield Skipped(str(path), f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
 
 
-def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
-    """Supported files under `folder`, sorted, recursing once per real directory (no loops)."""
+def suffix_of(name: str) -> str:
+    """The file type as the readers know it: a compound suffix we read (`.warc.gz`) or the last one."""
+    lowered = name.lower()
+    compound = next((s for s in SUPPORTED_SUFFIXES if s.count(".") > 1 and lowered.endswith(s)), None)
+    return compound or Path(lowered).suffix or "(no extension)"
+
+
+def ignored_summary(counts: Counter[str]) -> str:
+    """'ignored 3 files: 2 .docx, 1 .gz (types not read)': what a folder held that no reader reads."""
+    total = sum(counts.values())
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"ignored {total} file{'s' if total != 1 else ''}: {kinds} (types not read)"
+
+
+def _walk(folder: Path, seen_dirs: set[str], ignored: Counter[str]) -> Iterator[Path | Skipped]:
+    """Supported files under `folder`, sorted, recursing once per real directory (no loops).
+
+    Files of other types are tallied in `ignored` by type, so the caller can name them:
+    a user must learn that their PDFs were not indexed, not see "skipped 0".
+    """
     real = os.path.realpath(folder)
     if real in seen_dirs:
         return
@@ -108,25 +128,30 @@ def _walk(folder: Path, seen_dirs: set[str]) -> Iterator[Path | Skipped]:
         except OSError:
             is_dir = is_file = False
         if is_dir:
-            yield from _walk(Path(entry.path), seen_dirs)
-        elif Path(entry.name).suffix.lower() in SUPPORTED_SUFFIXES:
+            yield from _walk(Path(entry.path), seen_dirs, ignored)
+        elif suffix_of(entry.name) in SUPPORTED_SUFFIXES:
             if is_file:
                 yield Path(entry.path)
             elif entry.is_symlink():
                 yield Skipped(entry.path, "broken symbolic link")
+        elif is_file:
+            ignored[suffix_of(entry.name)] += 1
 
 
 def read_paths(paths: Sequence[str | Path]) -> Result:
     """Every article under the given files/folders (folders recursive, sorted for determinism).
 
-    A file reached twice (named twice, or via a symlink) is read once.
+    A file reached twice (named twice, or via a symlink) is read once. Each folder
+    named that holds files of types no reader reads ends with one `Skipped` for the
+    folder that counts them by type.
     """
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
     for named in paths:
         named = Path(named)
+        ignored: Counter[str] = Counter()
         if named.is_dir():
-            found: Iterator[Path | Skipped] = _walk(named, seen_dirs)
+            found: Iterator[Path | Skipped] = _walk(named, seen_dirs, ignored)
             root: Path | None = named
         elif named.is_file():
             found, root = iter([named]), None
@@ -146,3 +171,5 @@ def read_paths(paths: Sequence[str | Path]) -> Result:
                 continue
             seen_files.add(real)
             yield from read_file(item, root)
+        if ignored:
+            yield Skipped(str(named), ignored_summary(ignored))
