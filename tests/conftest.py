@@ -1,29 +1,58 @@
-"""Shared fixtures: where the repo and the shared research corpora are.
+"""Shared fixtures: where the repo and the shared research corpora are, and a sample index.
+
+The sample index is built once per session by the real indexer from `examples/corpus`,
+which ships in the repo, so tests that just need "a small real index" run on any clone.
 
 The corpora in ../shared are research-only and never copied into the repo. Tests that
-need them skip with a clear message when they are missing, and fail instead when
-NEWSFACETS_REQUIRE_SHARED=1 (as CI sets it), so a missing corpus can never pass CI.
+need them are marked `shared` (automatically, when they use one of the fixtures below or
+`shared_path`); they skip with a clear message when the corpora are missing, and fail
+instead when NEWSFACETS_REQUIRE_SHARED=1 (as CI sets it), so a missing corpus can never
+pass CI. `pytest -m "not shared"` runs everything else.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES_CORPUS = REPO_ROOT / "examples" / "corpus"
 SHARED_CORPUS = Path(os.environ.get("NEWSFACETS_SHARED", REPO_ROOT.parent / "shared")) / "corpus"
+SHARED_FIXTURES = ("seeds_dir", "fakes_csv", "reuters_dir", "conll_dir")
+
+
+def shared_required() -> bool:
+    return os.environ.get("NEWSFACETS_REQUIRE_SHARED") == "1"
 
 
 def shared_path(*parts: str) -> Path:
     """Path inside ../shared/corpus; skips (or fails under NEWSFACETS_REQUIRE_SHARED=1) if absent."""
     path = SHARED_CORPUS.joinpath(*parts)
     if not path.exists():
-        message = f"shared corpus not found at {path}"
-        if os.environ.get("NEWSFACETS_REQUIRE_SHARED") == "1":
-            pytest.fail(message + " (NEWSFACETS_REQUIRE_SHARED=1)")
+        message = f"shared corpus not found at {path} (research data, not in the repo; set NEWSFACETS_SHARED)"
+        if shared_required():
+            pytest.fail(message + " and NEWSFACETS_REQUIRE_SHARED=1", pytrace=False)
         pytest.skip(message)
     return path
+
+
+def pytest_configure(config) -> None:
+    config.addinivalue_line("markers", "shared: needs the research corpora in ../shared/corpus (skips without them)")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """Mark every test that uses a shared-corpus fixture `shared`, so `-m "not shared"` selects the rest."""
+    for item in items:
+        if set(getattr(item, "fixturenames", ())) & set(SHARED_FIXTURES):
+            item.add_marker(pytest.mark.shared)
+
+
+def pytest_runtest_setup(item) -> None:
+    """A test marked `shared` by hand (without the fixtures) gets the same skip-or-fail rule."""
+    if item.get_closest_marker("shared") is not None:
+        shared_path()
 
 
 @pytest.fixture(scope="session")
@@ -44,3 +73,45 @@ def reuters_dir() -> Path:
 @pytest.fixture(scope="session")
 def conll_dir() -> Path:
     return shared_path("conll2003")
+
+
+# ---- the sample index, from examples/corpus (in the repo) ---------------------------------
+
+@pytest.fixture(scope="session")
+def examples_dir() -> Path:
+    return EXAMPLES_CORPUS
+
+
+@pytest.fixture(scope="session")
+def sample_index(tmp_path_factory, examples_dir: Path) -> Path:
+    """A real index of examples/corpus, built once per session by the real indexer. Read-only: don't rebuild it."""
+    from index.build import build_index
+
+    index_dir = tmp_path_factory.mktemp("sample") / "index"
+    report = build_index([examples_dir], index_dir, workers=1)
+    assert report.status == "ok", report.skipped
+    assert report.indexed > 20
+    return index_dir
+
+
+@pytest.fixture(scope="session")
+def searcher(sample_index: Path) -> Iterator:
+    """A `search.searcher.Searcher` on the sample index."""
+    from search.searcher import Searcher
+
+    with Searcher(sample_index) as opened:
+        yield opened
+
+
+@pytest.fixture(scope="session")
+def app(sample_index: Path):
+    """The Flask app (`web.create_app`) on the sample index."""
+    from web import create_app
+
+    return create_app({"INDEX_DIR": str(sample_index)})
+
+
+@pytest.fixture()
+def client(app):
+    """A Flask test client of the app on the sample index (modules may define their own `client`)."""
+    return app.test_client()
