@@ -47,7 +47,7 @@ def _read_plain(path: Path, base_id: str) -> Result:
 
 
 def _read_html(path: Path, base_id: str) -> Result:
-    markup, _ = read_text(path, MAX_HTML_BYTES)
+    markup, _ = read_text(path, MAX_HTML_BYTES, markup=True)
     yield _page_article(parse_html(markup), base_id, path)
 
 

@@ -12,6 +12,8 @@ import re
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
+import charset_normalizer
+
 from index.article import Article, Skipped
 
 # A body longer than this is truncated (and the article kept): no real news story is
@@ -81,8 +83,8 @@ class _EncodingScan:
     would turn every accented letter into mojibake ("café" -> "cafÃ©") that search
     never matches. Real cp1252/latin-1 text almost never forms valid multi-byte UTF-8
     sequences (an accented letter is followed by ASCII, not by a continuation byte), so
-    a file with invalid bytes and no (or few) valid sequences is legacy text: cp1252,
-    or latin-1 when it holds bytes cp1252 leaves undefined.
+    a file with invalid bytes and no (or few) valid sequences is legacy text, whose
+    codec `encoding` picks from the declaration, the letters, or charset-normalizer.
     """
 
     def __init__(self) -> None:
@@ -107,16 +109,67 @@ class _EncodingScan:
         self.invalid += invalid
         self.multibyte += non_ascii - invalid
 
-    def encoding(self) -> str:
-        """The codec to read the scanned bytes with (use errors="replace")."""
+    def is_utf8(self) -> bool:
+        """UTF-8 by BOM, or bytes that are UTF-8 apart from a few (or rare) bad ones."""
         few = self.invalid <= FEW_BAD_UTF8_BYTES and self.multibyte >= self.invalid
         rare = self.invalid * 100 <= self.multibyte
-        if self._bom or few or rare:
+        return self._bom or few or rare
+
+    def encoding(self, sample: bytes, declared: str | None = None) -> str:
+        """The codec to read the scanned bytes with (use errors="replace").
+
+        In order: UTF-8 (BOM, or bytes that form UTF-8, which legacy text almost never
+        does); the charset the file declares; Western text (cp1252, or latin-1 when it
+        holds bytes cp1252 leaves undefined), recognised by its accented letters sitting
+        among ASCII ones; else what charset-normalizer detects in `sample` (Arabic,
+        Cyrillic, Greek, Japanese... whose every letter is a high byte).
+        """
+        if self.is_utf8() and (self.multibyte or self._bom or declared is None):
             return "utf-8-sig"
+        if declared is not None and declared != "utf-8":
+            return declared
+        if _looks_western(sample):
+            return "latin-1" if self.cp1252_undefined else "cp1252"
+        detected = charset_normalizer.from_bytes(sample[:_DETECT_BYTES]).best()
+        if detected is not None:
+            return detected.encoding
         return "latin-1" if self.cp1252_undefined else "cp1252"
 
 
-def _decode(data: bytes, final: bool, forced: str | None) -> str:
+# charset-normalizer reads at most this much of a file: enough text to tell scripts apart.
+_DETECT_BYTES = 256 * 1024
+# In Western-European text most letters are ASCII and accents are sprinkled among them;
+# in a single-byte Arabic, Cyrillic or Greek file nearly every letter is a high byte.
+WESTERN_MAX_HIGH_LETTERS = 0.3
+_LETTER_BYTE = re.compile(rb"[A-Za-z\x80-\xff]")
+_DECLARED = re.compile(
+    rb"""<\?xml[^>]*?encoding\s*=\s*["']([\w.:-]+)|<meta[^>]*?charset\s*=\s*["']?\s*([\w.:-]+)""", re.I)
+# Declarations of Latin-1 mean cp1252 on the web (the WHATWG encoding standard).
+_DECLARED_ALIASES = {"iso8859-1": "cp1252", "latin-1": "cp1252", "ascii": "cp1252"}
+
+
+def _looks_western(sample: bytes) -> bool:
+    """True when high bytes are a minority of the letters: accents in a Latin-script text."""
+    letters = _LETTER_BYTE.findall(sample[:_DETECT_BYTES])
+    high = sum(1 for b in letters if b[0] >= 0x80)
+    return bool(letters) and high <= len(letters) * WESTERN_MAX_HIGH_LETTERS
+
+
+def declared_charset(head: bytes) -> str | None:
+    """The codec a page or feed declares (`<meta charset>`, http-equiv, `<?xml encoding>`), if known."""
+    match = _DECLARED.search(head)
+    if not match:
+        return None
+    try:
+        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None  # an unknown or garbled name is no declaration
+    if name in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
+        return None  # bytes that got this far have no UTF-16 BOM, so the declaration is wrong
+    return _DECLARED_ALIASES.get(name, name)
+
+
+def _decode(data: bytes, final: bool, forced: str | None, declared: str | None) -> str:
     """Decode never raising: `forced` (UTF-16 by BOM) or the encoding `_EncodingScan` picks.
 
     `final=False` tolerates a multi-byte character cut by a read cap.
@@ -127,12 +180,15 @@ def _decode(data: bytes, final: bool, forced: str | None) -> str:
         for start in range(0, len(data), _CHUNK):
             scan.feed(data[start:start + _CHUNK])
         scan.feed(b"", final)
-        encoding = scan.encoding()
+        encoding = scan.encoding(data, declared)
     return codecs.getincrementaldecoder(encoding)("replace").decode(data, final)
 
 
-def read_text(path: Path, max_bytes: int) -> tuple[str, bool]:
-    """The decoded text of a whole-file format, at most `max_bytes` of it, and whether it was cut."""
+def read_text(path: Path, max_bytes: int, markup: bool = False) -> tuple[str, bool]:
+    """The decoded text of a whole-file format, at most `max_bytes` of it, and whether it was cut.
+
+    `markup` (HTML, XML) means the file may declare its charset in its head.
+    """
     with open_binary(path) as fh:
         try:
             data = fh.read(max_bytes + 1)
@@ -141,7 +197,8 @@ def read_text(path: Path, max_bytes: int) -> tuple[str, bool]:
     truncated = len(data) > max_bytes
     data = data[:max_bytes]
     forced = _check_head(data[:_SNIFF_BYTES])
-    text = _decode(data, not truncated, forced).replace("\x00", "")
+    declared = declared_charset(data[:_SNIFF_BYTES]) if markup else None
+    text = _decode(data, not truncated, forced, declared).replace("\x00", "")
     if not text.strip():
         raise ReadError("empty file")
     return text, truncated
@@ -159,7 +216,8 @@ def open_text(path: Path) -> TextIO:
         forced = _check_head(head)
         scan = _EncodingScan()
         has_text = False
-        chunk = head
+        sample = head + fh.read(_DETECT_BYTES - len(head))
+        chunk = sample
         while chunk:
             if not forced:
                 scan.feed(chunk)
@@ -169,7 +227,7 @@ def open_text(path: Path) -> TextIO:
     if not has_text:
         raise ReadError("empty file")
     try:
-        return open(path, encoding=forced or scan.encoding(), errors="replace", newline="")
+        return open(path, encoding=forced or scan.encoding(sample), errors="replace", newline="")
     except OSError as exc:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
 
