@@ -5,19 +5,26 @@
 
 Configuration comes from the `config` dict, else from environment variables:
 `NEWSFACETS_INDEX` (index directory, default `var/index`), `NEWSFACETS_MAX_CONTENT_LENGTH`
-(bytes of request body accepted, default 16 KiB: every route is a GET).
+(bytes of request body accepted, default 16 KiB: every route is a GET),
+`NEWSFACETS_ALLOWED_HOSTS` (comma-separated names the `Host` header may carry besides the
+loopback names; `*` allows any, for a deployment behind a proxy that checks it).
 """
 from __future__ import annotations
 
 import os
+import re
 import threading
 import time
+from collections.abc import Callable, Iterable
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
-from flask import Flask, abort, current_app, request
+from flask import Flask, Response, abort, current_app, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from index.store import default_index_dir
 from search import Searcher
+from search.budget import AdmissionGate
 from search.query import MAX_QUERY_LENGTH
 from search.searcher import MAX_VALUE_LENGTH
 
@@ -41,13 +48,77 @@ SECURITY_HEADERS = {
 }
 # How often a warming thread looks at CURRENT (one small file read when nothing changed).
 WARM_INTERVAL_SECONDS = 1.0
+DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024
+# Names a browser uses for this machine. A page on another site can make its own name
+# resolve to 127.0.0.1 (DNS rebinding) and read a loopback server's answers; its requests
+# still carry that other name in `Host`, so answering only known names stops it.
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+ANY_HOST = "*"
+WILDCARD_BINDS = frozenset({"", "0.0.0.0", "::", ANY_HOST})
+# host, [v6-host] or either with :port; anything else in `Host` is malformed.
+_HOST_HEADER = re.compile(r"(?:\[(?P<v6>[0-9A-Fa-f:.]+)\]|(?P<name>[^:\[\]/@\s]+))(?::\d{0,5})?")
+# HTML and JSON answers show a (possibly private) corpus: no cache may keep them.
+NO_STORE = "no-store"
 
 
-def _env_config() -> dict[str, Any]:
-    return {
-        "INDEX_DIR": str(default_index_dir()),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("NEWSFACETS_MAX_CONTENT_LENGTH") or 16 * 1024),
-    }
+def host_name(value: str) -> str | None:
+    """The name in a `Host` header or an allow-list entry, lower-case and without port or
+    trailing dot; None when it is malformed. `[::1]:5000`, `[::1]` and `::1` are all `::1`."""
+    value = value.strip()
+    match = _HOST_HEADER.fullmatch(value)
+    if match is None:
+        if value.count(":") >= 2 and re.fullmatch(r"[0-9A-Fa-f:.]+", value):  # a bare IPv6 address
+            return value.lower()
+        return None
+    return (match.group("v6") or match.group("name")).lower().rstrip(".") or None
+
+
+def allowed_hosts(names: Iterable[str] | None = None, bind_host: str | None = None) -> tuple[str, ...]:
+    """The names `Host` may carry: the loopback names, the address the server binds (unless
+    a wildcard), and `names`, which default to `NEWSFACETS_ALLOWED_HOSTS` (comma-separated).
+
+    `*` among them allows every name. A malformed entry is a configuration error, raised
+    as `ValueError`, so a typo stops the server instead of locking every user out.
+    """
+    if names is None:
+        names = os.environ.get("NEWSFACETS_ALLOWED_HOSTS", "").split(",")
+    hosts = list(LOOPBACK_HOSTS)
+    if bind_host is not None and bind_host.strip() not in WILDCARD_BINDS:
+        names = [*names, bind_host]
+    for entry in names:
+        entry = entry.strip()
+        if not entry:
+            continue
+        name = ANY_HOST if entry == ANY_HOST else host_name(entry)
+        if name is None:
+            raise ValueError(f"not a host name: {entry!r}")
+        if name not in hosts:
+            hosts.append(name)
+    return tuple(hosts)
+
+
+# Each setting the environment can give, read only when `create_app`'s config lacks it.
+_FROM_ENVIRONMENT: dict[str, Callable[[], Any]] = {
+    "INDEX_DIR": lambda: str(default_index_dir()),
+    "MAX_CONTENT_LENGTH": lambda: int(os.environ.get("NEWSFACETS_MAX_CONTENT_LENGTH") or DEFAULT_MAX_CONTENT_LENGTH),
+    "ALLOWED_HOSTS": allowed_hosts,
+}
+
+
+def _env_config(given: dict[str, Any]) -> dict[str, Any]:
+    return {key: read() for key, read in _FROM_ENVIRONMENT.items() if key not in given}
+
+
+def _relative(location: str) -> str:
+    """A redirect to this server as a path, never naming a host the client chose.
+
+    Werkzeug builds absolute redirects (`//` merged into `/`) from the request's `Host`;
+    a relative one cannot point anywhere else. A leading `//` would be another host, so
+    slashes there are merged too.
+    """
+    parts = urlsplit(location)
+    path = "/" + (parts.path or "/").lstrip("/")
+    return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -61,8 +132,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     the index was rebuilt.
     """
     app = Flask(__name__)
-    app.config.update(_env_config())
-    app.config.update(config or {})
+    config = dict(config or {})
+    app.config.update(_env_config(config))
+    app.config.update(config)
+    # Every method but GET (and HEAD) is refused with 405, OPTIONS included: no route
+    # answers it, so Flask must not add it to each (set before any blueprint registers).
+    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
@@ -70,24 +145,50 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals.update(MAX_QUERY_LENGTH=MAX_QUERY_LENGTH, MAX_VALUE_LENGTH=MAX_VALUE_LENGTH)
     # A Searcher opens nothing until its first search, so the server starts (and shows a clear
     # "index not built" page) before any index exists, and picks the index up once it appears.
-    app.extensions["newsfacets.searcher"] = Searcher(app.config["INDEX_DIR"])
+    # One admission gate per process: each server worker holds back its own expensive queries.
+    app.extensions["newsfacets.searcher"] = Searcher(app.config["INDEX_DIR"], gate=AdmissionGate())
 
-    from web import api, errors, pages
+    from web import api, errors, limits, pages
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
     errors.register(app)
+    limits.register(app)
+
+    hosts = frozenset(app.config["ALLOWED_HOSTS"])
+
+    @app.before_request
+    def refuse_unknown_hosts():
+        # Before routing answers anything, redirects included. A request without `Host`
+        # (HTTP/1.0) comes from no browser, so no rebinding page can send it.
+        header = request.environ.get("HTTP_HOST")
+        if header is None or ANY_HOST in hosts or host_name(header) in hosts:
+            return None
+        return Response("400 Bad Request: this server does not answer to the name in the Host header. "
+                        "Allow a name with --allowed-host NAME or NEWSFACETS_ALLOWED_HOSTS.\n",
+                        400, mimetype="text/plain")
 
     @app.before_request
     def refuse_large_bodies():
-        # Every route is a GET; refuse a body before anything reads it.
+        # Every route is a GET; refuse a body before anything reads it (waitress refuses
+        # larger declared bodies before reading them: web.cli sets its limit from this one).
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
 
     @app.after_request
-    def security_headers(response):
+    def security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
+        # Static files are the same for everyone and may be cached; nothing else may.
+        if request.endpoint != "static" or response.status_code >= 300:
+            response.headers["Cache-Control"] = NO_STORE
+        location = response.headers.get("Location")
+        if location and urlsplit(location).netloc.lower() == request.host.lower():
+            response.headers["Location"] = _relative(location)
+        # errors.py renders its own 405 page; keep the Allow header Werkzeug would send.
+        if response.status_code == 405 and "Allow" not in response.headers \
+                and isinstance(request.routing_exception, MethodNotAllowed):
+            response.headers["Allow"] = ", ".join(sorted(request.routing_exception.valid_methods or ()))
         return response
 
     return app

@@ -121,8 +121,13 @@ _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string"
 _UNAVAILABLE = _error("The index has not been built or is unreadable.")
 
 
-def openapi_document(server_url: str = "") -> dict[str, Any]:
-    """The whole OpenAPI document; `server_url` is where this server answers."""
+def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
+    """The whole OpenAPI document.
+
+    Its one server is `/`, relative to wherever the document was fetched: the `Host` a
+    client sent is never echoed into it. The argument, once that host's URL, is ignored
+    and kept only so existing callers keep working.
+    """
     return {
         "openapi": "3.1.0",
         "info": {
@@ -134,7 +139,7 @@ def openapi_document(server_url: str = "") -> dict[str, Any]:
                 "unknown parameters are refused with 400."
             ),
         },
-        "servers": [{"url": server_url or "/"}],
+        "servers": [{"url": "/"}],
         "paths": {
             "/api/search": {"get": {
                 "operationId": "search",
