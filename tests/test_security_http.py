@@ -17,7 +17,7 @@ import pytest
 import requests
 
 from index.build import build_index
-from hostile import TRACEBACK, XSS_ID, Server, write_served_corpus
+from hostile import TRACEBACK, XSS_ID, XSS_RECORD, Server, write_served_corpus
 
 TIME_BOUND = 5.0  # a safety bound on any one answer, not a speed target
 SLOW_CONNECTIONS = 150  # more than waitress's default connection_limit of 100
@@ -284,15 +284,20 @@ def test_stored_script_is_inert_in_search_pages_and_json(server, query):
 
 
 def test_stored_script_is_inert_in_the_json_article(server):
-    response = requests.get(f"{server.url}/api/articles/{XSS_ID}", timeout=TIME_BOUND)
+    response = requests.get(f"{server.url}/api/articles/{XSS_ID}", params={"q": "ceasefire"}, timeout=TIME_BOUND)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("application/json")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
     data = response.json()
-    # Plain-text fields carry the text as it was written (a client must escape it); HTML
-    # fields may carry nothing but <mark>.
-    for key, value in data.items():
-        if "snippet" in key or key.endswith("_html"):
-            assert_html_fields_have_only_mark(value)
+    # The article JSON is plain text only: each field carries the text exactly as it was
+    # written (a client must escape it), never HTML; matches are spans, not <mark> markup.
+    for key in ("title", "body", "source", "url"):
+        assert data[key] == XSS_RECORD[key], key
+    assert not [key for key in data if "snippet" in key or key.endswith("_html")]
+    assert data["hits"] and all(0 <= start < end <= len(data["body"]) for start, end in data["hits"])
+    assert {data["body"][start:end].lower() for start, end in data["hits"]} == {"ceasefire"}
+    for mention in data["mentions"]:
+        assert data["body"][mention["start"]:mention["end"]]  # spans into the text as written
 
 
 REFLECTED = [
