@@ -77,6 +77,8 @@ def test_stored_xss_inert_in_pages_and_json(client):
     _no_markup_but_ours(article)
     data = client.get(f"/api/articles/{HOSTILE_ID}")
     assert data.mimetype == "application/json"
+    assert data.get_json()["title"] == HOSTILE_TITLE  # plain text as written, not HTML (a client escapes it)
+    assert not [key for key in data.get_json() if key.endswith("_html") or "snippet" in key]
     hit = client.get("/api/search?q=evil").get_json()["hits"][0]
     assert hit["title"] == HOSTILE_TITLE  # JSON carries the text as text
     for html in (hit["snippet"], hit["title_html"]):
