@@ -25,6 +25,7 @@ import numpy as np
 from index.analysis import fold
 from index.schema import FACET_FIELDS
 from search.matching import postings_of
+from search import budget
 from search.query import MAX_EXPANSIONS, DateRange
 
 _WORD = re.compile(r"\w+")
@@ -124,6 +125,7 @@ class FacetField:
         The whole value folded if one is equal, else every value containing the clause's
         words as whole words in a row; a `*` matches the rest of a word.
         """
+        budget.check()  # a scan over every value of the facet
         if is_pattern:
             pieces = [normalise(piece) for piece in fold(text).split("*")]
             regex = re.compile(r"(?:^| )" + r"\w*".join(re.escape(p) for p in pieces) + r"\w*(?= |$)")

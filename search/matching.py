@@ -26,7 +26,12 @@ import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
+from search import budget
+from search.query import QueryError
+
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
+# Articles x words one search may check positions for (phrases): about 1 s of Whoosh's matching.
+MAX_POSITIONAL_WORK = 150_000
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
 
 
@@ -78,11 +83,13 @@ class ArrayMatcher:
         self.dates = dates
         self.lengths = lengths
         self._read: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # one search reads a term once
+        self.positional_work = 0  # articles x words checked for phrases so far (`_charge_positions`)
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term over all segments."""
         key = (fieldname, text)
         if key not in self._read:
+            budget.check()
             parts = [(ids + offset, weights) for reader, _, offset in self.leaves
                      for ids, weights in [postings_of(reader, fieldname, text)] if len(ids)]
             if not parts:
@@ -98,11 +105,32 @@ class ArrayMatcher:
         mask[self.postings(fieldname, text)[0]] = True
         return mask
 
+    def _charge_positions(self, phrase: wq.Phrase, candidates: int) -> None:
+        """Count a phrase's positional work (articles to check x words) against MAX_POSITIONAL_WORK, before doing it.
+
+        Whoosh checks positions one article at a time in Python (about 7 microseconds per
+        article and word), in a loop the time budget cannot interrupt, so the cost is known
+        and refused up front: a phrase of common words in nearly every article is the one
+        query shape whose cost the parser's limits cannot see.
+        """
+        self.positional_work += candidates * len(phrase.words)
+        if self.positional_work > MAX_POSITIONAL_WORK:
+            shown = " ".join(phrase.words)
+            shown = shown if len(shown) <= 40 else shown[:40] + "…"
+            raise QueryError(f'the phrase "{shown}" is too common to match word by word ({candidates} articles '
+                             "have all its words): add a rarer word to it")
+
     def _whoosh(self, q: wq.Query) -> np.ndarray:
+        """Whoosh's own matcher (positional queries), checking the time budget as it goes (`search.budget`)."""
         mask = np.zeros(self.size, dtype=bool)
         for _, leaf, offset in self.leaves:
             matcher = q.matcher(leaf, leaf.boolean_context())
-            mask[np.fromiter(matcher.all_ids(), dtype=np.int64) + offset] = True
+            found = []
+            for n, doc in enumerate(matcher.all_ids()):
+                found.append(doc)
+                if n % 256 == 255:
+                    budget.check()
+            mask[np.array(found, dtype=np.int64) + offset] = True
         return mask
 
     def mask(self, q: wq.Query) -> np.ndarray:
@@ -133,6 +161,7 @@ class ArrayMatcher:
                 candidates &= self.term(q.fieldname, word)
             if not candidates.any():
                 return candidates
+            self._charge_positions(q, int(candidates.sum()))
             return candidates & self._whoosh(q)
         return self._whoosh(q)
 
@@ -141,6 +170,7 @@ class ArrayMatcher:
         scores = np.zeros(self.size, dtype=np.float64)
         documents = self.searcher.doc_count_all()
         for fieldname, text, boost in positive_terms(q):
+            budget.check()
             ids, weights = self.postings(fieldname, text)
             if not len(ids):
                 continue

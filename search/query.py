@@ -26,7 +26,7 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Protocol
+from typing import Callable, Iterable, Protocol, Sequence
 
 from whoosh import query
 from whoosh.qparser import syntax
@@ -40,8 +40,17 @@ from index.analysis import EXACT, STOP_WORDS, fold, stem, terms
 from index.schema import FACET_FIELDS, query_schema
 
 MAX_QUERY_LENGTH = 1000  # characters; longer queries are refused
-MAX_CLAUSES = 64  # terms, phrases and patterns in one query (counts every OR branch)
+MAX_CLAUSES = 64  # terms, patterns and phrase words in one query (counts every OR branch; a phrase, each word)
 MAX_EXPANSIONS = 200  # words one wildcard, fuzzy word or facet value may expand to (most frequent kept)
+# Words all the wildcards, fuzzy words and facet patterns of one query may expand to together,
+# shared fairly among them (most frequent kept): the cost of a query grows with its expanded
+# terms, so 32 one-letter wildcards must not mean 32 x MAX_EXPANSIONS terms.
+MAX_TOTAL_EXPANSIONS = 256
+MAX_PHRASE_WORDS = 12  # words in one quoted phrase: positional matching costs per word
+MAX_COMMON_PHRASE_WORDS = 4  # words in a phrase made only of stop words (they are in nearly every article)
+# A query with a wildcard, a fuzzy word or more phrase words than this is "expensive": it runs
+# through the per-process admission gate (`search.budget.AdmissionGate`).
+EXPENSIVE_PHRASE_WORDS = 6
 MAX_FUZZY_DISTANCE = 2  # `word~3` and above are read as `word~2`
 MIN_RELAXED_WORDS = 3  # content words a plain query needs before "all words" may relax to "most of them"
 TEXT_FIELDS = ("title", "body")
@@ -296,6 +305,7 @@ class ParsedQuery:
     # a question in natural language, which rarely has every word in one article: `Searcher.search`
     # relaxes it to any of these clauses, ranked by BM25F, when all of them together match nothing.
     words: tuple[query.Query, ...] = ()
+    expensive: bool = False  # has a wildcard, a fuzzy word or long phrases (`_is_expensive`)
 
 
 def _leaves(q: query.Query) -> Iterable[query.Query]:
@@ -390,14 +400,36 @@ def parse_query(text: str) -> ParsedQuery:
         q = _stop_words_only(text)
     if q is None:
         return ParsedQuery(text, None, plain=plain)
-    clauses = sum(1 for _ in _leaves(q))
+    leaves = list(_leaves(q))
+    for leaf in leaves:
+        if isinstance(leaf, query.Phrase):
+            _check_phrase(leaf.words)
+    clauses = sum(len(leaf.words) if isinstance(leaf, query.Phrase) else 1 for leaf in leaves)
     if clauses > MAX_CLAUSES:
-        raise QueryError(f"the query has too many terms ({clauses}): at most {MAX_CLAUSES}")
-    for leaf in _leaves(q):
+        raise QueryError(f"the query has too many terms ({clauses}, counting each word of a phrase): "
+                         f"at most {MAX_CLAUSES}")
+    for leaf in leaves:
         if isinstance(leaf, WordPattern) and leaf.text.startswith("*"):
             raise QueryError(f"{leaf.text!r} starts with a wildcard: put at least one letter before the *")
     rest, dates = _split_dates(q)
-    return ParsedQuery(text, rest, dates, plain, _relaxable_words(text, rest))
+    return ParsedQuery(text, rest, dates, plain, _relaxable_words(text, rest), _is_expensive(leaves))
+
+
+def _check_phrase(words: Sequence[str]) -> None:
+    """Refuse phrases whose positional matching would cost too much (per word, and most for common words)."""
+    shown = " ".join(words)
+    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    if len(words) > MAX_PHRASE_WORDS:
+        raise QueryError(f'the phrase "{shown}" has {len(words)} words: at most {MAX_PHRASE_WORDS}')
+    if len(words) > MAX_COMMON_PHRASE_WORDS and all(word in STOP_WORDS for word in words):
+        raise QueryError(f'the phrase "{shown}" is made only of common words: at most '
+                         f"{MAX_COMMON_PHRASE_WORDS} of them, or add a rarer word")
+
+
+def _is_expensive(leaves: Sequence[query.Query]) -> bool:
+    """Wildcards, fuzzy words and long phrases: the query classes the admission gate holds back."""
+    phrase_words = sum(len(leaf.words) for leaf in leaves if isinstance(leaf, query.Phrase))
+    return phrase_words > EXPENSIVE_PHRASE_WORDS or any(isinstance(leaf, (WordPattern, FuzzyWord)) for leaf in leaves)
 
 
 # ------------------------------------------------------------------------ resolving
@@ -429,6 +461,9 @@ class Resolved:
     query: query.Query | None
     highlight: Highlight
     scored: bool  # has positive terms to rank by; otherwise relevance order falls back to newest
+    # One line per wildcard, fuzzy word or facet pattern that matched more words than its share
+    # of MAX_TOTAL_EXPANSIONS: the query ran with its most frequent ones, and the result says so.
+    narrowed: tuple[str, ...] = ()
 
 
 def _any_of(terms_: Iterable[query.Query]) -> query.Query:
@@ -436,6 +471,27 @@ def _any_of(terms_: Iterable[query.Query]) -> query.Query:
     if not subqueries:
         return query.NullQuery
     return subqueries[0] if len(subqueries) == 1 else query.Or(subqueries)
+
+
+def _is_placeholder(node: query.Query) -> bool:
+    """A clause `resolve` expands against the index: a wildcard, a fuzzy word or a facet value."""
+    return isinstance(node, (WordPattern, FuzzyWord)) or (isinstance(node, query.Term) and node.fieldname in FACET_FIELDS)
+
+
+def fair_shares(wanted: Sequence[int], budget: int) -> list[int]:
+    """Split `budget` among claims of `wanted` each: none gets more than it wants, the rest share equally.
+
+    Water-filling, smallest claim first, so a pattern that needs 3 words leaves the rest
+    of its share to the others (32 one-letter wildcards under 256 get 8 each).
+    """
+    shares = [0] * len(wanted)
+    left = budget
+    order = sorted(range(len(wanted)), key=lambda i: wanted[i])
+    for position, i in enumerate(order):
+        share = min(wanted[i], left // (len(order) - position))
+        shares[i] = share
+        left -= share
+    return shares
 
 
 def resolve(
@@ -446,7 +502,9 @@ def resolve(
     """Expand placeholders against one index and collect the highlight terms of the positive clauses.
 
     `facet_values(field, text, is_pattern)` answers which real values of a facet a
-    query's text names.
+    query's text names, most relevant first. All the placeholders of a query share
+    MAX_TOTAL_EXPANSIONS (`fair_shares`); each keeps its most frequent expansions, and
+    `Resolved.narrowed` says which were cut.
     """
     if q is None:
         return Resolved(None, Highlight(), False)
@@ -455,6 +513,32 @@ def resolve(
     phrases: list[tuple[str, ...]] = []
     values: set[str] = set()
     positive = [False]
+
+    def _limited(node: query.Query, limit: int) -> list[str]:
+        if _is_facet(node):
+            return facet_values(node.fieldname, node.text, isinstance(node, WordPattern))[:limit]
+        if isinstance(node, WordPattern):
+            return words.expand(fold(node.text), limit)
+        return words.near(fold(node.text), node.maxdist, limit)
+
+    # One claim per placeholder as typed: `oil*` is a title and a body clause with the same words.
+    placeholders: dict[tuple, query.Query] = {}
+    for leaf in _leaves(q):
+        if _is_placeholder(leaf):
+            placeholders.setdefault(_claim(leaf), leaf)
+    found_for = {key: _limited(leaf, MAX_EXPANSIONS) for key, leaf in placeholders.items()}
+    shares = dict(zip(found_for, fair_shares([len(found) for found in found_for.values()], MAX_TOTAL_EXPANSIONS)))
+    expansions: dict[tuple, list[str]] = {}
+    narrowed = []
+    for key, found in found_for.items():
+        leaf, share = placeholders[key], shares[key]
+        if share < len(found):
+            more = " or more" if len(found) >= MAX_EXPANSIONS else ""
+            narrowed.append(f"{_shown(leaf)} matches {len(found)}{more} {'values' if _is_facet(leaf) else 'words'}: "
+                            f"searched the {share} {'closest' if isinstance(leaf, FuzzyWord) else 'most frequent'}")
+            # A facet's values come most relevant first; words are asked again for the most frequent `share`.
+            found = found[:share] if _is_facet(leaf) else _limited(leaf, share)
+        expansions[key] = found
 
     def text_terms(fieldname: str, found: list[str], negated: bool) -> query.Query:
         if not negated:
@@ -467,19 +551,13 @@ def resolve(
     def walk(node: query.Query, negated: bool) -> query.Query:
         if isinstance(node, query.Not):
             return query.Not(walk(node.query, not negated))
-        if isinstance(node, query.Term) and node.fieldname in FACET_FIELDS:  # patterns and fuzzy words too
+        if _is_placeholder(node):
             positive[0] |= not negated
-            found = facet_values(node.fieldname, node.text, isinstance(node, WordPattern))
-            if not negated:
-                values.update(found)
-            return _any_of(query.Term(node.fieldname, v) for v in found)
-        if isinstance(node, (WordPattern, FuzzyWord)):
-            positive[0] |= not negated
-            word = fold(node.text)
-            if isinstance(node, WordPattern):
-                found = words.expand(word, MAX_EXPANSIONS)
-            else:
-                found = words.near(word, node.maxdist, MAX_EXPANSIONS)
+            found = expansions[_claim(node)]
+            if _is_facet(node):
+                if not negated:
+                    values.update(found)
+                return _any_of(query.Term(node.fieldname, v) for v in found)
             return text_terms(node.fieldname, found, negated)
         if isinstance(node, query.Term):
             positive[0] |= not negated
@@ -500,10 +578,27 @@ def resolve(
 
     resolved = walk(q, False).normalize()
     highlight = Highlight(frozenset(stems), frozenset(exact), tuple(phrases), frozenset(values))
-    return Resolved(resolved, highlight, positive[0])
+    return Resolved(resolved, highlight, positive[0], tuple(narrowed))
+
+
+def _is_facet(node: query.Query) -> bool:
+    return node.fieldname in FACET_FIELDS
+
+
+def _claim(node: query.Query) -> tuple:
+    """What a placeholder expands by: its kind, text and distance, and its facet (text fields share words)."""
+    return (type(node).__name__, node.fieldname if _is_facet(node) else "", node.text, getattr(node, "maxdist", 0))
+
+
+def _shown(node: query.Query) -> str:
+    """A placeholder as the user typed it, for `Resolved.narrowed`."""
+    field = f"{node.fieldname}:" if _is_facet(node) else ""
+    if isinstance(node, FuzzyWord):
+        return f"{field}{node.text}~{node.maxdist}"
+    return f"{field}{node.text}"
 
 
 __all__ = [
-    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_FUZZY_DISTANCE", "MIN_RELAXED_WORDS", "QueryError", "DateRange",
+    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_TOTAL_EXPANSIONS", "MAX_PHRASE_WORDS", "MAX_FUZZY_DISTANCE", "MIN_RELAXED_WORDS", "QueryError", "DateRange",
     "ParsedQuery", "Resolved", "Highlight", "parse_query", "resolve", "date_range", "date_bound",
 ]

@@ -4,8 +4,9 @@ The Python API, the CLI (`--json`) and the HTTP API all print `to_dict()`, so th
 three interfaces cannot disagree. Three keys go beyond issue 3's list: `title_html` in
 each hit (the title with its matches marked, like `snippet`), `fuzzy` (true when
 nothing matched as typed and the hits come from fuzzy matching of the unknown words)
-and `relaxed` (true when no article had all the words of a plain query of three or
-more words, and the hits are articles with most of them; see `Searcher._match`).
+`relaxed` (true when no article had all the words of a plain query of three or
+more words, and the hits are articles with most of them; see `Searcher._match`) and
+`narrowed` (what the query's expansion budget cut, one line per wildcard or fuzzy word).
 """
 from __future__ import annotations
 
@@ -57,6 +58,9 @@ class SearchResult:
     hits: list[Hit]
     facets: dict[str, list[dict]]  # name -> [{"value", "count"}], by count then name
     relaxed: bool = False  # no article had all the words: hits have most of them
+    # Wildcards or fuzzy words that matched more words than the query's expansion budget allows
+    # (`search.query.MAX_TOTAL_EXPANSIONS`): one line each; the search used their most frequent words.
+    narrowed: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -68,6 +72,7 @@ class SearchResult:
             "suggestion": self.suggestion,
             "fuzzy": self.fuzzy,
             "relaxed": self.relaxed,
+            "narrowed": list(self.narrowed),
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [dict(v) for v in values] for name, values in self.facets.items()},
         }

@@ -36,6 +36,7 @@ from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
 from index.store import IndexUnreadable, current_generation, open_index
 from search.facets import FacetIndex, Filters, date_counts
+from search.budget import AdmissionGate
 from search.matching import ArrayMatcher, FieldLengths
 from search.query import (
     MAX_QUERY_LENGTH, DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
@@ -197,8 +198,13 @@ _parse = lru_cache(maxsize=1024)(parse_query)
 class Searcher:
     """Search one index directory; see the module docstring. Use as a context manager or call `close()`."""
 
-    def __init__(self, index_dir: str | Path) -> None:
+    def __init__(self, index_dir: str | Path, *, gate: AdmissionGate | None = None) -> None:
+        """`gate` holds back expensive queries (see `search.budget`); a server passes one per process.
+
+        Without one (the Python API, the CLI), every query runs at once, as the caller asked.
+        """
         self.index_dir = Path(index_dir)
+        self.gate = gate or AdmissionGate.open()
         self._lock = threading.Lock()
         self._generation: _Generation | None = None
         self._local = threading.local()
@@ -328,6 +334,12 @@ class Searcher:
         2020). `facet_size=0` skips facet counting and `snippets=False` highlighting, for
         callers that only need the hits (the benchmark times each part). Raises QueryError (one line) for input we refuse, IndexMissing or
         IndexUnreadable (from `index.store`) when there is no usable index.
+
+        Cost: the query's limits (`search.query`) are enforced before any work; a query
+        with wildcards, fuzzy words or long phrases then waits for a slot of `gate`
+        (`SearchBusy` when none comes free in time), and the deadline in force
+        (`search.budget.within`, set per request by the web) stops the work with
+        `SearchTimeout` once it is spent.
         """
         started = time.perf_counter()
         if sort not in SORTS:
@@ -346,7 +358,12 @@ class Searcher:
         dates = date_range(date_from, date_to)
         in_force = parsed.dates & dates if parsed.dates else dates
         filters = Filters(include, exclude, in_force)
+        with self.gate.admit(parsed.expensive):
+            return self._search(query, parsed, filters, in_force, sort, page, per_page, facet_size, snippets, started)
 
+    def _search(self, query: str, parsed: ParsedQuery, filters: Filters, in_force: DateRange | None, sort: str, page: int,
+                per_page: int, facet_size: int, snippets: bool, started: float) -> SearchResult:
+        """`search` once its arguments are checked: match, rank, read and mark the page, count the facets."""
         generation, whoosh_searcher = self._state()
         matcher = generation.matcher(whoosh_searcher)
         found = self._match(matcher, generation, parsed, filters)
@@ -366,7 +383,8 @@ class Searcher:
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
         facets = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
-        return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits, facets, found.relaxed)
+        return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
+                            facets, found.relaxed, list(resolved.narrowed))
 
     def _match(self, matcher: ArrayMatcher, generation: _Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
         """What a query matches under the filters: as typed, else relaxed, else fuzzy.
@@ -494,9 +512,10 @@ class Searcher:
             ],
         }
         if query is not None:
-            highlight = self._highlight(generation, whoosh_searcher, query)
-            spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
-                              max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
+            with self.gate.admit(_parse(query).expensive):
+                highlight = self._highlight(generation, whoosh_searcher, query)
+                spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
+                                  max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
             found["hits"] = [[start, end] for start, end, _ in spans]
         return found
 

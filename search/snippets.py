@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 import bleach
 
 from index.analysis import STOP_WORDS, fold, stem
+from search import budget
 from search.query import Highlight
 
 FRAGMENT_CHARS = 160  # characters per passage
@@ -77,6 +78,9 @@ def _prefixes(highlight: Highlight) -> dict[str, frozenset[str]]:
     return {prefix: frozenset(found) for prefix, found in keys.items()}
 
 
+MAX_ALTERNATIVES = 48  # prefixes one candidate regex may hold; beyond it, words are scanned one by one
+
+
 @lru_cache(maxsize=512)
 def _candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
     if not prefixes:
@@ -86,6 +90,10 @@ def _candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
     return re.compile(rf"(?<!\w)(?:{alternation})\w*", re.IGNORECASE)
 
 
+_folded = lru_cache(maxsize=65_536)(fold)
+_stemmed = lru_cache(maxsize=65_536)(stem)
+
+
 def _phrase_end(text: str, start: int, rest: Sequence[str]) -> int | None:
     """End of the phrase whose first word ends at `start`, if the next words are `rest`."""
     position = start
@@ -93,10 +101,120 @@ def _phrase_end(text: str, start: int, rest: Sequence[str]) -> int | None:
     words = _WORD.finditer(window)
     for expected in rest:
         word = next(words, None)
-        if word is None or fold(word.group()) != expected:
+        if word is None or _folded(word.group()) != expected:
             return None
         position = start + word.end()
     return position
+
+
+class Highlighter:
+    """Finds one query's matches in texts; built once per query (`highlighter`) and reused for every text.
+
+    Its cost is bounded by the text, never by how many words the query expanded to: a
+    query with a few distinct prefixes finds candidate words with one compiled regex (C
+    speed, the common case); one with more than MAX_ALTERNATIVES (wildcards expanded
+    to hundreds of words) scans the text's words once and looks each up in sets, instead
+    of compiling a regex of hundreds of alternatives. Terms that have enough hits are
+    dropped from the search as soon as they fill (`MAX_HITS_PER_TERM`), so rarer terms
+    deeper in a long text are still found; with the regex that means recompiling a
+    smaller one (at most once per term), with the scan, a set lookup.
+    """
+
+    def __init__(self, highlight: Highlight) -> None:
+        self.highlight = highlight
+        self.prefixes = _prefixes(highlight)
+        self.first_words = {phrase[0]: [] for phrase in highlight.phrases if phrase}
+        for phrase in highlight.phrases:
+            if phrase:
+                self.first_words[phrase[0]].append(phrase)
+        self.scan = len(self.prefixes) > MAX_ALTERNATIVES
+
+    def _confirm(self, word: str) -> Iterable[tuple[str, tuple[str, ...] | None]]:
+        """The terms a folded word confirms: (key, phrase to check or None)."""
+        for phrase in self.first_words.get(word, ()):
+            yield " ".join(phrase), phrase
+        if word in self.highlight.words:
+            yield word, None
+        elif self.highlight.stems and word not in STOP_WORDS:
+            stemmed = _stemmed(word)
+            if stemmed in self.highlight.stems:
+                yield stemmed, None
+
+    def hits(
+        self, text: str, mentions: Iterable[Sequence] = (), *,
+        max_per_term: int = MAX_HITS_PER_TERM, max_candidates: int = MAX_CANDIDATES,
+    ) -> list[tuple[int, int, str]]:
+        """(start, end, term) of every match in `text`, in order, not overlapping (see `find_hits`)."""
+        hits: list[tuple[int, int, str]] = []
+        per_term: dict[str, int] = {}
+        full: set[str] = set()
+
+        def keep(start: int, end: int, key: str) -> bool:
+            """Keep a hit; True when its term has just filled up."""
+            count = per_term.get(key, 0)
+            if count >= max_per_term:
+                return False
+            per_term[key] = count + 1
+            hits.append((start, end, key))
+            if count + 1 >= max_per_term:
+                full.add(key)
+                return True
+            return False
+
+        active = dict(self.prefixes)
+        position = examined = 0
+        while active and examined < max_candidates:
+            finder = _WORD if self.scan else _candidates(frozenset(active))
+            starts = _by_length(active) if self.scan else ()
+            narrowed = False
+            for match in finder.finditer(text, position):
+                examined += 1
+                if examined % 1024 == 0:
+                    budget.check()
+                word = _folded(match.group())
+                if self.scan and not any(word[:length] in found for length, found in starts):
+                    continue
+                filled = False
+                for key, phrase in self._confirm(word):
+                    if key not in full:
+                        end = match.end() if phrase is None else _phrase_end(text, match.end(), phrase[1:])
+                        if end is not None:
+                            filled |= keep(match.start(), end, key)
+                if examined >= max_candidates:
+                    break
+                if filled:
+                    # Stop looking for terms we have enough of, so rarer ones deeper in are still found.
+                    active = {prefix: keys for prefix, keys in active.items() if not keys <= full}
+                    if self.scan:
+                        starts = _by_length(active)
+                    else:
+                        position, narrowed = match.end(), True
+                        break
+            if not narrowed:
+                break
+        if self.highlight.values:
+            for mention in mentions:
+                start, end, value = mention[0], mention[1], mention[4]
+                if value in self.highlight.values and 0 <= start < end <= len(text):
+                    keep(start, end, value)
+        hits.sort(key=lambda hit: (hit[0], -hit[1]))
+        merged: list[tuple[int, int, str]] = []
+        for hit in hits:
+            if merged and hit[0] < merged[-1][1]:
+                continue  # overlaps a longer or earlier hit (a phrase and its first word)
+            merged.append(hit)
+        return merged
+
+
+highlighter = lru_cache(maxsize=256)(Highlighter)
+
+
+def _by_length(prefixes: dict[str, frozenset[str]]) -> list[tuple[int, set[str]]]:
+    """The prefixes grouped by length, so a scanned word is checked with one slice and set lookup per length."""
+    grouped: dict[int, set[str]] = {}
+    for prefix in prefixes:
+        grouped.setdefault(len(prefix), set()).add(prefix)
+    return sorted(grouped.items())
 
 
 def find_hits(
@@ -111,53 +229,10 @@ def find_hits(
 
     `mentions` are the stored entity spans `(start, end, kind, facet, value)`; those whose
     value the query named (`actor:"..."`) are hits too. The bounds default to what a
-    snippet needs; a whole article (`Searcher.article`) asks for more.
+    snippet needs; a whole article (`Searcher.article`) asks for more. The query's
+    `Highlighter` is built once and shared by every text it marks.
     """
-    hits: list[tuple[int, int, str]] = []
-    per_term: dict[str, int] = {}
-
-    def keep(start: int, end: int, key: str) -> None:
-        if per_term.get(key, 0) < max_per_term:
-            per_term[key] = per_term.get(key, 0) + 1
-            hits.append((start, end, key))
-
-    active = _prefixes(highlight)
-    pattern = _candidates(frozenset(active))
-    position = examined = 0
-    while pattern is not None and examined < max_candidates:
-        for match in pattern.finditer(text, position):
-            examined += 1
-            word = fold(match.group())
-            for phrase in highlight.phrases:
-                if phrase and phrase[0] == word:
-                    end = _phrase_end(text, match.end(), phrase[1:])
-                    if end is not None:
-                        keep(match.start(), end, " ".join(phrase))
-            if word in highlight.words:
-                keep(match.start(), match.end(), word)
-            elif highlight.stems and word not in STOP_WORDS and stem(word) in highlight.stems:
-                keep(match.start(), match.end(), stem(word))
-            full = {key for key, count in per_term.items() if count >= max_per_term}
-            still = {prefix: keys for prefix, keys in active.items() if not keys <= full}
-            if len(still) < len(active) or examined >= max_candidates:
-                # Stop looking for terms we have enough of, so rarer ones deeper in are still found.
-                active, position = still, match.end()
-                pattern = _candidates(frozenset(active))
-                break
-        else:
-            break
-    if highlight.values:
-        for mention in mentions:
-            start, end, value = mention[0], mention[1], mention[4]
-            if value in highlight.values and 0 <= start < end <= len(text):
-                keep(start, end, value)
-    hits.sort(key=lambda hit: (hit[0], -hit[1]))
-    merged: list[tuple[int, int, str]] = []
-    for hit in hits:
-        if merged and hit[0] < merged[-1][1]:
-            continue  # overlaps a longer or earlier hit (a phrase and its first word)
-        merged.append(hit)
-    return merged
+    return highlighter(highlight).hits(text, mentions, max_per_term=max_per_term, max_candidates=max_candidates)
 
 
 def _render(text: str, start: int, end: int, hits: Sequence[tuple[int, int, str]]) -> str:

@@ -14,6 +14,7 @@ from typing import Callable, Iterator
 
 from index.analysis import fold
 from index.schema import FACET_FIELDS
+from search import budget
 from search.vocabulary import Vocabulary, correctable, max_edits
 
 _VALUE_FIELDS = "|".join((*FACET_FIELDS, "date"))
@@ -47,6 +48,7 @@ def _rewrite(text: str, replace: Callable[[str, bool], str | None]) -> str | Non
     position = 0
     changed = False
     for match, quoted in _words(text):
+        budget.check()  # each replacement may look the word up in the vocabulary
         new = replace(fold(match.group()), quoted)
         if new is not None:
             out.append(text[position : match.start()] + new)

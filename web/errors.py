@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from index.store import IndexMissing, IndexProblem
 from search import QueryError
+from search.budget import SearchBusy, SearchTimeout
 from web.params import ParamError
 
 log = logging.getLogger(__name__)
@@ -48,6 +49,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(QueryError)
     def bad_query(error: QueryError):
         return error_response(400, str(error), "Check quotes and brackets, or search with plain words.")
+
+    @app.errorhandler(SearchTimeout)
+    @app.errorhandler(SearchBusy)
+    def over_budget(error: SearchTimeout | SearchBusy):
+        response, status = error_response(503, str(error), "Narrow the search, or try again in a moment.")
+        response = make_response(response, status)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
 
     @app.errorhandler(IndexProblem)
     def index_problem(error: IndexProblem):
