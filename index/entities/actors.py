@@ -182,7 +182,7 @@ class ActorDictionary:
     def match_at(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
         """Longest dictionary match starting at token `i` (a capitalised word)."""
         first = tokens[i].text
-        if not first[0].isupper():
+        if not first[0].isupper() and not _particle_start(first):
             return None
         best = self._walk(tokens, i)
         if best is None and word_keys(first) == ("the",) and i + 1 < len(tokens):
@@ -192,7 +192,7 @@ class ActorDictionary:
         return best
 
     def _walk(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
-        if not tokens[i].text[0].isupper():
+        if not tokens[i].text[0].isupper() and not _particle_start(tokens[i].text):
             return None
         node = self._trie
         best = None
@@ -218,6 +218,12 @@ class ActorDictionary:
             if token.possessive:
                 break
         return best
+
+
+def _particle_start(word: str) -> bool:
+    """`al-Nusra`: an article glued to a capitalised name may open a dictionary match."""
+    head, _, rest = word.partition("-")
+    return bool(rest) and head in _DROPPED_WORDS | _HYPHEN_PREFIXES and rest[0].isupper()
 
 
 class DictionaryError(ValueError):

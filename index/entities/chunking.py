@@ -171,6 +171,12 @@ def _is_name_word(word: str) -> bool:
     return any(c.isalpha() for c in word)
 
 
+def particle_start(word: str) -> bool:
+    """`al-Nusra`, `el-Sisi`: a name that starts with a lower-case article glued by a hyphen."""
+    head, _, rest = word.partition("-")
+    return bool(rest) and head in NAME_PARTICLES and rest[0].isupper()
+
+
 def _particle_word(word: str) -> bool:
     """`al-Assad`, `el-Sisi`, `bin`: lower-case name parts."""
     head, _, rest = word.partition("-")
@@ -207,9 +213,11 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
     first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
     i = 0
     while i < len(tokens):
-        if not _is_name_word(tokens[i].text):
+        if not _is_name_word(tokens[i].text) and not (
+            particle_start(tokens[i].text) and i + 1 < len(tokens) and _is_name_word(tokens[i + 1].text)
+        ):
             i += 1
-            continue
+            continue  # a phrase opens with a capital, or with "al-Nusra" before a capitalised word ("al-Nusra Front")
         j = i + 1
         has_org_head = tokens[i].lower in org_heads
         while j < len(tokens) and not tokens[j - 1].possessive:

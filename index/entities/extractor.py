@@ -24,7 +24,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from index.entities import chunking
+from index.entities import chunking, furniture
 from index.entities.actors import (
     ARMED_HEADS,
     ORG_HEADS,
@@ -94,6 +94,7 @@ class _Found:
     kind: str  # mention kind
     words: tuple[str, ...] = ()  # key words, for short-form resolution
     over_place: bool = False  # the cue that typed it beats the gazetteer ("Leeds 2" is a team)
+    known: bool = False  # from the actor dictionary
 
 
 _GLUE_HEADS = ORG_HEADS | TITLE_HEADS  # words after which "of" continues a name
@@ -128,8 +129,14 @@ class EntityExtractor:
 
     # ---- public ------------------------------------------------------------------------
     def extract(self, title: str, body: str) -> Entities:
-        title_actors, title_places = self._read(title)
-        body_actors, body_places = self._read(body)
+        """Facets of one article. The site's furniture is not read (see `furniture`), and a
+        title's names count only with the body's support (see `_supported`)."""
+        head = furniture.headline(title)
+        clean = furniture.strip_bylines(furniture.strip_repeated_headline(body, head)) if body else body
+        title_actors, title_places = self._read(head)
+        body_actors, body_places = self._read(clean)
+        if clean.strip():
+            title_actors = self._supported(head, title_actors, body_actors)
 
         actor_counts: Counter[str] = Counter()
         types: dict[str, str] = {}
@@ -171,6 +178,38 @@ class EntityExtractor:
             mentions=tuple(mentions),
         )
 
+    def _supported(self, head: str, title_actors: list[_Found], body_actors: list[_Found]) -> list[_Found]:
+        """Title actors the body bears out, plus body actors the title names.
+
+        Headlines capitalise ordinary words ("Strikes Kill at Least 12", "Monitor") and lose the
+        punctuation between names ("Damascus Kills"), so a title name that neither the dictionary
+        nor a state reading explains counts only when the body has it too. Conversely a body
+        actor written inside a title run ("Jaysh al-Islam Shells Damascus") is found there by
+        its key, whatever the title's capitalisation glued to it.
+        """
+        by_key: dict[str, _Found] = {}
+        for found in body_actors:
+            by_key.setdefault(name_key(found.name), found)
+            if found.words:
+                by_key.setdefault(" ".join(found.words), found)
+        kept = [f for f in title_actors if f.known or f.kind in ("state", "demonym") or name_key(f.name) in by_key]
+        taken = [(f.start, f.end) for f in kept]
+        tokens = [t for t in chunking.tokenize(head) if t.text[0].isalnum()]
+        i = 0
+        while i < len(tokens):
+            if not tokens[i].capitalised or any(s <= tokens[i].start < e for s, e in taken):
+                i += 1
+                continue
+            for j in range(min(len(tokens), i + 6), i, -1):
+                body_found = by_key.get(name_key(" ".join(t.text for t in tokens[i:j])))
+                if body_found is not None and not any(tokens[i].start < e and s < tokens[j - 1].end for s, e in taken):
+                    kept.append(_Found(tokens[i].start, tokens[j - 1].end, body_found.name, body_found.type,
+                                       body_found.kind, body_found.words))
+                    i = j - 1
+                    break
+            i += 1
+        return kept
+
     def _read(self, text: str) -> tuple[list[_Found], list[tuple[Mention, Place]]]:
         """Actors and (mention, in-context place) pairs of one text, tokenised once for both.
 
@@ -191,6 +230,8 @@ class EntityExtractor:
         lower_words = set(_LOWER_WORDS.findall(text))
         found: list[_Found] = []
         for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
+            if any(t.lower in furniture.FURNITURE_WORDS for t in phrase.tokens):
+                continue  # a page control or label ("Get short URL", "TimelineJS Embed")
             found.extend(self._phrase_actors(phrase, lower_words))
         found.extend(self._backed_states(text))
         found.extend(self._country_subjects(text, place_mentions, found))
@@ -230,7 +271,7 @@ class EntityExtractor:
             pos = 1
         title_cue = False
         while pos < len(tokens):
-            if not tokens[pos].capitalised:
+            if not tokens[pos].capitalised and not (pos == 0 and chunking.particle_start(tokens[pos].text)):
                 pos += 1
                 continue
             match = self.dictionary.match_at(tokens, pos)
@@ -242,6 +283,9 @@ class EntityExtractor:
                 out.append(self._known(first.start, tokens[match.end - 1].end, match.actor))
                 pos = match.end
                 title_cue = False
+                continue
+            if tokens[pos].text == "The" and pos + 1 < len(tokens) and self._state_of(tokens[pos + 1].text):
+                pos += 1  # "The Syrian army": the article is not part of a state's name
                 continue
             title_end = self._title_end(tokens, pos)
             if title_end > pos:
@@ -274,7 +318,7 @@ class EntityExtractor:
         return out
 
     def _known(self, start: int, end: int, actor: Actor) -> _Found:
-        return _Found(start, end, actor.name, actor.type, actor.type, tuple(name_key(actor.name).split()))
+        return _Found(start, end, actor.name, actor.type, actor.type, tuple(name_key(actor.name).split()), known=True)
 
     def _segment_end(self, tokens: Sequence[Token], pos: int) -> int:
         """The phrase part from `pos` up to the next dictionary match or title."""
@@ -331,6 +375,8 @@ class EntityExtractor:
         keys = tuple(name_key(text).split())
         if not keys:
             return []
+        if phrase.headline and not title_cue and all(w in lower_words for w in words):
+            return []  # Title Case capitalised an ordinary word the text also writes in lower case ("Kill", "Least")
         if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text) and text.lower() not in _HOME_NATIONS:
             # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
             if not self._looks_personal(words, tokens[0].text, lower_words):
@@ -397,9 +443,20 @@ class EntityExtractor:
                 typed_by_key.setdefault(f.words, f)
                 if f.type == "person" and len(f.words) > 1:
                     persons.append(f)
+        organisations = [f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1]
         out = []
         for f in found:
             if f.kind in ("state", "demonym"):
+                out.append(f)
+                continue
+            if f.type in ("organisation", "armed_group") and not f.known and len(f.words) == 1 and f.words[0] in ORG_HEADS:
+                # a bare head word ("the Observatory", "Front", "News") is a short form of the one
+                # full name in the article that it heads, or no name at all
+                full = {o.name: o for o in organisations if f.words[0] in o.words}
+                if len(full) != 1:
+                    continue
+                known = next(iter(full.values()))
+                f.name, f.type, f.kind = known.name, known.type, known.kind
                 out.append(f)
                 continue
             if len(f.words) == 1 or (f.type is None or f.type == "person") and len(f.words) < 3 and f.kind != "place":

@@ -1,0 +1,87 @@
+"""Page furniture: text around a story that is not the story, kept out of entity extraction.
+
+Scraped news carries its site's furniture: a source name after the headline ("... kills three |
+Jordan Times", "... - Reuters"), the headline repeated as the first line of the body, share and
+link widgets ("Get short URL", "TimelineJS Embed", "Comment via Facebook"), and bylines. Names in
+them are the publisher's, not the story's, so they must not become facet values.
+
+Everything here keeps character offsets: the body is never shortened, furniture is overwritten
+with spaces, so mention spans still point into the text the caller gave us.
+"""
+from __future__ import annotations
+
+import re
+
+# Web and page-widget vocabulary: a capitalised run holding one of these is a control or a
+# label of the page, not a name ("Get short URL", "TimelineJS Embed", "SHARE", "Click Here").
+FURNITURE_WORDS = frozenset(
+    """url urls embed embedded share shares tweet retweet email e-mail print subscribe
+    subscribers newsletter login logout signup sign-up click tap send permalink hashtag
+    bookmark download upload widget iframe html http https www rss pdf jpeg jpg png gif
+    cookie cookies javascript copyright""".split()
+)
+# "A | B", "A - B", "A — B": separators a site puts between a headline and its own name.
+_TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014-]+\s+|\s*\|\s*|^\s*[|\u2013\u2014-]+\s+|\s+[|\u2013\u2014-]+\s*$")
+_URLISH = re.compile(r"^(?:https?://|www\.)\S+$|^\S+\.(?:com|org|net|co\.\w+|info|news)/?$", re.I)
+_MAX_SOURCE_WORDS = 4
+
+
+def _is_source_name(part: str) -> bool:
+    """A short all-capitalised segment ("Jordan Times", "Reuters", "Al Jazeera English") or a web address."""
+    words = part.split()
+    if not words:
+        return True
+    if len(words) == 1 and _URLISH.match(words[0]):
+        return True
+    return len(words) <= _MAX_SOURCE_WORDS and all(w[0].isupper() or not w[0].isalpha() for w in words)
+
+
+def headline(title: str) -> str:
+    """The headline without the site's name: segments after the longest one that are short names go.
+
+    "Car bomb kills three | Jordan Times" -> "Car bomb kills three". A title made only of short
+    segments ("- The Media Line - https://...") is all furniture and becomes "".
+    """
+    parts = [p.strip() for p in _TITLE_PARTS.split(title)]
+    parts = [p for p in parts if p]
+    if len(parts) <= 1:
+        return title.strip() if not (parts and _URLISH.match(parts[0])) else ""
+    longest = max(range(len(parts)), key=lambda i: len(parts[i].split()))
+    if len(parts[longest].split()) <= _MAX_SOURCE_WORDS and all(_is_source_name(p) for p in parts):
+        return ""
+    kept = [p for i, p in enumerate(parts) if i == longest or not _is_source_name(p)]
+    return " - ".join(kept)
+
+
+def blank(text: str, start: int, end: int) -> str:
+    """`text` with [start, end) overwritten by spaces (newlines kept), so offsets stay valid."""
+    return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
+
+
+def strip_repeated_headline(body: str, head: str) -> str:
+    """The body without the headline that scrapers often repeat at its top (blanked, offsets kept).
+
+    The repeat is found word by word (punctuation between the words may differ) within the
+    first stretch of the body; a headline of fewer than three words is too weak to look for.
+    """
+    words = re.findall(r"\w+", head)
+    if len(words) < 3:
+        return body
+    pattern = re.compile(r"\W+".join(re.escape(w) for w in words))
+    found = pattern.search(body, 0, min(len(body), len(head) * 2 + 200))
+    return blank(body, found.start(), found.end()) if found else body
+
+
+# "By Jane Doe" opening a line, "By Jane Doe and John Roe | ...": a byline names the writer.
+_NAME = r"[A-Z][\w'\u2019.-]+(?:[ \t]+[A-Z][\w'\u2019.-]+){1,3}"
+_BYLINE = re.compile(
+    r"(?m)^[ \t]*(?:By|BY|Written by|Reporting by|Edited by)[ \t]+" + _NAME
+    + r"(?:[ \t]*(?:,|and)[ \t]*" + _NAME + r")*[ \t]*(?:[|,\u2013\u2014-][^\n]*)?$"
+)
+
+
+def strip_bylines(body: str) -> str:
+    """Byline lines blanked: the writer is the source's staff, not an actor of the story."""
+    for found in reversed(list(_BYLINE.finditer(body))):
+        body = blank(body, found.start(), found.end())
+    return body

@@ -1,0 +1,109 @@
+"""Page furniture and headline words are not actors (issue 10, first kind of error).
+
+Every case uses names that appear nowhere in the extractor's code or data comments, so a rule
+written for one visible example would fail here.
+"""
+from __future__ import annotations
+
+import pytest
+
+from index.entities import EntityExtractor
+from index.entities.furniture import headline, strip_bylines, strip_repeated_headline
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("Car bomb kills four near market | Amman Herald", "Car bomb kills four near market"),
+        ("Car bomb kills four near market - Baltic Courier", "Car bomb kills four near market"),
+        ("Car bomb kills four near market \u2014 Sydney Morning Star | Opinion", "Car bomb kills four near market"),
+        ("- The Harbour Line - https://harbourline.example.org -", ""),
+        ("Rebels and army trade fire - again - in the north", "Rebels and army trade fire - again - in the north"),
+    ],
+)
+def test_the_sites_name_after_a_headline_is_not_read(title, expected):
+    assert headline(title) == expected
+
+
+def test_a_title_suffix_gives_no_actor_or_place(extractor):
+    result = extractor.extract("Shelling resumes near the border | Tunis Daily", "Shelling resumed on Monday near the border.")
+    assert not result.actors
+    assert not [p for p in result.places if p.name == "Tunis"] and "Tunisia" not in result.countries
+
+
+def test_headline_words_count_only_with_the_bodys_support(extractor):
+    title = "Raids Kill at Least 9 in Mosul Outskirts Watchdog Says"
+    body = "Air raids killed at least nine people on the outskirts of Mosul, a watchdog said on Sunday."
+    result = extractor.extract(title, body)
+    assert not {"Kill", "Least", "Watchdog", "Outskirts", "Raids"} & set(result.actors)
+    assert any(p.name == "Mosul" for p in result.places)
+
+
+def test_a_body_name_is_found_inside_a_title_case_headline(extractor):
+    title = "Liwa Suqour al-Ghab Shells Hama Villages"
+    body = "Fighters of the Liwa Suqour al-Ghab Brigade shelled two villages, the group said. Liwa Suqour al-Ghab Brigade denied it."
+    result = extractor.extract(title, body)
+    assert "Liwa Suqour al-Ghab Brigade" in result.actors
+    assert not [a for a in result.actors if "Shells" in a]
+
+
+def test_repeated_headline_in_body_is_not_body_evidence(extractor):
+    title = "Airstrikes Hit Grain Depot Official Warns"
+    body = "Airstrikes Hit Grain Depot Official Warns\nAirstrikes hit a grain depot overnight, an official warned."
+    cleaned = strip_repeated_headline(body, title)
+    assert len(cleaned) == len(body) and cleaned.strip().startswith("Airstrikes hit a grain")
+    assert not extractor.extract(title, body).actors
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "Get short URL 0 12 Fighting continued in the valley on Monday.",
+        "Fighting continued in the valley. StoryMapJS Embed. The army advanced.",
+        "Fighting continued. RSS Print Email. The army advanced.",
+        "Fighting continued. Click Here to Subscribe. The army advanced.",
+    ],
+)
+def test_page_controls_are_not_actors(extractor, body):
+    assert not extractor.extract("", body).actors
+
+
+def test_byline_lines_are_not_actors(extractor):
+    body = "By Odile Marchetti and Teodor Halvorsen | 12 March\nThe convoy reached the town, said Omar Haddadin."
+    assert strip_bylines(body).startswith(" " * 10) and len(strip_bylines(body)) == len(body)
+    actors = extractor.extract("", body).actors
+    assert "Omar Haddadin" in actors
+    assert not {"Odile Marchetti", "Teodor Halvorsen"} & set(actors)
+
+
+def test_by_opening_a_sentence_is_not_a_byline():
+    body = "By Tuesday the rebels had withdrawn from the hills."
+    assert strip_bylines(body) == body
+
+
+def test_a_bare_head_word_joins_the_one_full_name_or_goes(extractor):
+    body = (
+        "The Kurdish Human Rights Network said 14 people died. The Network added that two were children. "
+        "Readers can follow the Front page for updates."
+    )
+    result = extractor.extract("", body)
+    assert "Kurdish Human Rights Network" in result.actors
+    assert "Network" not in result.actors and "Front" not in result.actors
+
+
+def test_an_article_glued_to_a_name_opens_the_dictionary_match(extractor):
+    body = "Fighters of the al-Qaeda-linked al-Nusra Front attacked the town, and al-Shabaab Movement units moved."
+    result = extractor.extract("", body)
+    assert "Nusra Front" in result.actors
+    assert "Front" not in result.actors
+
+
+def test_the_before_a_demonym_is_the_state_not_an_organisation(extractor):
+    result = extractor.extract("", "Clashes went on in the north The Libyan army said it had retaken the port.")
+    assert result.actor_types.get("Libya") == "state"
+    assert "The Libyan" not in result.actors and "Libyan" not in result.actors
