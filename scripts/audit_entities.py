@@ -1,0 +1,292 @@
+"""Judged audit of the entity facets (issue 10, "How it is measured").
+
+A fixed random sample of FA-KES rows plus every article of the bundled corpus is run
+through the CURRENT extractor; every (article id, facet, value) triple it yields is
+compared with the labels a person gave by reading the article:
+
+- `tests/data/audit/labels.tsv`: article_id, facet, value, label, note. Labels are
+  correct / wrong_type / wrong_referent / junk / duplicate.
+- `tests/data/audit/expected.tsv`: article_id, facet, value -- for some articles, every
+  value a careful reader would accept; recall is measured over these lists.
+
+Precision per facet = correct / labelled triples present in the current output. A current
+triple with no label is reported as unlabelled and never counted as correct (after the
+extractor changes, new values show up there: label them with `--label-sheet`). Labels of
+values the extractor no longer produces are reported as stale and not counted.
+
+Ids: bundled-corpus articles keep the ids the indexer gives them (read through
+`index.readers`, folder `examples/corpus`). FA-KES unit_ids repeat, so FA-KES articles are
+`fakes#<n>`, n being the 1-based data row of FA-KES-Dataset.csv (as the CSV reader numbers
+rows). No article text is stored: only ids, values and labels.
+
+    python scripts/audit_entities.py [--json] [--label-sheet FILE] [--show [ID ...]]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import inspect
+import json
+import os
+import random
+import sys
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from index.article import Article  # noqa: E402
+from index.readers import read_file, read_paths  # noqa: E402
+
+SHARED = Path(os.environ.get("NEWSFACETS_SHARED", REPO.parent / "shared")) / "corpus"
+FAKES_CSV = SHARED / "fakes" / "FA-KES-Dataset.csv"
+BUNDLED = REPO / "examples" / "corpus"
+AUDIT_DIR = REPO / "tests" / "data" / "audit"
+LABELS = AUDIT_DIR / "labels.tsv"
+EXPECTED = AUDIT_DIR / "expected.tsv"
+
+SEED = 10  # issue 10
+FAKES_SAMPLE = 45
+FACETS = ("actor", "location", "country")
+LABEL_KINDS = ("correct", "wrong_type", "wrong_referent", "junk", "duplicate")
+LABEL_COLUMNS = ("article_id", "facet", "value", "label", "note")
+EXPECTED_COLUMNS = ("article_id", "facet", "value")
+
+
+@dataclass(frozen=True)
+class Sampled:
+    id: str
+    article: Article
+    origin: str  # "fakes" | "bundled"
+
+
+# ---- sample -------------------------------------------------------------------------------------
+def fakes_row(article: Article) -> int:
+    """The 1-based data row the CSV reader recorded in `path` (`...csv#12`)."""
+    return int(str(article.path).rsplit("#", 1)[1])
+
+
+def load_sample(fakes_csv: Path = FAKES_CSV, bundled: Path = BUNDLED,
+                size: int = FAKES_SAMPLE, seed: int = SEED) -> list[Sampled]:
+    """`size` FA-KES rows drawn with a fixed seed (in row order), then every bundled article."""
+    if not fakes_csv.exists():
+        raise FileNotFoundError(f"FA-KES not found at {fakes_csv} (set NEWSFACETS_SHARED)")
+    rows = {fakes_row(a): a for a in read_file(fakes_csv) if isinstance(a, Article)}
+    chosen = sorted(random.Random(seed).sample(sorted(rows), size))
+    sample = [Sampled(f"fakes#{n}", rows[n], "fakes") for n in chosen]
+    sample += [Sampled(a.id, a, "bundled") for a in read_paths([bundled]) if isinstance(a, Article)]
+    return sample
+
+
+# ---- extraction ---------------------------------------------------------------------------------
+def _extract_function():
+    from index.entities import extract
+
+    try:
+        takes_date = "date" in inspect.signature(extract).parameters
+    except (TypeError, ValueError):
+        takes_date = False
+    if takes_date:
+        return lambda a: extract(a.title, a.body, date=a.date)
+    return lambda a: extract(a.title, a.body)
+
+
+def triples_of(entities) -> list[tuple[str, str]]:
+    """(facet, value) pairs of one article, as the index stores them."""
+    out: list[tuple[str, str]] = []
+    for value in entities.actors:
+        out.append(("actor", value))
+    for place in entities.places:
+        out.append(("location", place.value))
+    for value in entities.countries:
+        out.append(("country", value))
+    seen: set[tuple[str, str]] = set()
+    return [t for t in out if not (t in seen or seen.add(t))]
+
+
+def current_triples(sample: Sequence[Sampled]) -> dict[str, list[tuple[str, str]]]:
+    run = _extract_function()
+    return {s.id: triples_of(run(s.article)) for s in sample}
+
+
+# ---- label files --------------------------------------------------------------------------------
+def read_tsv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
+    if not path.exists():
+        return []
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise ValueError(f"{path}: missing columns {missing}")
+        return [{c: (row.get(c) or "").strip() for c in columns} for row in reader]
+
+
+def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+
+
+def check_labels(labels: list[dict[str, str]], expected: list[dict[str, str]], ids: set[str]) -> list[str]:
+    """Problems with the label files (empty list: well-formed)."""
+    problems = []
+    seen: set[tuple[str, str, str]] = set()
+    for n, row in enumerate(labels, 2):
+        key = (row["article_id"], row["facet"], row["value"])
+        if row["label"] not in LABEL_KINDS:
+            problems.append(f"labels.tsv line {n}: unknown label {row['label']!r}")
+        if row["facet"] not in FACETS:
+            problems.append(f"labels.tsv line {n}: unknown facet {row['facet']!r}")
+        if row["article_id"] not in ids:
+            problems.append(f"labels.tsv line {n}: article {row['article_id']!r} not in the sample")
+        if not row["value"]:
+            problems.append(f"labels.tsv line {n}: empty value")
+        if key in seen:
+            problems.append(f"labels.tsv line {n}: triple labelled twice")
+        seen.add(key)
+    seen = set()
+    for n, row in enumerate(expected, 2):
+        key = (row["article_id"], row["facet"], row["value"])
+        if row["facet"] not in FACETS:
+            problems.append(f"expected.tsv line {n}: unknown facet {row['facet']!r}")
+        if row["article_id"] not in ids:
+            problems.append(f"expected.tsv line {n}: article {row['article_id']!r} not in the sample")
+        if key in seen:
+            problems.append(f"expected.tsv line {n}: listed twice")
+        seen.add(key)
+    return problems
+
+
+def unlabelled_rows(current: dict[str, list[tuple[str, str]]], labels: list[dict[str, str]]) -> list[tuple[str, ...]]:
+    """Label-sheet rows (label and note empty) for the current triples nobody labelled yet."""
+    done = {(r["article_id"], r["facet"], r["value"]) for r in labels}
+    return [(aid, facet, value, "", "") for aid, pairs in current.items() for facet, value in pairs
+            if (aid, facet, value) not in done]
+
+
+# ---- scores -------------------------------------------------------------------------------------
+def score(current: dict[str, list[tuple[str, str]]], labels: list[dict[str, str]],
+          expected: list[dict[str, str]]) -> dict:
+    """Precision, label counts, unlabelled and stale triples per facet; recall over the expected lists."""
+    label_of = {(r["article_id"], r["facet"], r["value"]): r["label"] for r in labels}
+    produced = {(aid, facet, value) for aid, pairs in current.items() for facet, value in pairs}
+    result: dict = {"articles": len(current), "triples": len(produced), "precision": {}, "recall": {}}
+    for facet in FACETS:
+        mine = {t for t in produced if t[1] == facet}
+        counts = Counter(label_of[t] for t in mine if t in label_of)
+        labelled = sum(counts.values())
+        unlabelled = sorted(t for t in mine if t not in label_of)
+        stale = sum(1 for t in label_of if t[1] == facet and t not in produced)
+        result["precision"][facet] = {
+            "precision": round(counts["correct"] / labelled, 4) if labelled else None,
+            # every unlabelled triple counted as wrong: what precision is at worst
+            "precision_lower_bound": round(counts["correct"] / len(mine), 4) if mine else None,
+            "triples": len(mine),
+            "labelled": labelled,
+            "labels": {kind: counts[kind] for kind in LABEL_KINDS},
+            "unlabelled": len(unlabelled),
+            "unlabelled_share": round(len(unlabelled) / len(mine), 4) if mine else 0.0,
+            "unlabelled_examples": [f"{a} | {v}" for a, _, v in unlabelled[:10]],
+            "stale_labels": stale,
+        }
+    wanted: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    for row in expected:
+        wanted[row["facet"]][row["article_id"]].add(row["value"])
+    for facet in FACETS:
+        if facet not in wanted:
+            continue
+        total = found = 0
+        missed = []
+        for aid, values in sorted(wanted[facet].items()):
+            have = {v for f, v in current.get(aid, []) if f == facet}
+            total += len(values)
+            found += len(values & have)
+            missed += [f"{aid} | {v}" for v in sorted(values - have)]
+        result["recall"][facet] = {
+            "recall": round(found / total, 4) if total else None,
+            "expected": total, "found": found, "articles": len(wanted[facet]), "missed": missed,
+        }
+    return result
+
+
+def print_report(result: dict) -> None:
+    print(f"Judged audit: {result['articles']} articles, {result['triples']} current triples "
+          "(P: correct / labelled triples present; P-min: unlabelled counted as wrong)")
+    print(f"{'facet':<9} {'P':>6} {'P-min':>6} {'labelled':>8} " + " ".join(f"{k:>14}" for k in LABEL_KINDS)
+          + f" {'unlabelled':>10} {'stale':>6}")
+    for facet, p in result["precision"].items():
+        prec = "-" if p["precision"] is None else f"{p['precision']:.3f}"
+        low = "-" if p["precision_lower_bound"] is None else f"{p['precision_lower_bound']:.3f}"
+        print(f"{facet:<9} {prec:>6} {low:>6} {p['labelled']:>8} "
+              + " ".join(f"{p['labels'][k]:>14}" for k in LABEL_KINDS)
+              + f" {p['unlabelled']:>5} ({p['unlabelled_share']:.0%}) {p['stale_labels']:>5}")
+    for facet, r in result["recall"].items():
+        rec = "-" if r["recall"] is None else f"{r['recall']:.3f}"
+        print(f"recall {facet:<9} {rec} ({r['found']}/{r['expected']} over {r['articles']} articles)")
+    for facet, p in result["precision"].items():
+        if p["unlabelled_examples"]:
+            print(f"unlabelled {facet} (first {len(p['unlabelled_examples'])}): " + "; ".join(p["unlabelled_examples"]))
+    for facet, r in result["recall"].items():
+        if r["missed"]:
+            print(f"missed {facet} ({len(r['missed'])}): " + "; ".join(r["missed"][:20]))
+
+
+def main(argv: Iterable[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--fakes", type=Path, default=FAKES_CSV)
+    parser.add_argument("--labels", type=Path, default=LABELS)
+    parser.add_argument("--expected", type=Path, default=EXPECTED)
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.add_argument("--label-sheet", type=Path, metavar="FILE",
+                        help="write the current triples not yet labelled to FILE (TSV, label column empty)")
+    parser.add_argument("--show", nargs="*", metavar="ID",
+                        help="print sampled articles (all, or these ids) with their triples, for labelling; "
+                             "keep the output out of the repo")
+    args = parser.parse_args(list(argv) if argv is not None else None)
+
+    try:
+        sample = load_sample(args.fakes)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    current = current_triples(sample)
+    labels = read_tsv(args.labels, LABEL_COLUMNS)
+    expected = read_tsv(args.expected, EXPECTED_COLUMNS)
+
+    if args.show is not None:
+        wanted = set(args.show)
+        for s in sample:
+            if wanted and s.id not in wanted:
+                continue
+            print(f"===== {s.id} ({s.article.date})\nTITLE: {s.article.title}\n{s.article.body}\n-- triples:")
+            for facet, value in current[s.id]:
+                print(f"{s.id}\t{facet}\t{value}")
+        return 0
+    if args.label_sheet is not None:
+        rows = unlabelled_rows(current, labels)
+        write_tsv(args.label_sheet, LABEL_COLUMNS, rows)
+        print(f"wrote {len(rows)} unlabelled triples to {args.label_sheet}", file=sys.stderr)
+        return 0
+
+    problems = check_labels(labels, expected, {s.id for s in sample})
+    result = score(current, labels, expected)
+    result["sample"] = {"seed": SEED, "fakes": sum(s.origin == "fakes" for s in sample),
+                        "bundled": sum(s.origin == "bundled" for s in sample)}
+    result["problems"] = problems
+    if args.json:
+        print(json.dumps(result, indent=2, ensure_ascii=False))
+    else:
+        print_report(result)
+        for problem in problems:
+            print("PROBLEM:", problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
