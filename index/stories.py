@@ -1,0 +1,449 @@
+"""Stories: which articles tell the same story (issue 11), computed once per index generation.
+
+A news pile holds the same story many times: the wire copy and the sites that ran it,
+an agency's updates, other outlets' rewrites. Every article gets a story id; an article
+alone is a story of one. Two articles are joined when either test holds:
+
+* **near-copy**: the MinHash estimate of the Jaccard similarity of their word 4-gram
+  shingles is at least `COPY_JACCARD` and their dates are at most `COPY_DAYS` apart.
+  Candidates come from datasketch's MinHash LSH, so this never compares all pairs.
+* **rewrite**: the same event in other words. Candidates are articles at most
+  `REWRITE_DAYS` apart that share a key (one of the `KEY_TERMS` heaviest tf-idf terms
+  or `KEY_ENTITIES` rarest actors and places; a key held by more than `MAX_POSTING`
+  articles in the window says little and is skipped). A candidate pair is joined when
+  the tf-idf cosine of their term profiles (headline and lead counted `LEAD_BOOST`
+  times more, since they name the event) is at least `REWRITE_COSINE`, or at least
+  `REWRITE_FLOOR` with idf-weighted actors and places in common (`SHARED_ENTITIES`):
+  two reports of one strike share its rare names even when their wording differs.
+  And the story it joins must have begun at most `STORY_DAYS` earlier, so a run of
+  look-alike daily reports cannot chain into one story for weeks.
+
+Joined pairs are closed by union-find. Everything is deterministic: articles are taken
+in (date, id) order, MinHash uses a fixed seed, and ties break on ids. A story's id is
+derived from the article that founded it (the earliest one when built in one go), and
+it is kept when later articles join (`--incremental`), so links to a story stay valid.
+
+Dates matter twice: a story is told within days, and templated reports (weekly figures,
+daily market closes) share most of their words from one week to the next. An unknown
+date (0) fits any window: a dateless article is joined on its text alone.
+
+The state kept per generation (`Sidecar`) is what the next incremental build needs:
+each article's shingle signature and term profile, the document frequencies, and the
+story of each article. New articles are added against it without re-clustering.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date as Date
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+from datasketch import MinHash, MinHashLSH
+
+from index.analysis import exact_terms, stemmed_terms
+from index.document import date_number
+
+SHINGLE_WORDS = 4
+NUM_PERM = 64
+MINHASH_SEED = 11
+MINHASH_SCHEME = "affine32"  # datasketch 2 default, named so stored signatures stay comparable
+COPY_JACCARD = 0.5
+COPY_DAYS = 7
+REWRITE_DAYS = 2
+STORY_DAYS = 3  # a rewrite joins a story only this close to the story's first dated report
+REWRITE_COSINE = 0.25
+LEAD_WORDS = 60  # the headline and first words name the event; a rewrite keeps them closest
+LEAD_BOOST = 2  # so each of their terms counts this many times more
+KEY_TERMS = 10  # an article's terms that make it a rewrite candidate of another
+KEY_ENTITIES = 5  # and its rarest actors and places
+REWRITE_FLOOR = 0.12  # below REWRITE_COSINE, text this close joins when the names agree:
+SHARED_ENTITIES = 0.3  # idf-weighted Jaccard of actors and places
+PROFILE_TERMS = 60  # terms kept per article for the cosine (and the incremental state)
+MAX_POSTING = 400  # a key term shared by more articles in the window says little
+SIDECAR = "stories.json"
+SIGNATURES = "stories-signatures.npy"
+FORMAT = 1
+
+
+@dataclass(frozen=True)
+class StoryArticle:
+    """What clustering reads of an article."""
+
+    id: str
+    title: str
+    body: str
+    date: int = 0  # yyyymmdd, 0 when unknown
+    source: str | None = None
+    content_hash: str = ""
+    entities: tuple[str, ...] = ()  # its actors and places, as the extractor named them
+
+
+@dataclass
+class Member:
+    """One article's clustering state: enough to compare a later article against it."""
+
+    id: str
+    date: int
+    source: str | None
+    terms: dict[str, int]  # the article's heaviest terms and their counts
+    story: str = ""
+    content_hash: str = ""  # so an incremental build knows an unchanged article
+    entities: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Sidecar:
+    """A generation's stories and the state that lets the next build extend them."""
+
+    members: list[Member] = field(default_factory=list)
+    signatures: np.ndarray = field(default_factory=lambda: np.zeros((0, NUM_PERM), dtype=np.uint32))
+    df: Counter = field(default_factory=Counter)
+    documents: int = 0
+
+    def story_of(self) -> dict[str, str]:
+        return {member.id: member.story for member in self.members}
+
+    def stories(self) -> dict[str, list[Member]]:
+        """Story id -> its members, earliest first (unknown dates last, then by id)."""
+        grouped: dict[str, list[Member]] = defaultdict(list)
+        for member in self.members:
+            grouped[member.story].append(member)
+        return {story: sorted(group, key=_time_order) for story, group in sorted(grouped.items())}
+
+    def save(self, directory: Path) -> None:
+        """Write into a generation directory (not yet published, so no reader sees a half file)."""
+        payload = {
+            "format": FORMAT,
+            "documents": self.documents,
+            "df": dict(sorted(self.df.items())),
+            "members": [
+                {"id": m.id, "date": m.date, "source": m.source, "story": m.story, "hash": m.content_hash, "terms": m.terms,
+                 "entities": m.entities}
+                for m in self.members
+            ],
+        }
+        with open(directory / SIDECAR, "w", encoding="utf-8") as handle:
+            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+        with open(directory / SIGNATURES, "wb") as handle:
+            np.save(handle, self.signatures, allow_pickle=False)
+
+    @classmethod
+    def load(cls, directory: Path) -> Sidecar | None:
+        """The sidecar of a generation, or None if it has none (built before stories existed)."""
+        try:
+            with open(directory / SIDECAR, encoding="utf-8") as handle:
+                payload = json.load(handle)
+            signatures = np.load(directory / SIGNATURES, allow_pickle=False)
+        except FileNotFoundError:
+            return None
+        if payload.get("format") != FORMAT or len(signatures) != len(payload["members"]):
+            return None
+        members = [Member(m["id"], m["date"], m["source"], m["terms"], m["story"], m["hash"], m["entities"])
+                   for m in payload["members"]]
+        return cls(members, signatures.astype(np.uint32), Counter(payload["df"]), payload["documents"])
+
+
+def story_id(founder: str) -> str:
+    """A story's id: short, URL-safe, and the same whenever the same article founds it."""
+    return "s" + hashlib.sha1(founder.encode("utf-8")).hexdigest()[:12]
+
+
+def _time_order(member: Member) -> tuple[int, str]:
+    return (member.date or 99_999_999, member.id)
+
+
+def _days(date: int) -> int | None:
+    """yyyymmdd -> a day number, None when unknown or not a real date."""
+    if not date:
+        return None
+    try:
+        return Date(date // 10000, max(date // 100 % 100, 1), max(date % 100, 1)).toordinal()
+    except ValueError:
+        return None
+
+
+def _near(first: int | None, second: int | None, days: int) -> bool:
+    """Day numbers at most `days` apart; an unknown day is near any."""
+    return first is None or second is None or abs(first - second) <= days
+
+
+def _shingles(text: str) -> list[bytes]:
+    words = exact_terms(text)
+    if len(words) <= SHINGLE_WORDS:
+        return [" ".join(words).encode("utf-8")] if words else []
+    return [" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)]
+
+
+class _Hasher:
+    """MinHash signatures with one set of permutations (making them per article is slow)."""
+
+    def __init__(self) -> None:
+        self._template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
+
+    def signature(self, text: str) -> np.ndarray:
+        minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=self._template.permutations, scheme=MINHASH_SCHEME)
+        shingles = _shingles(text)
+        if shingles:
+            minhash.update_batch(shingles)
+        return minhash.hashvalues.astype(np.uint32)
+
+    def minhash(self, signature: np.ndarray) -> MinHash:
+        return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashvalues=signature, permutations=self._template.permutations, scheme=MINHASH_SCHEME)
+
+
+def _term_counts(article: StoryArticle) -> Counter:
+    """Stemmed content terms of an article, those of its headline and lead counted `LEAD_BOOST` times more."""
+    counts = Counter(stemmed_terms(article.body))
+    lead = stemmed_terms(" ".join(article.body.split()[:LEAD_WORDS]))
+    for term in stemmed_terms(article.title) + lead:
+        counts[term] += LEAD_BOOST
+    return counts
+
+
+def _idf(df: Counter, documents: int, term: str) -> float:
+    return math.log((documents + 1) / (df.get(term, 0) + 0.5))
+
+
+def _weights(terms: dict[str, int], df: Counter, documents: int) -> dict[str, float]:
+    """Unit-length tf-idf weights of a profile."""
+    weights = {t: (1 + math.log(c)) * _idf(df, documents, t) for t, c in terms.items()}
+    norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
+    return {t: w / norm for t, w in weights.items()}
+
+
+def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
+    if len(b) < len(a):
+        a, b = b, a
+    return sum(w * b.get(t, 0.0) for t, w in a.items())
+
+
+class _UnionFind:
+    """Disjoint sets of article positions, each knowing the day its earliest dated article appeared."""
+
+    def __init__(self) -> None:
+        self.parent: list[int] = []
+        self.first_day: list[int | None] = []
+
+    def add(self, day: int | None) -> int:
+        self.parent.append(len(self.parent))
+        self.first_day.append(day)
+        return len(self.parent) - 1
+
+    def first(self, i: int) -> int | None:
+        return self.first_day[self.find(i)]
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            days = [d for d in (self.first_day[ra], self.first_day[rb]) if d is not None]
+            self.parent[max(ra, rb)] = min(ra, rb)  # the older root (added first) survives
+            self.first_day[min(ra, rb)] = min(days) if days else None
+
+
+def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, keep: set[str] | None = None) -> Sidecar:
+    """Stories of `articles`, added to `previous` (an incremental build) or from scratch.
+
+    `keep`, with `previous`: the ids of earlier articles still in the index (the others
+    are dropped, and so are earlier versions of ids that `articles` brings anew). Earlier
+    articles keep their stories; a new article joins the story of whatever it matches,
+    and if it matches several, they merge under the id of the oldest.
+    """
+    new = sorted(articles, key=lambda a: (a.date or 99_999_999, a.id))
+    new_ids = {a.id for a in new}
+    hasher = _Hasher()
+    old: list[tuple[Member, np.ndarray]] = []
+    df: Counter = Counter()
+    documents = 0
+    if previous is not None:
+        for member, signature in zip(previous.members, previous.signatures):
+            if member.id not in new_ids and (keep is None or member.id in keep):
+                old.append((member, signature))
+        df, documents = Counter(previous.df), previous.documents
+    counted = [_term_counts(a) for a in new]
+    for counts, article in zip(counted, new):
+        df.update(counts.keys())
+        df.update(_entity_keys(article.entities))
+    documents += len(new)
+    members = [member for member, _ in old]
+    signatures = [signature for _, signature in old]
+    for article, counts in zip(new, counted):
+        heaviest = sorted(counts, key=lambda t: (-(1 + math.log(counts[t])) * _idf(df, documents, t), t))[:PROFILE_TERMS]
+        members.append(Member(article.id, article.date, article.source, {t: counts[t] for t in heaviest}, "",
+                              article.content_hash, sorted(set(article.entities))))
+        signatures.append(hasher.signature(f"{article.title}\n{article.body}"))
+    _link(members, signatures, len(old), df, documents, hasher)
+    stacked = np.vstack(signatures) if signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    return Sidecar(members, stacked, df, documents)
+
+
+class _Postings:
+    """Key term -> articles, bucketed by day, so a lookup only reads articles near in time.
+
+    Dateless articles are in every window: they sit in a bucket each lookup reads, and
+    their own lookups read a term's whole list.
+    """
+
+    def __init__(self, days: int) -> None:
+        self.width = days + 1
+        self.buckets: dict[tuple[str, int | None], list[int]] = defaultdict(list)
+        self.every: dict[str, list[int]] = defaultdict(list)
+
+    def add(self, term: str, day: int | None, i: int) -> None:
+        self.buckets[(term, None if day is None else day // self.width)].append(i)
+        self.every[term].append(i)
+
+    def near(self, term: str, day: int | None) -> list[int]:
+        if day is None:
+            return self.every.get(term, [])
+        bucket = day // self.width
+        found = list(self.buckets.get((term, None), []))
+        for b in (bucket - 1, bucket, bucket + 1):
+            found += self.buckets.get((term, b), [])
+        return found
+
+
+def _entity_keys(entities: Iterable[str]) -> set[str]:
+    """Entities as document-frequency keys, apart from words ("@" cannot start a stemmed term)."""
+    return {"@" + e.casefold() for e in entities}
+
+
+def _entity_similarity(a: set[str], b: set[str], df: Counter, documents: int) -> float:
+    """idf-weighted Jaccard of two articles' entities: sharing a rare name counts, sharing "Syria" hardly."""
+    union = a | b
+    if not union:
+        return 0.0
+    total = sum(_idf(df, documents, e) for e in union)
+    return sum(_idf(df, documents, e) for e in a & b) / total if total else 0.0
+
+
+def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, df: Counter, documents: int, hasher: _Hasher) -> None:
+    """Give every member a story: the first `first_new` keep theirs, the rest are matched and joined."""
+    lsh = MinHashLSH(threshold=COPY_JACCARD, num_perm=NUM_PERM)
+    minhashes = [hasher.minhash(s) for s in signatures]
+    weights = [_weights(m.terms, df, documents) for m in members]
+    entities = [_entity_keys(m.entities) for m in members]
+    keys = [
+        sorted(w, key=lambda t: (-w[t], t))[:KEY_TERMS]
+        + sorted(e, key=lambda k: (-_idf(df, documents, k), k))[:KEY_ENTITIES]
+        for w, e in zip(weights, entities)
+    ]
+    days = [_days(m.date) for m in members]
+    postings = _Postings(REWRITE_DAYS)
+    sets = _UnionFind()
+    founders: dict[str, int] = {}
+
+    def index(i: int) -> None:
+        lsh.insert(str(i), minhashes[i])
+        for key in keys[i]:
+            postings.add(key, days[i], i)
+
+    for i, member in enumerate(members[:first_new]):
+        sets.add(days[i])
+        index(i)
+        if member.story in founders:
+            sets.union(founders[member.story], i)
+        else:
+            founders[member.story] = i
+    for i in range(first_new, len(members)):
+        sets.add(days[i])
+        member = members[i]
+        matches = set()
+        for found in lsh.query(minhashes[i]):
+            j = int(found)
+            if _near(days[i], days[j], COPY_DAYS) and minhashes[i].jaccard(minhashes[j]) >= COPY_JACCARD:
+                matches.add(j)
+        candidates = set()
+        for key in keys[i]:
+            near = [j for j in postings.near(key, days[i]) if _near(days[i], days[j], REWRITE_DAYS)]
+            if len(near) <= MAX_POSTING:
+                candidates.update(near)
+        for j in sorted(candidates - matches):
+            if not _near(days[i], sets.first(j), STORY_DAYS):
+                continue  # a story is retold within days of its first report, not chained along for weeks
+            text = _cosine(weights[i], weights[j])
+            if text >= REWRITE_COSINE or (
+                text >= REWRITE_FLOOR and _entity_similarity(entities[i], entities[j], df, documents) >= SHARED_ENTITIES
+            ):
+                matches.add(j)
+        for j in sorted(matches):
+            sets.union(i, j)
+        index(i)
+    _name(members, sets, first_new)
+
+
+def _name(members: list[Member], sets: _UnionFind, first_new: int) -> None:
+    """Each set's story id: the oldest earlier story in it, else derived from its earliest article."""
+    by_root: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(members)):
+        by_root[sets.find(i)].append(i)
+    for group in by_root.values():
+        earlier = sorted({members[i].story for i in group if i < first_new and members[i].story})
+        if earlier:
+            oldest = min(earlier, key=lambda s: min(_time_order(members[i]) for i in group if members[i].story == s))
+            name = oldest
+        else:
+            name = story_id(min((members[i] for i in group), key=_time_order).id)
+        for i in group:
+            members[i].story = name
+
+
+def read_articles(generation: str | os.PathLike) -> Iterator[tuple[int, StoryArticle]]:
+    """(document number, article) for every live document of a generation, as clustering reads it."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        for docnum, fields in reader.iter_docs():
+            sources = fields.get("source") or []
+            yield docnum, StoryArticle(
+                fields.get("id", ""), fields.get("title") or "", fields.get("body") or "",
+                date_number(fields.get("published")), sources[0] if sources else None,
+                fields.get("content_hash") or "",
+                tuple(fields.get("actor") or ()) + tuple(fields.get("location") or ()),
+            )
+
+
+def write_stories(generation: str | os.PathLike, incremental_from: str | os.PathLike | None = None) -> Sidecar:
+    """Compute the stories of a finished (unpublished) generation and write its sidecar there.
+
+    Called by the indexer after the generation's last commit and before it is published,
+    so readers see a generation and its stories together. With `incremental_from` (the
+    live generation the build started from), only articles that are new or changed
+    (by content hash) are clustered, against that generation's sidecar; where it has
+    none (built before stories existed), everything is clustered afresh.
+    """
+    generation = Path(generation)
+    previous = Sidecar.load(Path(incremental_from)) if incremental_from is not None else None
+    known = {m.id: m.content_hash for m in previous.members} if previous is not None else {}
+    articles: list[StoryArticle] = []
+    keep: set[str] = set()
+    for _, article in read_articles(generation):
+        if known.get(article.id) == article.content_hash and article.content_hash:
+            keep.add(article.id)
+        else:
+            articles.append(article)
+    sidecar = cluster(articles, previous, keep)
+    sidecar.save(generation)
+    return sidecar
+
+
+def pairwise(stories: dict[str, str], pairs: Sequence[tuple[str, str, bool]]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 of "same story" over judged pairs (id, id, same)."""
+    tp = sum(1 for a, b, same in pairs if same and stories.get(a) == stories.get(b) is not None)
+    fp = sum(1 for a, b, same in pairs if not same and stories.get(a) == stories.get(b) is not None)
+    fn = sum(1 for a, b, same in pairs if same) - tp
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return {"precision": precision, "recall": recall, "f1": f1, "tp": tp, "fp": fp, "fn": fn, "pairs": len(pairs)}

@@ -1,0 +1,137 @@
+"""Story clustering on hand-written articles: the rules of `index.stories`, one at a time.
+
+The texts are ours (no research corpus), written to be the cases the rules exist for:
+a wire copy run by another site, a rewrite in other words, a templated report a week
+later, and unrelated news as background so term weights behave as in a real pile.
+"""
+from __future__ import annotations
+
+import random
+
+from index.stories import Sidecar, StoryArticle, cluster, pairwise, story_id
+
+WIRE = (
+    "Flooding on the Narev river forced the evacuation of 4,300 residents of Brellin on Tuesday, "
+    "the regional governor Tomas Okafor said, after three days of heavy rain burst a levee north of the town.\n\n"
+    "Rescue teams from the Red Cross used boats to reach families stranded on rooftops in the Kessel district. "
+    "Two people were confirmed dead and eleven were missing, the governor told reporters at an emergency centre.\n\n"
+    "The weather service warned that more rain was expected on Wednesday and that the river could rise another metre. "
+    "Schools in Brellin and the nearby villages of Ostrov and Malin will stay closed for the rest of the week."
+)
+# The same wire story as another site ran it: a new headline, a dropped line, a light edit.
+COPY = WIRE.replace("the regional governor Tomas Okafor said", "regional governor Tomas Okafor said").replace(
+    "Schools in Brellin and the nearby villages of Ostrov and Malin will stay closed for the rest of the week.", "")
+# The same event told again by an outlet of its own.
+REWRITE = (
+    "Thousands of people have left their homes in Brellin after the swollen Narev river broke through a levee, "
+    "with governor Tomas Okafor putting the number evacuated at 4,300.\n\n"
+    "Boats sent by the Red Cross pulled residents of the Kessel district off their roofs. "
+    "Officials said two people had died and eleven were still missing after the levee gave way.\n\n"
+    "Forecasters expect more rain, and the Narev may climb a further metre by Wednesday."
+)
+BACKGROUND = [
+    ("Parliament passes budget", "Lawmakers approved the annual budget by 212 votes to 180 after a long debate on "
+     "pension spending and taxes on fuel. The finance minister said the deficit would fall next year."),
+    ("Striker signs for champions", "The champions signed the striker for a record fee on Monday. The club said "
+     "the player passed a medical and agreed a five-year contract with an option for a sixth."),
+    ("Chip maker opens plant", "A chip maker opened a plant that will employ 900 people, the company said, "
+     "adding that production of memory chips for cars would start in the spring."),
+    ("Museum returns statues", "The national museum returned two bronze statues to the temple they were taken "
+     "from a century ago, ending a long campaign by the city's council and its priests."),
+    ("Rail strike called off", "Train drivers called off a strike planned for Friday after the operator agreed to "
+     "talks on pay and rosters, the union said in a statement."),
+]
+
+
+def _article(article_id: str, body: str, date: int, title: str = "", source: str = "Example Wire") -> StoryArticle:
+    return StoryArticle(article_id, title, body, date, source, content_hash=article_id,
+                        entities=("Tomas Okafor", "Brellin", "Red Cross") if "Okafor" in body else ())
+
+
+def _pile() -> list[StoryArticle]:
+    return [
+        _article("wire", WIRE, 20240304, "Floods force 4,300 from homes in Brellin"),
+        _article("copy", COPY, 20240305, "Thousands evacuated as Narev bursts its banks", source="Daily Example"),
+        _article("rewrite", REWRITE, 20240306, "Brellin empties as river breaks levee", source="Example Post"),
+        *[_article(f"bg-{n}", body, 20240301 + n, title) for n, (title, body) in enumerate(BACKGROUND)],
+    ]
+
+
+def _stories(articles: list[StoryArticle]) -> dict[str, str]:
+    return cluster(articles).story_of()
+
+
+def test_copies_and_rewrites_join_and_unrelated_news_stays_apart() -> None:
+    stories = _stories(_pile())
+    assert stories["wire"] == stories["copy"] == stories["rewrite"]
+    others = {stories[f"bg-{n}"] for n in range(len(BACKGROUND))}
+    assert len(others) == len(BACKGROUND) and stories["wire"] not in others
+
+
+def test_story_id_comes_from_its_earliest_article() -> None:
+    stories = _stories(_pile())
+    assert stories["wire"] == story_id("wire")
+    assert stories["bg-0"] == story_id("bg-0")
+
+
+def test_the_same_template_weeks_apart_is_another_story() -> None:
+    """A report that recurs with the same words (a weekly flood bulletin) is a new story each time."""
+    later = _article("next-month", WIRE, 20240405, "Floods force 4,300 from homes in Brellin")
+    stories = _stories([*_pile(), later])
+    assert stories["next-month"] != stories["wire"]
+
+
+def test_dateless_copies_are_joined_on_their_text() -> None:
+    stories = _stories([_article("a", WIRE, 0), _article("b", COPY, 0), *_pile()[3:]])
+    assert stories["a"] == stories["b"]
+
+
+def test_clustering_is_deterministic_whatever_the_input_order() -> None:
+    pile = _pile()
+    expected = _stories(pile)
+    for seed in range(3):
+        shuffled = pile[:]
+        random.Random(seed).shuffle(shuffled)
+        assert _stories(shuffled) == expected
+
+
+def test_incremental_adds_a_new_version_to_the_existing_story(tmp_path) -> None:
+    pile = _pile()
+    first = cluster([a for a in pile if a.id != "rewrite"])
+    first.save(tmp_path)
+    loaded = Sidecar.load(tmp_path)
+    assert loaded is not None and loaded.story_of() == first.story_of()
+    assert (loaded.signatures == first.signatures).all()
+    rewrite = next(a for a in pile if a.id == "rewrite")
+    later = cluster([rewrite], loaded, keep={a.id for a in pile})
+    stories = later.story_of()
+    assert stories["rewrite"] == stories["wire"] == first.story_of()["wire"]
+    assert {k: v for k, v in stories.items() if k != "rewrite"} == first.story_of()  # nothing re-clustered
+    assert later.documents == len(pile)
+
+
+def test_incremental_drops_articles_no_longer_kept_and_replaces_changed_ones() -> None:
+    pile = _pile()
+    first = cluster(pile)
+    changed = _article("copy", "An entirely different text about a chess tournament won by a teenager.", 20240305)
+    assert cluster(pile).story_of()["copy"] == first.story_of()["wire"]
+    later = cluster([changed], first, keep={a.id for a in pile if a.id != "bg-1"})
+    stories = later.story_of()
+    assert "bg-1" not in stories
+    assert stories["copy"] != stories["wire"]
+    assert len(later.members) == len(later.signatures) == len(pile) - 1
+
+
+def test_stories_lists_members_in_time_order() -> None:
+    grouped = cluster(_pile()).stories()
+    members = grouped[story_id("wire")]
+    assert [m.id for m in members] == ["wire", "copy", "rewrite"]
+
+
+def test_pairwise_scores_count_judged_pairs_only() -> None:
+    pairs = [("a", "b", True), ("a", "c", True), ("c", "d", False)]
+    result = pairwise({"a": "1", "b": "1", "c": "2", "d": "2", "e": "2"}, pairs)
+    assert (result["tp"], result["fn"], result["fp"]) == (1, 1, 1)
+    assert result["precision"] == result["recall"] == result["f1"] == 0.5
+    apart = pairwise({"a": "1", "b": "2", "c": "3", "d": "4"}, pairs)
+    assert (apart["tp"], apart["fp"], apart["recall"]) == (0, 0, 0.0)
