@@ -76,6 +76,8 @@ def positive_terms(q: wq.Query) -> Iterator[tuple[str, str, float]]:
 class ArrayMatcher:
     """Masks and BM25F scores for queries over one Whoosh searcher (all its segments); one per search."""
 
+    max_positional_work = MAX_POSITIONAL_WORK
+
     def __init__(self, whoosh_searcher, size: int, dates: np.ndarray, lengths: FieldLengths) -> None:
         self.searcher = whoosh_searcher
         self.leaves = [(leaf.reader(), leaf, offset) for leaf, offset in whoosh_searcher.leaf_searchers()]
@@ -114,7 +116,7 @@ class ArrayMatcher:
         query shape whose cost the parser's limits cannot see.
         """
         self.positional_work += candidates * len(phrase.words)
-        if self.positional_work > MAX_POSITIONAL_WORK:
+        if self.positional_work > self.max_positional_work:
             shown = " ".join(phrase.words)
             shown = shown if len(shown) <= 40 else shown[:40] + "…"
             raise QueryError(f'the phrase "{shown}" is too common to match word by word ({candidates} articles '

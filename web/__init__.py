@@ -7,7 +7,8 @@ Configuration comes from the `config` dict, else from environment variables:
 `NEWSFACETS_INDEX` (index directory, default `var/index`), `NEWSFACETS_MAX_CONTENT_LENGTH`
 (bytes of request body accepted, default 16 KiB: every route is a GET),
 `NEWSFACETS_ALLOWED_HOSTS` (comma-separated names the `Host` header may carry besides the
-loopback names; `*` allows any, for a deployment behind a proxy that checks it).
+loopback names; `*` allows any, for a deployment behind a proxy that checks it),
+`NEWSFACETS_TIME_BUDGET` (seconds one request may work before it answers 503, default 2; 0: no limit).
 """
 from __future__ import annotations
 
@@ -24,7 +25,7 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from index.store import default_index_dir
 from search import Searcher
-from search.budget import AdmissionGate
+from search.budget import DEFAULT_TIME_BUDGET_SECONDS, AdmissionGate
 from search.query import MAX_QUERY_LENGTH
 from search.searcher import MAX_VALUE_LENGTH
 
@@ -102,6 +103,8 @@ _FROM_ENVIRONMENT: dict[str, Callable[[], Any]] = {
     "INDEX_DIR": lambda: str(default_index_dir()),
     "MAX_CONTENT_LENGTH": lambda: int(os.environ.get("NEWSFACETS_MAX_CONTENT_LENGTH") or DEFAULT_MAX_CONTENT_LENGTH),
     "ALLOWED_HOSTS": allowed_hosts,
+    # Seconds one request may work (`web.limits`); 0 means no limit.
+    "TIME_BUDGET_SECONDS": lambda: float(os.environ.get("NEWSFACETS_TIME_BUDGET") or DEFAULT_TIME_BUDGET_SECONDS),
 }
 
 

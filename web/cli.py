@@ -39,6 +39,7 @@ MAX_REQUEST_HEADER_SIZE = 64 * 1024
 CONNECTION_LIMIT = 1000
 CHANNEL_TIMEOUT_SECONDS = 30
 BACKLOG = 1024
+REQUEST_LOOKAHEAD = 2  # requests waitress may read ahead on one connection (needed to see a hang-up)
 # How long a stopping worker waits for requests it has begun to receive or answer.
 DRAIN_SECONDS = 10.0
 # How long after DRAIN_SECONDS the parent waits before it kills a worker still draining.
@@ -109,6 +110,9 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, so
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE, ident="newsfacets",
                          # waitress refuses a Content-Length >= this; the app allows up to its limit.
                          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
+                         # Lets waitress notice a client that hangs up mid-request, so its search stops
+                         # (`waitress.client_disconnected`, polled by the request's deadline in `web.limits`).
+                         channel_request_lookahead=REQUEST_LOOKAHEAD,
                          clear_untrusted_proxy_headers=True, connection_limit=CONNECTION_LIMIT,
                          channel_timeout=CHANNEL_TIMEOUT_SECONDS, backlog=BACKLOG, **listen)
 

@@ -1,8 +1,8 @@
 """Per-request cost limits: every request runs under a time budget, stopped early if its client goes away.
 
 The engine checks the deadline in force inside its loops (`search.budget`); this module
-sets one for each request, `TIME_BUDGET_SECONDS` long (configuration, default
-`search.budget.DEFAULT_TIME_BUDGET_SECONDS`), with waitress's `client_disconnected`
+sets one for each request, `TIME_BUDGET_SECONDS` long (configuration: `NEWSFACETS_TIME_BUDGET`,
+default `search.budget.DEFAULT_TIME_BUDGET_SECONDS`), with waitress's `client_disconnected`
 (when the server offers it) as the sign that nobody is waiting for the answer any more.
 `web.errors` turns `SearchTimeout` and `SearchBusy` into a 503 with `Retry-After`.
 """
@@ -12,12 +12,10 @@ from contextvars import Token
 
 from flask import Flask, current_app, g, request
 
-from search.budget import DEFAULT_TIME_BUDGET_SECONDS, Deadline, deadline_in_force
+from search.budget import Deadline, deadline_in_force
 
 
 def register(app: Flask) -> None:
-    app.config.setdefault("TIME_BUDGET_SECONDS", DEFAULT_TIME_BUDGET_SECONDS)
-
     @app.before_request
     def start_deadline() -> None:
         seconds = float(current_app.config["TIME_BUDGET_SECONDS"])
