@@ -18,7 +18,8 @@ from index.schema import DOCUMENT_VERSION, FACET_SEPARATOR
 def content_hash(article: Article) -> str:
     """Fingerprint of everything that shapes the indexed document, for `--incremental`."""
     payload = json.dumps(
-        [DOCUMENT_VERSION, article.title, article.body, article.date, article.source, article.url],
+        [DOCUMENT_VERSION, article.title, article.body, article.date, article.source, article.url,
+         article.authors, article.language],
         ensure_ascii=False,
     )
     return hashlib.sha1(payload.encode("utf-8")).hexdigest()
@@ -43,6 +44,8 @@ def to_document(article: Article, entities: Entities) -> dict:
     locations = _facet_values([place.value for place in entities.places])
     countries = _facet_values(entities.countries)
     sources = _facet_values([article.source] if article.source else [])
+    authors = _facet_values(article.authors)
+    languages = _facet_values([article.language] if article.language else [])
     return {
         "id": article.id,
         "title": " ".join(stemmed_terms(article.title)),
@@ -58,6 +61,10 @@ def to_document(article: Article, entities: Entities) -> dict:
         "_stored_country": countries,
         "source": FACET_SEPARATOR.join(sources),
         "_stored_source": sources,
+        "author": FACET_SEPARATOR.join(authors),
+        "_stored_author": authors,
+        "language": FACET_SEPARATOR.join(languages),
+        "_stored_language": languages,
         "date": date_number(article.date),
         "mentioned_dates": " ".join(entities.mentioned_dates),
         "_stored_mentioned_dates": list(entities.mentioned_dates),

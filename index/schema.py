@@ -20,7 +20,7 @@ FACET_SEPARATOR = "\t"
 # Title counts double against body in BM25F.
 TITLE_BOOST = 2.0
 # Bumped whenever the analysed form of a document changes, so `--incremental` re-analyses everything.
-DOCUMENT_VERSION = "2"
+DOCUMENT_VERSION = "3"
 
 
 class FacetValues(KEYWORD):
@@ -53,6 +53,10 @@ def _schema(text: Analyzer, exact: Analyzer) -> Schema:
         location=FacetValues(),
         country=FacetValues(),
         source=FacetValues(),
+        # Bylined people and the ISO 639-1 language: stored, indexed and columned like the
+        # facets above, so search can count and filter them (not yet in FACET_FIELDS).
+        author=FacetValues(),
+        language=FacetValues(),
         # Publication date as an integer yyyymmdd, 0 when unknown; a column for fast sorting.
         date=NUMERIC(int, bits=32, signed=False, sortable=True),
         mentioned_dates=KEYWORD(stored=True, lowercase=False, scorable=False),

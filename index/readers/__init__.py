@@ -38,7 +38,8 @@ Result = Iterator[Article | Skipped]
 
 def _page_article(page: ParsedPage, base_id: str, path: Path) -> Article | Skipped:
     return build_article(id=base_id, title=page.title, body=page.body, date=page.date,
-                         source=page.source, url=page.url, path=str(path))
+                         source=page.source, url=page.url, path=str(path),
+                         authors=page.authors, language=page.language)
 
 
 def _read_plain(path: Path, base_id: str) -> Result:

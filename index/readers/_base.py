@@ -13,13 +13,14 @@ from pathlib import Path
 from typing import BinaryIO, TextIO
 
 import charset_normalizer
+import py3langid
 
 from index.article import Article, Skipped
+from index.readers.text import MAX_TITLE_CHARS, dateline_date, find_dateline, language_code, short_title
 
 # A body longer than this is truncated (and the article kept): no real news story is
 # near 2 M characters, and the cap bounds the index and analysis cost of junk files.
 MAX_BODY_CHARS = 2_000_000
-MAX_TITLE_CHARS = 300
 # Title-only input (one line, no body) with at least this many words is a story
 # without line breaks and is indexed with that text as its body. Fewer words is a bare
 # headline: skipped as "no body text", since a body that only repeats the title is not
@@ -232,24 +233,29 @@ def open_text(path: Path) -> TextIO:
         raise ReadError(f"cannot read: {exc.strerror or exc}") from None
 
 
-def short_title(text: str) -> str:
-    """A headline-sized title from a longer line: its first sentence, cut at a word."""
-    text = " ".join(text.split())
-    sentence = re.match(r".+?[.!?](?=\s+[A-Z\"“‘']|$)", text)
-    if sentence and len(sentence.group(0)) >= 20:
-        text = sentence.group(0)
-    if len(text) <= MAX_TITLE_CHARS:
-        return text
-    cut = text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:-") + "…"
-
-
 def _is_text_not_headline(title: str) -> bool:
     """True for a title too long to be a headline: over MAX_TITLE_CHARS or MIN_STORY_WORDS words.
 
     Counting stops at MIN_STORY_WORDS, so a multi-megabyte line costs no more than a short one.
     """
     return len(title) > MAX_TITLE_CHARS or len(title.split(maxsplit=MIN_STORY_WORDS - 1)) >= MIN_STORY_WORDS
+
+
+# Fewer letters than this say too little for a language detector to be trusted.
+MIN_DETECT_LETTERS = 40
+_DETECT_CHARS = 2000
+
+
+def detect_language(text: str) -> str | None:
+    """ISO 639-1 code of the language `text` is written in, None when there is too little text.
+
+    py3langid's model ships inside its wheel and loads once per process on first use,
+    so detection works offline.
+    """
+    sample = text[:_DETECT_CHARS]
+    if sum(c.isalpha() for c in sample) < MIN_DETECT_LETTERS:
+        return None
+    return language_code(py3langid.classify(sample)[0])
 
 
 def build_article(
@@ -262,6 +268,9 @@ def build_article(
     source: str | None = None,
     url: str | None = None,
     gold: dict[str, list[str]] | None = None,
+    authors: list[str] | tuple[str, ...] = (),
+    language: str | None = None,
+    fallback_date: str | None = None,
 ) -> Article | Skipped:
     """Assemble an Article with the caps applied; no body text means Skipped.
 
@@ -269,6 +278,12 @@ def build_article(
     needs something to show as its headline. A title with no body that is text rather
     than a headline (see `_is_text_not_headline`) becomes the body, so a story scraped
     without line breaks is kept; a bare headline alone is still "no body text".
+
+    A wire dateline at the top of the body ("BEIRUT, Oct 2 (Reuters) -") gives the
+    source when none is known and the date when none is stated (its year, if it
+    omits one, from `fallback_date`, e.g. a web archive's capture date, which is
+    itself the date of last resort). It stays in the body. `language` is the declared
+    one; without it the text's language is detected.
     """
     body = (body or "").strip()
     title = " ".join((title or "").split())
@@ -282,6 +297,11 @@ def build_article(
         title = short_title(body.split("\n", 1)[0])
     elif len(title) > MAX_TITLE_CHARS:
         title = short_title(title)
+    dateline = find_dateline(body[:300])
+    if dateline is not None:
+        source = source or dateline.agency
+        date = date or dateline_date(dateline, fallback_date)
+    date = date or fallback_date
     source = " ".join((source or "").split())
     url = (url or "").strip()
     return Article(
@@ -293,4 +313,6 @@ def build_article(
         url=url or None,
         path=path,
         gold=gold or {},
+        authors=list(authors),
+        language=language_code(language) or detect_language(f"{title}\n{body}"),
     )

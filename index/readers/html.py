@@ -1,19 +1,26 @@
-"""HTML articles: text and metadata from the markup, with the stdlib parser.
+"""HTML articles: trafilatura's body and htmldate's date, checked against the page's own metadata.
 
-Pages put their reliable metadata in `<meta>`/`<link>`/`<time>` tags, which beat any
-guess from visible text, so those come first. Page chrome (script, style, nav,
-footer, aside, forms) is dropped by element, and when the page marks its story with
-`<article>` (or `<main>`) only that part becomes the body. The remaining text then
-goes through the same furniture rules as plain text.
+trafilatura (with htmldate for dates) is the field's well-kept article extractor, so
+it finds the body. Our stdlib parser still reads the page, for two reasons: the
+metadata a page states about itself (JSON-LD `NewsArticle`, OpenGraph, `<meta>`,
+`<link rel=canonical>`, `<time>`, `<html lang>`) beats any guess from visible text,
+and its element-based body (chrome dropped by element, `<article>`/`<main>` preferred)
+is the fallback when trafilatura finds nothing or loses the paragraph structure.
+Whichever body wins then goes through the news-specific rules of `index.readers.text`
+(furniture lines, header zone, author bios, paywall notices), which a general-purpose
+extractor does not know.
 """
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
+import trafilatura
+
 from index.dates import parse_date
-from index.readers.text import ParsedPage, clean_body_lines
+from index.readers.text import ParsedPage, clean_news_body, date_from_url, language_code, split_authors
 
 # Elements whose content is never article text.
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form",
@@ -27,8 +34,16 @@ _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "emb
          "track", "wbr", "param"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
               "publishdate", "publish-date", "publication_date", "dc.date.issued", "dc.date",
-              "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published",
-              "article:modified_time", "datemodified")
+              "dcterms.created", "sailthru.date", "parsely-pub-date", "article.published")
+_AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.author", "parsely-author")
+_LANGUAGE_META = ("og:locale", "content-language", "dc.language", "language")
+# JSON-LD types that describe the story itself (schema.org Article and its subtypes).
+_ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|LiveBlogPosting|Report)$")
+# trafilatura keeps a page's paragraph structure; one paragraph against our several means it lost it.
+_MIN_FALLBACK_PARAGRAPHS = 3
+_FALLBACK_CONTAINMENT = 0.8
+# htmldate: prefer the original publication date over the last update, and look everywhere.
+_DATE_PARAMS = {"original_date": True, "extensive_search": True}
 
 
 @dataclass
@@ -38,6 +53,8 @@ class _Collected:
     title_tag: list[str] = field(default_factory=list)
     h1: list[str] = field(default_factory=list)
     time_datetime: str | None = None
+    html_lang: str | None = None
+    json_ld: list[str] = field(default_factory=list)
     # Text chunks per region: everything, inside <main>, inside <article>.
     chunks: dict[str, list[str]] = field(default_factory=lambda: {"all": [], "main": [], "article": []})
 
@@ -50,6 +67,7 @@ class _Parser(HTMLParser):
         self.article_depth = 0
         self.main_depth = 0
         self.in_title = False
+        self.in_json_ld = False
         self.h1_depth = 0
         self.h1_done = False
         self.pre_depth = 0
@@ -65,8 +83,11 @@ class _Parser(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = {k.lower(): (v or "") for k, v in attrs}
+        if tag == "html" and values.get("lang"):
+            self.out.html_lang = self.out.html_lang or values["lang"]
         if tag == "meta":
-            key = (values.get("property") or values.get("name") or values.get("itemprop") or "").lower()
+            key = (values.get("property") or values.get("name") or values.get("itemprop")
+                   or values.get("http-equiv") or "").lower()
             if key and values.get("content") and key not in self.out.meta:
                 self.out.meta[key] = values["content"].strip()
             return
@@ -75,6 +96,9 @@ class _Parser(HTMLParser):
             return
         if tag == "time" and self.out.time_datetime is None and values.get("datetime"):
             self.out.time_datetime = values["datetime"]
+        if tag == "script" and "ld+json" in values.get("type", "").lower():
+            self.in_json_ld = True
+            self.out.json_ld.append("")
         if tag in _VOID:
             if tag in _BLOCK and not self.skip_depth:
                 self._emit("\n")
@@ -96,6 +120,8 @@ class _Parser(HTMLParser):
             self._emit("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == "script":
+            self.in_json_ld = False
         if tag in _SKIP or (tag == "header" and self.skip_depth and not self.article_depth
                             and not self.main_depth):
             self.skip_depth = max(0, self.skip_depth - 1)
@@ -115,6 +141,9 @@ class _Parser(HTMLParser):
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
+        if self.in_json_ld:
+            self.out.json_ld[-1] += data
+            return
         if self.in_title:
             self.out.title_tag.append(data)
             return
@@ -139,30 +168,129 @@ def _strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-def parse_html(markup: str) -> ParsedPage:
-    """Title, body and metadata from one HTML page (never raises on malformed markup)."""
+@dataclass(frozen=True)
+class _StoryData:
+    """What the page's JSON-LD says of its story (the first Article-type object)."""
+
+    headline: str | None = None
+    date: str | None = None
+    authors: tuple[str, ...] = ()
+    publisher: str | None = None
+    url: str | None = None
+    language: str | None = None
+
+
+def _json_objects(value: object):
+    """Every dict in a JSON-LD value, through lists and `@graph`."""
+    if isinstance(value, list):
+        for item in value:
+            yield from _json_objects(item)
+    elif isinstance(value, dict):
+        yield value
+        yield from _json_objects(value.get("@graph"))
+
+
+def _names(value: object) -> list[str]:
+    """Person/organisation names from a JSON-LD `author`/`publisher` value (string, object or list)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return _names(value.get("name"))
+    if isinstance(value, list):
+        return [name for item in value for name in _names(item)]
+    return []
+
+
+def _story_data(blocks: list[str]) -> _StoryData:
+    """The first Article-type object of the page's JSON-LD blocks; a block that is not JSON is ignored."""
+    for block in blocks:
+        try:
+            parsed = json.loads(block)
+        except ValueError:
+            continue
+        for item in _json_objects(parsed):
+            kinds = item.get("@type")
+            kinds = kinds if isinstance(kinds, list) else [kinds]
+            if not any(isinstance(k, str) and _ARTICLE_TYPE.search(k) for k in kinds):
+                continue
+            entity = item.get("mainEntityOfPage")
+            url = entity if isinstance(entity, str) else (entity or {}).get("@id") if isinstance(entity, dict) else None
+            publisher = _names(item.get("publisher"))
+            language = item.get("inLanguage")
+            return _StoryData(
+                headline=item.get("headline") if isinstance(item.get("headline"), str) else None,
+                date=parse_date(str(item.get("datePublished") or item.get("dateCreated") or "")),
+                authors=tuple(split_authors(_names(item.get("author")))),
+                publisher=publisher[0] if publisher else None,
+                url=url or (item.get("url") if isinstance(item.get("url"), str) else None),
+                language=language if isinstance(language, str) else None,
+            )
+    return _StoryData()
+
+
+def _shingle_containment(part: str, whole: str) -> float:
+    """Share of `part`'s word pairs found in `whole`: is one body the other with different breaks?"""
+    def pairs(text: str) -> set[tuple[str, str]]:
+        words = text.casefold().split()
+        return set(zip(words, words[1:]))
+    mine = pairs(part)
+    return len(mine & pairs(whole)) / len(mine) if mine else 0.0
+
+
+def _choose_body(extracted: str | None, ours: str) -> str:
+    """trafilatura's body, unless it found nothing or ran our several paragraphs into one."""
+    if not extracted or not extracted.strip():
+        return ours
+    ours_paragraphs = [p for p in ours.split("\n\n") if p.strip()]
+    if (len([p for p in extracted.split("\n") if p.strip()]) == 1 and len(ours_paragraphs) >= _MIN_FALLBACK_PARAGRAPHS
+            and _shingle_containment(ours, extracted) >= _FALLBACK_CONTAINMENT):
+        return ours
+    return "\n\n".join(line for line in extracted.split("\n") if line.strip())
+
+
+def _our_body(found: _Collected) -> str:
+    """The element-based body: the `<article>` (or `<main>`) text, one block one paragraph."""
+    region = next((r for r in ("article", "main") if "".join(found.chunks[r]).strip()), "all")
+    return "\n\n".join(line for line in map(_squash, "".join(found.chunks[region]).split("\n")) if line)
+
+
+def parse_html(markup: str, url: str | None = None) -> ParsedPage:
+    """Title, body and metadata from one HTML page (never raises on malformed markup).
+
+    `url` is where the page was fetched from (a WARC record's target), used when the
+    page does not name its canonical URL. Each field takes the most reliable signal
+    the page has: structured metadata first, then trafilatura/htmldate, then what the
+    visible text says (a dated URL, a dateline, a byline).
+    """
     parser = _Parser()
     parser.feed(markup)
     parser.close()
     found = parser.out
     meta = found.meta
-    source = meta.get("og:site_name") or meta.get("application-name") or meta.get("publisher") or None
+    story = _story_data(found.json_ld)
+    try:
+        extracted = trafilatura.bare_extraction(
+            markup, url=url, with_metadata=True, include_comments=False, include_tables=True,
+            date_extraction_params=_DATE_PARAMS)
+    except Exception:  # noqa: BLE001 - a page trafilatura cannot handle still has our own reading
+        extracted = None
+    source = (meta.get("og:site_name") or story.publisher or (extracted and extracted.sitename)
+              or meta.get("application-name") or meta.get("publisher") or None)
     h1 = _squash("".join(found.h1))
-    title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", "")) or h1
-             or _strip_site_suffix(_squash("".join(found.title_tag)), source))
-    date = None
-    for candidate in (meta.get("article:published_time"), found.time_datetime,
-                      *(meta.get(key) for key in _DATE_META)):
-        date = parse_date(candidate or "")
-        if date:
-            break
-    url = found.canonical or meta.get("og:url") or None
-
-    region = next((r for r in ("article", "main") if "".join(found.chunks[r]).strip()), "all")
-    lines = [line for line in map(_squash, "".join(found.chunks[region]).split("\n")) if line]
-    # The headline repeats at the top of the page text; it is the title, not body.
-    if lines and lines[0] in {title, h1}:
-        lines.pop(0)
-    # One block element, one paragraph: blank-line separated, as in plain-text articles.
-    spaced = [part for line in lines for part in (line, "")]
-    return ParsedPage(title, clean_body_lines(spaced), date, source, url)
+    title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", "")) or _squash(story.headline or "")
+             or h1 or _strip_site_suffix(_squash("".join(found.title_tag)), source))
+    page_url = (found.canonical or meta.get("og:url") or story.url or (extracted and extracted.url) or url or None)
+    # The story's own structured date, then the first <time>, other date tags, htmldate, the URL.
+    date = (story.date or parse_date(meta.get("article:published_time") or "") or parse_date(found.time_datetime or "")
+            or next((d for d in (parse_date(meta.get(key) or "") for key in _DATE_META) if d), None)
+            or parse_date((extracted and extracted.date) or "") or date_from_url(page_url or ""))
+    authors = story.authors or tuple(split_authors(
+        [(extracted and extracted.author) or next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")]))
+    language = language_code(story.language or found.html_lang
+                             or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
+    headlines = {title, h1, _squash(story.headline or "")} - {""}
+    body = _choose_body(extracted.text if extracted else None, _our_body(found))
+    cleaned = clean_news_body(body, headlines=headlines, standfirst=meta.get("description") or meta.get("og:description"),
+                              authors=authors)
+    return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,
+                      authors=authors or cleaned.authors, language=language)

@@ -10,11 +10,11 @@ dropped anywhere; a boilerplate heading near the end cuts off everything after i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from index.dates import find_date, parse_date
-from index.readers._base import short_title
+from index.dates import MONTH_NUMBERS, find_date, parse_date
 
+MAX_TITLE_CHARS = 300
 _URL = re.compile(r"https?://[^\s<>\"')\]]+|www\.[a-z0-9-]+\.[^\s<>\"')\]]+", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
@@ -22,7 +22,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 _LABEL = re.compile(
     r"^\W*(?P<label>date(?:line)?|published(?: on| at)?|posted(?: on)?|updated(?: on)?|last updated|"
     r"first published|source|publisher|outlet|url|link|canonical|origin(?:al)? url|by|written by|"
-    r"author|reporter|byline|filed)\b\s*[:\-–—|]?\s*(?P<value>.*)$",
+    r"author|reporter|byline|filed|par|von|por|door)\b\s*[:\-–—|]?\s*(?P<value>.*)$",
     re.I,
 )
 _DATE_LABELS = {"date", "dateline", "published", "published on", "published at", "posted",
@@ -49,9 +49,24 @@ _FURNITURE_LINE = re.compile(
     r"skip to (?:main )?content|back to top|top|click here to .*|tap here to .*|subscribe(?: now| to .*)?|"
     r"sign up(?: for| to) .*|follow us(?: on .*)?|image|photo|video|file photo|getty images|"
     r"(?:image|photo|picture|video) (?:credit|source|caption)s?:?.*|"
-    r"(?:read (?:more|also|next)|also read|related|see also|watch|listen)\s*:.{0,150})\W*$",
+    r"(?:read (?:more|also|next)|also read|related|see also|watch|listen|lesen sie (?:auch|mehr)|(?:à )?lire aussi|"
+    r"lee (?:también|más)|leer más|اقرأ أيضا)\s*:.{0,150}|"
+    r"\d+ (?:of|/) \d+ (?:photos|images|pictures)|donate(?: now| today)?|"
+    r"\(?(?:additional )?(?:reporting|writing|editing|compiled|translated|produced) by [^.]{0,150}\)?|"
+    r"(?:source|quelle|fuente|sources?)\s*:\s*\S.{0,60}|(?:correction|clarification)\s*:.*)\W*$",
     re.I,
 )
+# Appeals and notices (paywall, donations, newsletters, cookie consent): a short line
+# that contains one of these is site furniture wherever it stands.
+_APPEAL = re.compile(
+    r"\b(?:support (?:our |independent |local |quality |nonprofit )*journalism|make a donation|"
+    r"subscribe (?:now|today|to (?:read|continue))|for subscribers only|(?:reserved for|réservée aux) (?:subscribers|abonnés)|"
+    r"il vous reste \d+ ?% de cet article|the rest of this (?:article|story) is|sign up for (?:our|the) [\w ]{0,30}newsletter|"
+    r"(?:we|this site|our partners?|unsere partner) (?:and our partners )?(?:use|uses|utilise|utilisent|verwenden) (?:des )?cookies|"
+    r"accept (?:all )?cookies|cookies? (?:policy|settings|einstellungen))\b",
+    re.I,
+)
+_APPEAL_MAX_WORDS = 45
 # A photo caption ends with an agency credit ("... / AFP / George OURFALIAN").
 _CAPTION = re.compile(
     r"(?:\s/\s(?:AFP|AP|Reuters|EPA|Getty Images|Anadolu(?: Agency)?|Xinhua|SANA)\b(?:\s*/\s*[^/]{0,60})?$)|"
@@ -63,7 +78,8 @@ _CAPTION = re.compile(
 # an inline "Read more: <title>" is one furniture line, not the end of the story.
 _FOOTER_START = re.compile(
     r"^\W*(?:(?:check also|see also|related(?: articles| stories| news| posts| content| coverage| topics"
-    r"| reading| links)?|read (?:more|also|next)|also read|more (?:from|on|in) [^.]{1,40}|more stories|"
+    r"| reading| links)?|read (?:more|also|next)|also read|lesen sie auch|(?:à )?lire aussi|lee también|اقرأ أيضا|"
+    r"das könnte sie auch interessieren|more (?:from|on|in) [^.]{1,40}|more stories|"
     r"more news|you (?:may|might) (?:also )?(?:like|be interested in)|recommended(?: for you| stories| articles)?|"
     r"most (?:read|popular|viewed)|trending(?: now)?|tags|topics|filed under|"
     r"share this(?: article| story)?|leave a (?:comment|reply)|comments|about the author)\s*:?\s*$|"
@@ -92,6 +108,12 @@ class _Meta:
     date: str | None = None
     source: str | None = None
     url: str | None = None
+    authors: list[str] = field(default_factory=list)
+
+    def take_authors(self, byline: str) -> None:
+        """Names from a byline value ("Jane Doe and Ali Omar | March 3, 2021") when none are known yet."""
+        if not self.authors:
+            self.authors = split_authors([_BYLINE_END.split(byline, 1)[0]])
 
     def take_date(self, iso: str | None) -> None:
         self.date = self.date or iso
@@ -110,13 +132,130 @@ class _Meta:
 
 @dataclass(frozen=True)
 class ParsedPage:
-    """What a text or HTML page says about itself, before the caps of `build_article` apply."""
+    """What a text or HTML page says about itself, before the caps of `build_article` apply.
+
+    `language` is what the page declares (ISO 639-1), None when it says nothing.
+    """
 
     title: str
     body: str
     date: str | None
     source: str | None
     url: str | None
+    authors: tuple[str, ...] = ()
+    language: str | None = None
+
+
+# A byline's names end where its other parts begin: "Jane Doe, staff writer", "Jane Doe | 3 May".
+_BYLINE_END = re.compile(r"\s*(?:[,|·•–—(]|\s-\s|\bupdated\b|\bpublished\b|\bpublié\b)\s*", re.I)
+_AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bو)\s*", re.I)
+_BY_PREFIX = re.compile(r"^(?:by|par|von|por|door)\s+", re.I)
+MAX_AUTHOR_WORDS = 5
+
+
+def split_authors(values: list[str]) -> list[str]:
+    """Person names from author fields or bylines: split on 'and', ';' or ',', 'By' dropped, deduplicated.
+
+    A part that is a URL, has digits or is longer than a name is not an author.
+    """
+    names: list[str] = []
+    for value in values:
+        for part in _AUTHOR_SPLIT.split(_BY_PREFIX.sub("", " ".join((value or "").split()))):
+            part = part.strip(" .:-–—")
+            if (part and len(part.split()) <= MAX_AUTHOR_WORDS and not _URL.search(part)
+                    and not any(c.isdigit() for c in part) and part not in names):
+                names.append(part)
+    return names
+
+
+_LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+
+
+def language_code(declared: str | None) -> str | None:
+    """ISO 639-1 code from a declared language ("en-GB", "fr_FR", "AR") or None if it is not one."""
+    match = _LANGUAGE.match(declared or "")
+    return match.group(1).lower() if match else None
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/._-]|$)")
+
+
+def date_from_url(url: str) -> str | None:
+    """The date a URL path carries ("/2019/04/23/story", "/20190423-story"), if valid."""
+    match = _URL_DATE.search(url)
+    return parse_date("-".join(match.groups())) if match else None
+
+
+# A dateline opens a wire story: "DAMASCUS, Oct 2 (Reuters) -", "BEIRUT (AP) —",
+# "Tehran, 12 March:", "KÖLN, 4. Februar (dpa) -". Place, then optional region and day,
+# then an agency in brackets and/or a dash or colon.
+_DATELINE = re.compile(
+    r"^(?P<place>[^\W\d_][\w'’.\- ]{0,40}?)(?:,\s*(?P<region>[^\W\d_][\w'’.\- ]{0,30}?))??"
+    r"(?:,\s*(?P<when>[^\W\d_]{3,9}\.? \d{1,2}(?:st|nd|rd|th)?(?:,? (?:1[89]|20)\d\d)?|"
+    r"\d{1,2}\.? [^\W\d_]{3,9}\.?(?: (?:1[89]|20)\d\d)?))?"
+    r"\s*(?:\((?P<agency>[^()\n]{2,40})\))?\s*[-–—:]+\s"
+)
+_PLACE_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Dateline:
+    """What a wire dateline says: where, which agency, and the day (year only when stated)."""
+
+    place: str
+    agency: str | None
+    month: int | None
+    day: int | None
+    date: str | None  # full ISO date when the dateline gives the year
+
+
+def find_dateline(paragraph: str) -> Dateline | None:
+    """The dateline that opens `paragraph`, or None.
+
+    A place in capitals may stand with just an agency ("BEIRUT (AP) —"); a place in
+    Title Case needs a day or an agency too, so an ordinary sentence opening ("Asked
+    about it, she said: ...") is not one.
+    """
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return None
+    place, when, agency = match["place"].strip(), match["when"], match["agency"]
+    if len(place.split()) > _PLACE_WORDS or not (place.isupper() or _is_name(place)):
+        return None
+    if not (agency or when):
+        return None
+    month = day = None
+    if when:
+        words = re.findall(r"[^\W\d_]+|\d+", when)
+        month = next((MONTH_NUMBERS.get(w[:3].lower()) for w in words if not w.isdigit()), None)
+        day = next((int(w) for w in words if w.isdigit() and len(w) <= 2), None)
+        if month is None and not agency:
+            return None  # "Paris, 12 Uhr:" is no date; without an agency nothing says dateline
+    return Dateline(place, (agency or "").strip() or None, month, day, parse_date(when or "") if when else None)
+
+
+def dateline_date(dateline: Dateline, reference: str | None) -> str | None:
+    """The dateline's day as an ISO date: its own year, else the latest such day not after `reference`."""
+    if dateline.date or not (dateline.month and dateline.day and reference):
+        return dateline.date
+    year = int(reference[:4])
+    for candidate in (year, year - 1):
+        iso = parse_date(f"{candidate}-{dateline.month:02d}-{dateline.day:02d}")
+        if iso and iso <= reference:
+            return iso
+    return None
+
+
+def short_title(text: str) -> str:
+    """A headline-sized title from a longer line: its first sentence, cut at a word."""
+    text = " ".join(text.split())
+    sentence = re.match(r".+?[.!?](?=\s+[A-Z\"“‘']|$)", text)
+    if sentence and len(sentence.group(0)) >= 20:
+        text = sentence.group(0)
+    if len(text) <= MAX_TITLE_CHARS:
+        return text
+    cut = text[:MAX_TITLE_CHARS].rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
 
 
 def _words(text: str) -> list[str]:
@@ -129,6 +268,8 @@ def is_furniture(line: str) -> bool:
     if not stripped or len(stripped) >= 300:
         return False
     if _FURNITURE_LINE.match(stripped) or _CAPTION.search(stripped) or _BREADCRUMB.match(stripped):
+        return True
+    if _APPEAL.search(stripped) and len(stripped.split()) <= _APPEAL_MAX_WORDS:
         return True
     parts = _SEPARATOR.split(stripped)  # "Share this story | Back to top"
     return len(parts) > 1 and all(_FURNITURE_LINE.match(p.strip()) for p in parts if p.strip())
@@ -158,6 +299,7 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
             if not value or not (value[0].isupper() or value[0] in "@\"“"):
                 return False
             meta.take_date(parse_date(value))
+            meta.take_authors(value)
         return True
     url = _URL.search(stripped)
     if url:  # masthead such as "- The Media Line - https://themedialine.org -"
@@ -218,6 +360,60 @@ def clean_body_lines(lines: list[str]) -> str:
         if line.strip() or (out and out[-1]):
             out.append(line)
     return "\n".join(out).strip()
+
+
+@dataclass(frozen=True)
+class CleanedBody:
+    """A web page's body as news text, with what its header lines said of date and authors."""
+
+    body: str
+    date: str | None
+    authors: tuple[str, ...]
+
+
+# Lead-in lines above a story (kicker, standfirst, photo counter) are shorter than this;
+# its first paragraph is longer. Only the first few paragraphs can be lead-ins.
+MAX_LEAD_IN_WORDS = 15
+_LEAD_IN_PARAGRAPHS = 8
+_BULLET = re.compile(r"^(?:[-*•·]|\d{1,2}[.)])\s+")
+# "Jane Doe is a former librarian ...": the author's bio after the story.
+_BIO_VERB = re.compile(r"\s+(?:is|was|covers|writes|reports|has|edits|teaches)\b")
+_BIO_PARAGRAPHS = 2
+
+
+def _is_bio(paragraph: str, authors: tuple[str, ...] | list[str]) -> bool:
+    return any(paragraph.startswith(name) and _BIO_VERB.match(paragraph[len(name):]) for name in authors)
+
+
+def clean_news_body(body: str, *, headlines: set[str], standfirst: str | None = None,
+                    authors: tuple[str, ...] = ()) -> CleanedBody:
+    """An extracted page body as news text: header lines, list bullets and furniture out.
+
+    General extractors keep what sits above the story (the headline again, kicker,
+    standfirst, byline, date stamp) and below it (author bio, donation and paywall
+    appeals). Header lines feed the date and authors; everything the text rules know
+    as furniture goes; paragraphs stay blank-line separated.
+    """
+    meta = _Meta()
+    squashed_standfirst = " ".join((standfirst or "").split())
+    paragraphs = [_BULLET.sub("", " ".join(p.split())) for p in re.split(r"\n\s*\n", body)]
+    paragraphs = [p for p in paragraphs if p]
+    first_long = next((i for i, p in enumerate(paragraphs)
+                       if len(_words(p)) >= MAX_LEAD_IN_WORDS or find_dateline(p)), None)
+    start = 0
+    for index, paragraph in enumerate(paragraphs[:_LEAD_IN_PARAGRAPHS]):
+        lead_in = first_long is not None and index < first_long
+        if (paragraph in headlines or paragraph == squashed_standfirst or _metadata_line(paragraph, meta)
+                or is_furniture(paragraph) or lead_in):
+            start = index + 1
+            continue
+        break
+    kept = paragraphs[start:]
+    known = authors or tuple(meta.authors)
+    cut = max(1, len(kept) - _BIO_PARAGRAPHS)
+    kept = kept[:cut] + [p for p in kept[cut:] if not _is_bio(p, known)]
+    spaced = [part for paragraph in kept for part in (paragraph, "")]
+    return CleanedBody(clean_body_lines(spaced), meta.date, tuple(meta.authors))
 
 
 def _md_text(line: str) -> str:
@@ -301,4 +497,4 @@ def parse_text(text: str, markdown: bool = False) -> ParsedPage:
             continue
         break
     body = clean_body_lines(lines[body_start:])
-    return ParsedPage(title or "", body, meta.date, meta.source, meta.url)
+    return ParsedPage(title or "", body, meta.date, meta.source, meta.url, authors=tuple(meta.authors))
