@@ -17,16 +17,16 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.writing import SegmentWriter
 
 from index import store
-from index.article import MAX_ID_LENGTH, Article, Skipped
+from index.article import MAX_VALUE_LENGTH, Article, Skipped, id_problem
 from index.document import content_hash, to_document
-from index.entities import extract
+from index.entities import Entities, extract
 from index.entities.extractor import default_extractor
 from index.processes import die_with_parent
 from index.readers import read_paths
@@ -53,6 +53,8 @@ class BuildReport:
     seconds: float = 0.0
     stages: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "extract": 0.0, "analyse": 0.0, "write": 0.0})
     generation: Path | None = None
+    # Facet values longer than MAX_VALUE_LENGTH left out of indexed articles, by facet.
+    dropped_values: dict[str, int] = field(default_factory=dict)
 
     @property
     def status(self) -> str:
@@ -72,6 +74,35 @@ class _Outcome:
     extract_seconds: float = 0.0
     analyse_seconds: float = 0.0
     write_seconds: float = 0.0
+    dropped_values: tuple[tuple[str, int], ...] = ()
+
+
+def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, Entities, dict[str, int]]:
+    """The article and entities without facet values longer than MAX_VALUE_LENGTH, and how
+    many went, by facet: a value the engine refuses as a filter must not be listed as a link."""
+    def fits(value: str | None) -> bool:
+        return value is None or len(value) <= MAX_VALUE_LENGTH
+
+    kept = {
+        "actor": tuple(value for value in entities.actors if fits(value)),
+        "location": tuple(place for place in entities.places if fits(place.value)),
+        "country": tuple(value for value in entities.countries if fits(value)),
+    }
+    dropped = {"actor": len(entities.actors) - len(kept["actor"]),
+               "location": len(entities.places) - len(kept["location"]),
+               "country": len(entities.countries) - len(kept["country"]),
+               "source": 0 if fits(article.source) else 1}
+    dropped = {facet: count for facet, count in dropped.items() if count}
+    if not dropped:
+        return article, entities, {}
+    if "source" in dropped:
+        article = replace(article, source=None)
+    entities = replace(
+        entities, actors=kept["actor"], places=kept["location"], countries=kept["country"],
+        actor_types={actor: kind for actor, kind in entities.actor_types.items() if fits(actor)},
+        mentions=tuple(mention for mention in entities.mentions if fits(mention.value)),
+    )
+    return article, entities, dropped
 
 
 def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
@@ -81,6 +112,7 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
         started = time.perf_counter()
         entities = extract(article.title, article.body)
         extracted = time.perf_counter()
+        article, entities, dropped = _within_value_cap(article, entities)
         document = to_document(article, entities)
         analysed = time.perf_counter()
     except Exception as error:  # noqa: BLE001 - reported as a skipped article
@@ -89,7 +121,8 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
         writer.add_document(**document)
     except Exception as error:  # noqa: BLE001
         return _Outcome(article.id, path, f"could not write: {error}")
-    return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed)
+    return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed,
+                    tuple(dropped.items()))
 
 
 def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
@@ -172,8 +205,9 @@ class _Run:
             if isinstance(item, Skipped):
                 self.report.skipped.append(item)
                 continue
-            if len(item.id) > MAX_ID_LENGTH:
-                self.report.skipped.append(Skipped(item.path or item.id[:80], f"id longer than {MAX_ID_LENGTH} characters"))
+            problem = id_problem(item.id)
+            if problem is not None:  # the web would refuse it: listed, it would lead nowhere
+                self.report.skipped.append(Skipped(item.path or repr(item.id[:80]), problem))
                 continue
             if item.id in first_path:
                 self.report.skipped.append(Skipped(item.path or item.id, f"duplicate id {item.id!r} (first in {first_path[item.id]})"))
@@ -248,6 +282,8 @@ class _Run:
             report.stages["extract"] += outcome.extract_seconds
             report.stages["analyse"] += outcome.analyse_seconds
             report.stages["write"] += outcome.write_seconds
+            for facet, count in outcome.dropped_values:
+                report.dropped_values[facet] = report.dropped_values.get(facet, 0) + count
             if outcome.article_id in self.existing:
                 self.replaced.add(outcome.article_id)
         if self.on_progress is not None:

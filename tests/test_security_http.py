@@ -170,10 +170,12 @@ def test_request_bodies_are_refused(server, size):
     assert requests.get(server.url + "/api/search?q=ceasefire", timeout=TIME_BOUND).status_code == 200
 
 
-@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE"])
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "TRACE", "OPTIONS"])
 def test_other_methods_are_refused(server, method):
     response = requests.request(method, server.url + "/api/search", timeout=TIME_BOUND)
     assert response.status_code in {405, 501}, response.status_code
+    if response.status_code == 405:
+        assert "OPTIONS" not in response.headers["Allow"] and "GET" in response.headers["Allow"]
 
 
 def test_facet_names_and_prefixes_are_bounded(server):

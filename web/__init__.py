@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, request
+from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import MethodNotAllowed
 
 from index.store import default_index_dir
@@ -124,6 +125,14 @@ def _relative(location: str) -> str:
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
+class _App(Flask):
+    """Flask without its automatic OPTIONS answers: every method but GET (and HEAD) is
+    refused with 405, OPTIONS included. A class default, because Flask adds the static
+    route in its constructor, before any configuration of ours applies."""
+
+    default_config = ImmutableDict({**Flask.default_config, "PROVIDE_AUTOMATIC_OPTIONS": False})
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """A configured application; `config` overrides the environment.
 
@@ -134,13 +143,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     survive a fork), or call `app.extensions["newsfacets.searcher"].warm()` when you know
     the index was rebuilt.
     """
-    app = Flask(__name__)
+    app = _App(__name__)
     config = dict(config or {})
     app.config.update(_env_config(config))
     app.config.update(config)
-    # Every method but GET (and HEAD) is refused with 405, OPTIONS included: no route
-    # answers it, so Flask must not add it to each (set before any blueprint registers).
-    app.config["PROVIDE_AUTOMATIC_OPTIONS"] = False
     app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
