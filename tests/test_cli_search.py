@@ -132,9 +132,14 @@ def test_console_script_in_a_subprocess(index_dir):
     assert bad.returncode == 2 and "Traceback" not in bad.stderr
 
 
-def test_seeds(capsys, seeds_dir, tmp_path):
-    build_index([seeds_dir], tmp_path / "index", workers=1)
-    code, out, _ = run(capsys, "--json", "palmyra", "--country", "syria", "--index", str(tmp_path / "index"))
+def test_sample_corpus(capsys, sample_index):
+    """examples/corpus (the session's sample index): a word, a country filter and an exclusion."""
+    code, out, _ = run(capsys, "--json", "palmyra", "--country", "syria", "--index", str(sample_index))
     data = json.loads(out)
-    assert code == 0 and data["total"] >= 1
+    assert code == 0 and data["total"] >= 2
+    ids = [hit["id"] for hit in data["hits"]]
+    assert {"html/2015-05-21-palmyra-captured", "html/2016-03-27-palmyra-retaken"} <= set(ids)
     assert all("<mark>" in hit["snippet"] or "<mark>" in hit["title_html"] for hit in data["hits"])
+    code, out, _ = run(capsys, "--json", "palmyra", "--country", "syria", "--not-actor", "Hezbollah",
+                       "--index", str(sample_index))
+    assert code == 0 and "html/2016-03-27-palmyra-retaken" not in [hit["id"] for hit in json.loads(out)["hits"]]
