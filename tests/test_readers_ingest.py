@@ -6,6 +6,8 @@ them back through `search.Searcher`.
 """
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import subprocess
 import sys
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from index.build import build_index
 from index.readers import read_paths
+from index.store import open_index
 from search import Searcher
 
 NEWSFACETS = [sys.executable, "-m", "newsfacets.cli"]
@@ -102,3 +105,142 @@ def test_declared_charset_beats_detection_and_utf8_beats_a_wrong_declaration(tmp
     assert found["declared"].title == text and found["xmldecl"].title == text
     assert found["mislabelled"].title == "Zürich café"
     assert found["bom"].body == "Ελλάδα και Κύπρος."
+
+
+# --- HTML pages: body, metadata, authors, language -------------------------------------------
+
+DEV_PAGES = Path(__file__).parent / "data" / "ingest" / "pages"
+
+
+def _eval_ingest():
+    """scripts/eval_ingest.py as a module (scripts/ is not a package)."""
+    spec = importlib.util.spec_from_file_location("eval_ingest", Path(__file__).parent.parent / "scripts" / "eval_ingest.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["eval_ingest"] = module  # dataclasses look their module up while the class is made
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_dev_set_body_f1_and_dates_through_the_index_beat_trafilatura_alone():
+    evaluation = _eval_ingest()
+    scores = evaluation.evaluate(DEV_PAGES)
+    totals = evaluation.summary(scores)
+    assert totals["pages"] >= 15
+    assert totals["ours_f1"] >= 0.96 and totals["ours_f1"] >= totals["trafilatura_f1"], totals
+    assert totals["ours_dated"] == 1.0, [(s.page, s.gold_date, s.ours_date) for s in scores if s.gold_date != s.ours_date]
+    assert min(s.ours_f1 for s in scores) >= 0.9, [(s.page, round(s.ours_f1, 3)) for s in scores]
+
+
+def test_shingle_f1_measures_boilerplate_and_loss():
+    evaluation = _eval_ingest()
+    gold = "one two three four five six seven eight"
+    assert evaluation.body_f1(gold, gold) == 1.0
+    assert evaluation.body_f1(gold + " share this story on facebook now", gold) < 0.8
+    assert evaluation.body_f1("one two three four", gold) < 0.5
+    assert evaluation.body_f1("", gold) == 0.0
+
+
+def test_authors_language_source_url_and_paragraphs_are_stored(tmp_path):
+    meta = json.loads((DEV_PAGES.parent / "gold" / "meta.json").read_text(encoding="utf-8"))
+    report = build_index([DEV_PAGES], tmp_path / "ix", workers=1)
+    assert report.skipped == []
+    ix = open_index(tmp_path / "ix")
+    with ix.searcher() as searcher:
+        docs = {fields["id"]: fields for fields in searcher.all_stored_fields()}
+    for name, gold in meta.items():
+        assert docs[name]["author"] == gold["authors"], name
+        assert docs[name]["language"] == [gold["language"]], name
+    two = docs["02-div-soup-jsonld"]
+    assert two["source"] == ["The Harbour Times"] and two["url"] == "https://harbourtimes.example/business/port-strike"
+    assert two["title"] == "Port workers strike over pay as talks stall"
+    assert two["body"].count("\n\n") == 3  # four paragraphs keep their breaks
+    for furniture in ("Advertisement", "Read more", "Most read", "Sign up", "Subscribe"):
+        assert furniture not in two["body"]
+
+
+def test_language_is_detected_when_not_declared(tmp_path):
+    (tmp_path / "de.txt").write_text("Hochwasser in Köln\n\nDer Pegel des Rheins hat am Sonntagmorgen die Marke "
+                                     "von acht Metern überschritten, die Stadt sperrte mehrere Uferstraßen.\n")
+    (tmp_path / "declared.html").write_text(_html_page("Titre", "Un texte assez long pour être un article de presse en "
+                                                       "français, mais la page dit qu'elle est en français.", "")
+                                            .replace("<html>", '<html lang="fr-CA">'))
+    (tmp_path / "short.txt").write_text("Brief\n\nToo short.\n")
+    found = {a.id: a for a in read_paths([tmp_path])}
+    assert found["de"].language == "de" and found["declared"].language == "fr"
+    assert found["short"].language is None  # too little text to say
+
+
+# --- datelines -------------------------------------------------------------------------------
+
+def test_datelines_give_agency_and_day_and_stay_in_the_body(tmp_path):
+    (tmp_path / "reuters.txt").write_text("Strikes hit Idlib\n\nDAMASCUS, Oct 2, 2019 (Reuters) - Air strikes hit "
+                                          "the town of Maarat al-Numan on Wednesday, residents said.\n")
+    (tmp_path / "ap.md").write_text("# Blast in port\n\nBEIRUT (AP) — A blast shook the port area on Tuesday, "
+                                    "officials said.\n")
+    (tmp_path / "colon.txt").write_text("Talks in Tehran\n\nTehran, 12 March 2020: Iran and Iraq signed a trade "
+                                        "deal on Thursday.\n")
+    (tmp_path / "dated.txt").write_text("Other date\n\nPublished: 2019-10-05\n\nDAMASCUS, Oct 2, 2019 (Reuters) - "
+                                        "The army said it had advanced.\n")
+    (tmp_path / "sentence.txt").write_text("Not a dateline\n\nAsked about it, she said: no comment on the matter.\n")
+    found = {a.id: a for a in read_paths([tmp_path])}
+    assert (found["reuters"].source, found["reuters"].date) == ("Reuters", "2019-10-02")
+    assert found["reuters"].body.startswith("DAMASCUS, Oct 2, 2019 (Reuters) - Air strikes")
+    assert (found["ap"].source, found["ap"].date) == ("AP", None)
+    assert found["ap"].body.startswith("BEIRUT (AP) —")
+    assert (found["colon"].source, found["colon"].date) == (None, "2020-03-12")
+    assert found["dated"].date == "2019-10-05"  # a stated date beats the dateline's
+    assert (found["sentence"].source, found["sentence"].date) == (None, None)
+
+
+# --- plain text and Markdown -----------------------------------------------------------------
+
+WRAPPED = """Envoy calls for pause in Aleppo fighting
+
+ALEPPO, March 3, 2016 (Reuters) - Government forces shelled rebel-held
+districts of eastern Aleppo on Tuesday, residents said, a day after Staffan de
+Mistura, the United Nations envoy, called for a pause in the fighting to let
+aid convoys reach the city's well-
+known old markets.
+
+The Syrian Observatory for Human Rights said at least twelve people were
+killed.
+
+- Convoys wait at the Bab al-Salama crossing.
+- Hospitals report shortages.
+"""
+
+
+def test_hard_wrapped_text_is_unwrapped_and_split_names_are_found(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wire.txt").write_text(WRAPPED)
+    (corpus / "poem.txt").write_text("Short lines\n\nRoses are red\nviolets are blue\nsugar is sweet\nand so are you\n")
+    build_index([corpus], tmp_path / "ix", workers=1)
+    with Searcher(tmp_path / "ix") as searcher:
+        body = searcher.article("wire")["body"]
+        assert [hit.id for hit in searcher.search('"Staffan de Mistura"').hits] == ["wire"]
+        poem = searcher.article("poem")["body"]
+    paragraphs = body.split("\n\n")
+    assert paragraphs[0].startswith("ALEPPO, March 3, 2016 (Reuters) - Government forces shelled rebel-held districts of")
+    assert "city's well-known old markets." in paragraphs[0] and "\n" not in paragraphs[0]
+    assert paragraphs[1] == "The Syrian Observatory for Human Rights said at least twelve people were killed."
+    assert paragraphs[2].splitlines() == ["- Convoys wait at the Bab al-Salama crossing.", "- Hospitals report shortages."]
+    assert poem == "Roses are red\nviolets are blue\nsugar is sweet\nand so are you"  # short lines are not a wrap
+
+
+def test_markdown_is_parsed_with_yaml_front_matter(tmp_path):
+    (tmp_path / "m.md").write_text(
+        "---\ntitle: \"Ceasefire: the text\"\ndate: 2022-06-01\nauthors:\n  - Jane Doe\n  - Ali Omar\n"
+        "language: en-GB\nsource: Example Times\n---\n"
+        "# A heading that is not the title\n\nThe first paragraph wraps\nacross two lines with a [link](https://x.example).\n\n"
+        "> A quoted line.\n\n* item one\n* item two\n\n```\ncode stays\n```\n\n![photo](p.jpg)\n"
+    )
+    (tmp_path / "bad.md").write_text("---\ntitle: [unclosed\n---\n# Real title\n\nBody text here.\n")
+    found = {a.id: a for a in read_paths([tmp_path])}
+    article = found["m"]
+    assert (article.title, article.date, article.source) == ("Ceasefire: the text", "2022-06-01", "Example Times")
+    assert article.authors == ["Jane Doe", "Ali Omar"] and article.language == "en"
+    assert article.body.split("\n\n") == [
+        "A heading that is not the title", "The first paragraph wraps across two lines with a link.",
+        "A quoted line.", "item one", "item two", "code stays"]
+    assert found["bad"].title == "Real title" and found["bad"].body == "Body text here."

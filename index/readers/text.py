@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import yaml
+from markdown_it import MarkdownIt
+
 from index.dates import MONTH_NUMBERS, find_date, parse_date
 
 MAX_TITLE_CHARS = 300
@@ -94,12 +97,6 @@ _FOOTER_TAIL_CHARS = 1500
 
 _SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*\|\s*")
 
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
-_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
-# Inline emphasis and code spans: `**bold**`, `__bold__`, `*em*`, `_em_`, `` `code` `` -> their text.
-_MD_INLINE = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1|(?<![\w*])([*_])(?=[^\s*_])(.+?)(?<=[^\s*_])\3(?![\w*])|`([^`]+)`")
-_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_RULE = re.compile(r"^\s*(?:[-=*_]\s*){3,}$")
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n(?:---|\.\.\.)\s*\n", re.S)
 
 
@@ -416,42 +413,131 @@ def clean_news_body(body: str, *, headlines: set[str], standfirst: str | None = 
     return CleanedBody(clean_body_lines(spaced), meta.date, tuple(meta.authors))
 
 
-def _md_text(line: str) -> str:
-    """A Markdown line as plain text: images dropped, links and emphasis reduced to their words."""
-    line = _MD_LINK.sub(r"\1", _MD_IMAGE.sub("", line))
-    return _MD_INLINE.sub(lambda m: m.group(2) or m.group(4) or m.group(5), line)
+_FRONT_KEYS = {
+    "title": "title", "headline": "title", "date": "date", "published": "date", "pubdate": "date",
+    "publish_date": "date", "publication_date": "date", "source": "source", "publisher": "source",
+    "outlet": "source", "site": "source", "url": "url", "link": "url", "canonical": "url",
+    "author": "authors", "authors": "authors", "by": "authors", "language": "language", "lang": "language",
+}
+_MARKDOWN = MarkdownIt("commonmark")
+# Block tokens whose inline text is one paragraph of the plain text.
+_MD_TEXT_BLOCKS = {"paragraph_open", "heading_open"}
 
 
-def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None]:
-    """Markdown to plain lines; front matter feeds metadata, the first `#` heading the title."""
-    title = None
+def _front_matter(block: str, meta: _Meta) -> tuple[str | None, str | None]:
+    """YAML front matter into metadata; returns (title, language). Bad YAML is no front matter."""
+    try:
+        data = yaml.safe_load(block)
+    except yaml.YAMLError:
+        return None, None
+    if not isinstance(data, dict):
+        return None, None
+    title = language = None
+    for key, value in data.items():
+        field_name = _FRONT_KEYS.get(str(key).strip().lower())
+        if field_name is None or value is None:
+            continue
+        if field_name == "authors":
+            meta.authors = meta.authors or split_authors(value if isinstance(value, list) else [str(value)])
+            continue
+        text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        if field_name == "title":
+            title = title or " ".join(text.split()) or None
+        elif field_name == "date":
+            meta.take_date(parse_date(text))
+        elif field_name == "source":
+            meta.take_source(text)
+        elif field_name == "url":
+            meta.take_url(text)
+        else:
+            language = language or language_code(text)
+    return title, language
+
+
+def _inline_text(token) -> str:
+    """An inline token's words: emphasis and links reduced to their text, images and raw HTML dropped."""
+    parts = []
+    for child in token.children or []:
+        if child.type == "image":
+            continue
+        if child.type in {"text", "code_inline"}:
+            parts.append(child.content)
+        elif child.type in {"softbreak", "hardbreak"}:
+            parts.append(" ")
+    return "".join(parts)
+
+
+def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None, str | None]:
+    """Markdown to plain lines with markdown-it-py; front matter (YAML) feeds metadata, the first heading the title.
+
+    Each paragraph, heading, list item or code block becomes one line followed by a
+    blank one, so paragraph breaks survive and wrapped source lines are joined.
+    Returns (lines, title, declared language).
+    """
+    title = language = None
     front = _FRONT_MATTER.match(text)
     if front:
         text = text[front.end():]
-        for entry in front.group(1).splitlines():
-            key, _, value = entry.partition(":")
-            key, value = key.strip().lower(), value.strip().strip("\"'")
-            if key in {"title", "headline"} and value:
-                title = value
-            elif key in {"date", "published", "pubdate", "publish_date", "publication_date"}:
-                meta.take_date(parse_date(value))
-            elif key in {"source", "publisher", "outlet", "site"}:
-                meta.take_source(value)
-            elif key in {"url", "link", "canonical"}:
-                meta.take_url(value)
-    lines = []
-    for line in text.splitlines():
-        if _MD_RULE.match(line):
+        title, language = _front_matter(front.group(1), meta)
+    lines: list[str] = []
+    tokens = _MARKDOWN.parse(text)
+    for index, token in enumerate(tokens):
+        if token.type in {"fence", "code_block"}:
+            lines += [*token.content.rstrip("\n").split("\n"), ""]
+        elif token.type == "hr":
             lines.append("")
-            continue
-        heading = _MD_HEADING.match(line)
-        if heading:
-            line = heading.group(1)
-            if title is None:
-                title = _md_text(line).strip() or None
+        elif token.type == "inline" and index and tokens[index - 1].type in _MD_TEXT_BLOCKS:
+            content = " ".join(_inline_text(token).split())
+            if tokens[index - 1].type == "heading_open" and title is None:
+                title = content or None
                 continue
-        lines.append(_md_text(line))
-    return lines, title
+            lines += [content, ""]
+    return lines, title, language
+
+
+# Hard-wrapped text (wire copy, e-mail) breaks lines at a fixed width, 60-80 columns.
+# A file is wrapped when most of its long lines end within WRAP_SLACK of one width; a
+# line that reaches the wrap zone continues on the next, a shorter one ends its paragraph.
+WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 55, 80
+WRAP_SLACK = 0.3
+MIN_WRAPPED_LINES = 3
+_LIST_ITEM = re.compile(r"^\s*(?:[-*•·]|\d{1,2}[.)])\s+")
+_HYPHEN_BREAK = re.compile(r"[^\W\d_]-$")
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The column a hard-wrapped text breaks at, or None when its lines are not wrapped."""
+    lengths = sorted(len(line.rstrip()) for line in lines if line.strip())
+    if len(lengths) < MIN_WRAPPED_LINES:
+        return None
+    width = lengths[int((len(lengths) - 1) * 0.95)]
+    if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or lengths[-1] > WRAP_MAX_WIDTH + 10:
+        return None
+    in_zone = sum(1 for n in lengths if n >= width * (1 - WRAP_SLACK))
+    return width if in_zone >= max(MIN_WRAPPED_LINES, len(lengths) // 2) else None
+
+
+def unwrap_lines(lines: list[str]) -> list[str]:
+    """Join the lines of hard-wrapped paragraphs, so a name split across two lines is one phrase.
+
+    Blank lines, a line that stops short of the wrap zone, and list items keep their
+    breaks. A word hyphenated at the break joins and keeps its hyphen ("well-" + "known").
+    Text that is not hard-wrapped comes back unchanged.
+    """
+    width = _wrap_width(lines)
+    if width is None:
+        return lines
+    out: list[str] = []
+    joinable = False
+    for line in lines:
+        stripped = line.strip()
+        if joinable and stripped and not _LIST_ITEM.match(line):
+            out[-1] = out[-1] + ("" if out[-1].endswith("-") else " ") + stripped
+        else:
+            out.append(line.rstrip())
+        joinable = bool(stripped) and (len(line.rstrip()) >= width * (1 - WRAP_SLACK)
+                                       or bool(_HYPHEN_BREAK.search(stripped)))
+    return out
 
 
 def parse_text(text: str, markdown: bool = False) -> ParsedPage:
@@ -463,8 +549,9 @@ def parse_text(text: str, markdown: bool = False) -> ParsedPage:
     """
     meta = _Meta()
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\ufeff", "")
+    language = None
     if markdown:
-        lines, title = _markdown_lines(text, meta)
+        lines, title, language = _markdown_lines(text, meta)
     else:
         lines, title = text.splitlines(), None
 
@@ -496,5 +583,7 @@ def parse_text(text: str, markdown: bool = False) -> ParsedPage:
             lines[index] = ""
             continue
         break
-    body = clean_body_lines(lines[body_start:])
-    return ParsedPage(title or "", body, meta.date, meta.source, meta.url, authors=tuple(meta.authors))
+    body_lines = lines[body_start:] if markdown else unwrap_lines(lines[body_start:])
+    body = clean_body_lines(body_lines)
+    return ParsedPage(title or "", body, meta.date, meta.source, meta.url, authors=tuple(meta.authors),
+                      language=language)
