@@ -126,6 +126,8 @@ class ActorDictionary:
     def __init__(self, entries: Iterable[dict]) -> None:
         self.actors: dict[str, Actor] = {}
         self._trie: dict = {}
+        self.words: set[str] = set()  # every key word of every alias ("hamas", "reuters")
+        self.last_words: set[str] = set()  # key words that end a multi-word alias ("assad" of "Bashar al-Assad")
         for actor, aliases in self._parse(entries):
             self.actors[name_key(actor.name)] = actor
             for alias in aliases:
@@ -157,6 +159,9 @@ class ActorDictionary:
         keys = _name_keys(alias)
         if keys:
             self._add_keys(keys, actor, acronym)
+            self.words.update(keys)
+            if len(keys) > 1 or acronym:
+                self.last_words.add(keys[-1])
 
     def _add_keys(self, keys: tuple[str, ...], actor: Actor, acronym: bool) -> None:
         node = self._trie

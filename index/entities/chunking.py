@@ -68,6 +68,12 @@ COMMON_WORDS = frozenset(
     jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
     gmt bst est edt pst utc am pm mln bln pct""".split()
 )
+# Function words that, capitalised inside a run of names, can only open a sentence whose full
+# stop the scraper dropped; the words that glue names ("of", "and", "for", "de") are not among them.
+_SENTENCE_OPENERS = COMMON_WORDS - ORG_CONNECTORS - NAME_PARTICLES - frozenset(
+    """a an at by in to as all first second third one two three four five six seven eight nine ten
+    more most next last latest own same up upon under over out off down about"""
+    .split())
 WEEKDAYS_AND_MONTHS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december""".split()
@@ -222,6 +228,8 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
         has_org_head = tokens[i].lower in org_heads
         while j < len(tokens) and not tokens[j - 1].possessive:
             word = tokens[j].text
+            if tokens[j].lower in _SENTENCE_OPENERS and not word.isupper():
+                break  # "Qalamoun The Syrian army": a capitalised function word opens a new sentence whose stop was lost
             if _is_name_word(word):
                 has_org_head = has_org_head or tokens[j].lower in org_heads
                 j += 1

@@ -35,11 +35,14 @@ from index.entities.actors import (
     first_names,
     load_dictionary,
     name_key,
+    word_keys,
 )
 from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
 from index.entities.dates import find_dates
 from index.entities.model import Entities, Mention, Place
-from index.entities.places import Gazetteer, locate
+from index.analysis import fold
+from index.entities.places import BIG_CITY, Gazetteer, locate
+from index.entities.places import name_key as place_key
 
 
 # Nouns after a demonym that make the state the actor ("Israeli warplanes").
@@ -109,6 +112,7 @@ class EntityExtractor:
         self.first_names = first_names()
         self._place_cache: dict[str, bool] = {}
         self._demonym_cache: dict[str, str | None] = {}
+        self._stem_cache: dict[str, bool] = {}
 
     # ---- gazetteer helpers (cached: the same words recur across articles) -------------
     def _is_place(self, name: str) -> bool:
@@ -118,6 +122,11 @@ class EntityExtractor:
             if len(self._place_cache) < 200_000:
                 self._place_cache[name] = cached
         return cached
+
+    def _is_big_place(self, name: str) -> bool:
+        """A name that is a place whatever the context: a division or a large city under its own name."""
+        return any(e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
+                   for e in self.gazetteer.index.get(place_key(name), ()))
 
     def _state_of(self, word: str) -> str | None:
         """The country a demonym or country name stands for ("Israeli" -> Israel)."""
@@ -218,12 +227,53 @@ class EntityExtractor:
         """
         if not text:
             return [], []
-        tokens = chunking.tokenize(text)
+        tokens = self._fold_possessives(chunking.tokenize(text), text)
         located = locate(text, self.gazetteer, tokens)
         actors = self._actors(text, [m for m, _ in located], tokens)
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
         located = [(m, place) for m, place in located if not any(s <= m.start and m.end <= e for s, e in named)]
         return actors, located
+
+    def _fold_possessives(self, tokens: list[Token], text: str) -> list[Token]:
+        """Scraped text drops apostrophes: "Syrias", "Bashar al-Assads", "SANAs" are possessives of a
+        known name. A capitalised word in "s" that is no name itself but whose stem is one (a country,
+        division or large city, or the last word of a dictionary name) becomes the stem, possessive.
+        The token's end moves back one character, so the "s" is a gap no name runs across."""
+        out = tokens
+        source = text
+        for index, token in enumerate(tokens):
+            text = token.text
+            if len(text) < 4 or text[-1] != "s" or token.possessive or not (
+                text[0].isupper() or chunking.particle_start(text)
+            ):
+                continue
+            if self._possessive_stem(text) and not re.search(rf"\b{re.escape(text[:-1].lower())}\b", source):
+                # (a stem the text also writes in lower case is a word: "Shells had hit roofs ... shell cases")
+                if out is tokens:
+                    out = list(tokens)
+                stem = text[:-1]
+                out[index] = Token(stem, token.start, token.end - 1, True, stem.lower())
+        return out
+
+    def _possessive_stem(self, word: str) -> bool:
+        cached = self._stem_cache.get(word)
+        if cached is not None:
+            return cached
+        stem = word[:-1]
+        keys = word_keys(word)
+        stem_keys = word_keys(stem)
+        result = False
+        if keys and stem_keys and not (set(keys) & self.dictionary.words) and self.gazetteer.lookup(word) is None \
+                and fold(stem).lower() not in self.first_names and fold(word).lower() not in self.first_names:
+            if stem_keys[-1] in self.dictionary.last_words and len(stem_keys[-1]) > 3 \
+                    and stem_keys[-1] not in ORG_HEADS and stem_keys[-1] not in PERSON_TITLES:
+                result = True
+            else:
+                result = any(e.kind in ("country", "admin") and e.primary
+                             for e in self.gazetteer.index.get(place_key(stem), ()))
+        if len(self._stem_cache) < 200_000:
+            self._stem_cache[word] = result
+        return result
 
     # ---- actors ------------------------------------------------------------------------
     def _actors(self, text: str, place_mentions: Sequence[Mention], tokens: list[Token]) -> list[_Found]:
@@ -303,9 +353,9 @@ class EntityExtractor:
                     pos = rest_end
                     continue
                 follows = tokens[pos + 1 :] or phrase.after
-                if not tokens[pos].possessive and follows and (
-                    follows[0].lower in AGENT_NOUNS or self._title_end(follows, 0) or self.dictionary.match_at(follows, 0)
-                ):
+                if follows and (follows[0].lower in AGENT_NOUNS or not tokens[pos].possessive and (
+                    self._title_end(follows, 0) or self.dictionary.match_at(follows, 0)
+                )):  # "Israeli warplanes", "Syria's army", "Iranian President Rouhani"
                     out.append(_Found(tokens[pos].start, tokens[pos].end, state, "state", kind))
                     pos += 1
                     continue
@@ -327,6 +377,12 @@ class EntityExtractor:
                 tokens[k].lower in TITLE_HEADS and self._title_end(tokens, k) > k and k + 1 < len(tokens)
             ):
                 return k
+            if self._state_of(tokens[k].text) and (
+                self._is_big_place(" ".join(t.text for t in tokens[pos:k]))
+                or self._title_end(tokens, k + 1) > k + 1
+                or (k + 1 < len(tokens) and tokens[k + 1].lower in AGENT_NOUNS)
+            ):
+                return k  # "Damascus British Foreign Secretary ...": a lost comma before a state's title
         return len(tokens)
 
     @staticmethod
@@ -370,6 +426,10 @@ class EntityExtractor:
         words = [t.lower for t in tokens]
         if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
             return []
+        split = self._second_name_at(tokens, lower_words)
+        if split:
+            return self._typed(phrase, tokens[:split], title_cue, lower_words) + self._typed(
+                phrase, tokens[split:], False, lower_words)
         text = " ".join(t.text for t in tokens)
         start, end = tokens[0].start, tokens[-1].end
         keys = tuple(name_key(text).split())
@@ -415,6 +475,22 @@ class EntityExtractor:
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
+
+    def _second_name_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
+        """Where a second person's name starts in a run of two names whose comma was lost
+        ("Youssef Diab Paula Astih" -> 2): a given name after a word that is no given name, when
+        the run also opens with a given name and both parts have a surname. 0 when there is none.
+        Chains of given names ("Mohammed Ali Hassan Khalil") are one Arabic name and stay whole."""
+        if len(tokens) < 4 or tokens[0].lower not in self.first_names:
+            return 0
+        names = self.first_names
+        for k in range(2, len(tokens) - 1):
+            word, before = tokens[k].lower, tokens[k - 1].lower
+            if word not in names or word in lower_words or before in _PATRONYMICS or tokens[k - 1].text.endswith("."):
+                continue
+            if before not in names or (len(tokens) == 4 and tokens[-1].lower not in names):
+                return k  # "... Diab Paula Astih": two given-name-plus-surname pairs
+        return 0
 
     def _looks_personal(self, words: Sequence[str], first: str, lower_words: set[str]) -> bool:
         """Opens with an initial ("J.") or a given name the text never writes in lower case."""

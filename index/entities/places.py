@@ -465,9 +465,10 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
     if mixed_case and single:
-        if prev_glued and _is_name_word(prev_tok.text):
-            return None  # "George Washington", "Phil Simmons"
-        if next_glued and (_is_name_word(next_tok.text) or next_tok.text in _SPEECH):
+        if prev_glued and _is_name_word(prev_tok.text) and gaz.country_of_demonym(prev_tok.text) is None:
+            return None  # "George Washington", "Phil Simmons" (but not "Syrian Palmyra": a lost comma)
+        if next_glued and (_is_name_word(next_tok.text) and gaz.country_of_demonym(next_tok.text) is None
+                           or next_tok.text in _SPEECH):
             return None  # "Manchester United", "Washington Post", "Jackson said"
     if chosen.kind != "city":
         return chosen
