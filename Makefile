@@ -6,7 +6,7 @@ INDEX ?= $(or $(NEWSFACETS_INDEX),var/index)
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: install install-test browser run index test bench eval clean
+.PHONY: install install-test install-lint browser run index test lint bench eval clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,14 @@ run: index
 
 test: install-test browser
 	$(BIN)/python -m pytest -q
+
+install-lint: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[lint]'
+
+# ruff (rules in ruff.toml) and mypy (settings in setup.cfg [mypy]) on the four packages.
+lint: install-lint
+	$(BIN)/ruff check index search web newsfacets
+	$(BIN)/mypy index search web newsfacets
 
 # Figures go to docs/BENCHMARKS.md; they need ../shared/corpus (Reuters-21578, Cranfield).
 bench: install

