@@ -157,19 +157,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # One admission gate per process: each server worker holds back its own expensive queries.
     app.extensions["newsfacets.searcher"] = Searcher(app.config["INDEX_DIR"], gate=AdmissionGate())
 
-    from web import api, errors, limits, pages
-
-    app.register_blueprint(api.blueprint)
-    app.register_blueprint(pages.blueprint)
-    errors.register(app)
-    limits.register(app)
-
     hosts = frozenset(app.config["ALLOWED_HOSTS"])
 
     @app.before_request
     def refuse_unknown_hosts():
-        # Before routing answers anything, redirects included. A request without `Host`
-        # (HTTP/1.0) comes from no browser, so no rebinding page can send it.
+        # The first hook (registered before any other), and before routing answers
+        # anything, redirects included. A request without `Host` (HTTP/1.0) comes from
+        # no browser, so no rebinding page can send it.
         header = request.environ.get("HTTP_HOST")
         if header is None or ANY_HOST in hosts or host_name(header) in hosts:
             return None
@@ -183,6 +177,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # larger declared bodies before reading them: web.cli sets its limit from this one).
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
+
+    from web import api, errors, limits, pages
+
+    app.register_blueprint(api.blueprint)
+    app.register_blueprint(pages.blueprint)
+    errors.register(app)
+    limits.register(app)
 
     @app.after_request
     def security_headers(response: Response) -> Response:
