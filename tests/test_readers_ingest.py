@@ -7,12 +7,16 @@ them back through `search.Searcher`.
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from index.article import Skipped
 from index.build import build_index
 from index.readers import read_paths
 from index.store import open_index
@@ -244,3 +248,147 @@ def test_markdown_is_parsed_with_yaml_front_matter(tmp_path):
         "A heading that is not the title", "The first paragraph wraps across two lines with a link.",
         "A quoted line.", "item one", "item two", "code stays"]
     assert found["bad"].title == "Real title" and found["bad"].body == "Body text here."
+
+
+# --- feeds, web archives, PDFs ---------------------------------------------------------------
+
+RSS = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel><title>Orontes Herald</title><link>https://orontes.example/</link><language>en-gb</language>
+<item><title>Convoy reaches Deir ez-Zor</title><link>https://orontes.example/2017/09/05/convoy</link>
+<pubDate>Tue, 05 Sep 2017 10:00:00 +0000</pubDate><dc:creator>Rana Aziz</dc:creator>
+<description>Short teaser only.</description>
+<content:encoded><![CDATA[<p>A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of nearly three years.</p>
+<p>Residents gathered in the streets as the trucks arrived with flour and medicine.</p>]]></content:encoded></item>
+<item><title></title><description></description></item>
+<item><title>Summary-only entry about Raqqa</title><link>https://orontes.example/raqqa</link>
+<description>Fighters advanced into the old city of Raqqa on Monday, a monitoring group said.</description></item>
+</channel></rss>"""
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Levant Wire</title>
+<entry><title>Talks open in Astana</title><link href="https://levant.example/astana"/><updated>2017-01-23T08:00:00Z</updated>
+<author><name>Omar Said</name></author><content type="html">&lt;p&gt;Talks between the government and rebel groups opened in Astana on Monday.&lt;/p&gt;</content></entry>
+</feed>"""
+
+
+def test_feeds_give_one_article_per_entry_with_full_content(tmp_path):
+    (tmp_path / "herald.rss").write_text(RSS)
+    (tmp_path / "wire.atom").write_text(ATOM)
+    (tmp_path / "sitemap.xml").write_text('<?xml version="1.0"?><urlset><url><loc>https://x.example/</loc></url></urlset>')
+    results = list(read_paths([tmp_path]))
+    found = {r.id: r for r in results if not isinstance(r, Skipped)}
+    problems = {(Path(s.path).name, s.reason.split(" (")[0]) for s in results if isinstance(s, Skipped)}
+    assert problems == {("herald.rss#2", "feed entry has no title or text"),
+                        ("sitemap.xml", "not an RSS or Atom feed, or a feed without entries")}
+    convoy = found["herald#1"]
+    assert convoy.title == "Convoy reaches Deir ez-Zor" and convoy.date == "2017-09-05"
+    assert convoy.body == ("A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of nearly "
+                           "three years.\n\nResidents gathered in the streets as the trucks arrived with flour and medicine.")
+    assert (convoy.source, convoy.url, convoy.authors, convoy.language) == (
+        "Orontes Herald", "https://orontes.example/2017/09/05/convoy", ["Rana Aziz"], "en")
+    assert found["herald#3"].body == "Fighters advanced into the old city of Raqqa on Monday, a monitoring group said."
+    astana = found["wire#1"]
+    assert (astana.title, astana.date, astana.authors, astana.source) == (
+        "Talks open in Astana", "2017-01-23", ["Omar Said"], "Levant Wire")
+    assert "opened in Astana on Monday" in astana.body
+
+
+def _warc(path: Path, pages: list[tuple[str, str, bytes]], extra: bool = True) -> None:
+    """A gzipped WARC with one HTML response per (url, date, html bytes), plus a request and an image."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for url, date, html in pages:
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=windows-1256")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers,
+                                                          warc_headers_dict={"WARC-Date": date}))
+            if extra:
+                writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"),
+                                                              warc_content_type="application/http; msgtype=request"))
+        if extra:
+            image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record("https://x.example/a.png", "response",
+                                                          payload=io.BytesIO(b"\x89PNG"), http_headers=image))
+
+
+def test_warc_html_responses_are_pages_and_other_records_are_counted(tmp_path):
+    arabic = _html_page("الجيش يستعيد تدمر", LEGACY["arabic"][2], "").encode("cp1256")  # charset only in the HTTP header
+    dated = _html_page("Dated page", "The council met on Monday and approved the budget for the coming year.",
+                       '<meta property="article:published_time" content="2016-03-27">').encode("cp1256")
+    (tmp_path / "corpus").mkdir()
+    _warc(tmp_path / "corpus" / "crawl.warc.gz", [("https://news.example/palmyra", "2016-03-28T10:00:00Z", arabic),
+                                                  ("https://news.example/budget", "2016-04-02T10:00:00Z", dated)])
+    report = build_index([tmp_path / "corpus"], tmp_path / "ix", workers=1)
+    assert report.indexed == 2
+    assert [s.reason for s in report.skipped] == ["skipped 3 records that are not HTML pages: 2 request, 1 image/png"]
+    with Searcher(tmp_path / "ix") as searcher:
+        palmyra = searcher.article("crawl#1")
+        assert palmyra["title"] == "الجيش يستعيد تدمر" and palmyra["url"] == "https://news.example/palmyra"
+        assert palmyra["date"] == "2016-03-28"  # the capture day, as the page states none
+        assert searcher.article("crawl#2")["date"] == "2016-03-27"  # the page's own date wins
+        assert [hit.id for hit in searcher.search(LEGACY["arabic"][3]).hits] == ["crawl#1"]
+
+
+@pytest.mark.parametrize("keep", [lambda n: n * 3 // 4, lambda n: n - 40], ids=["record-missing", "record-cut-short"])
+def test_truncated_warc_keeps_the_pages_before_the_damage(tmp_path, keep):
+    page = _html_page("Whole page", "This page was archived completely and must still be indexed.", "").encode()
+    _warc(tmp_path / "whole.warc.gz", [("https://a.example/1", "2020-01-01T00:00:00Z", page)] * 2, extra=False)
+    data = (tmp_path / "whole.warc.gz").read_bytes()
+    (tmp_path / "whole.warc.gz").unlink()
+    (tmp_path / "cut.warc.gz").write_bytes(data[: keep(len(data))])  # into the second of two equal records
+    results = list(read_paths([tmp_path]))
+    assert [r.id for r in results if not isinstance(r, Skipped)] == ["cut#1"]
+    [problem] = [r for r in results if isinstance(r, Skipped)]
+    assert problem.reason.startswith("truncated or corrupt WARC record after 1 pages") and "\n" not in problem.reason
+
+
+def _pdf(lines: list[str], title: str | None = None) -> bytes:
+    """A minimal one-page PDF whose text layer holds `lines` (written by hand, as the format allows)."""
+    text = " ".join(f"({line}) Tj 0 -14 Td" for line in lines)
+    stream = f"BT /F1 11 Tf 72 720 Td {text} ET".encode("latin-1")
+    info = f"<< /Title ({title}) /Author (Hana Costa) /CreationDate (D:20180414093000Z) >>" if title else "<< >>"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        info.encode("latin-1"),
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R /Info 6 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_pdf_text_title_and_date_and_encrypted_pdf_is_skipped(tmp_path):
+    import pypdf
+
+    body = ["Western strikes hit three sites in Syria early on Saturday, the",  # a typeset column, 60-odd wide
+            "defence ministry said, in response to the suspected chemical", "attack in Douma a week earlier."]
+    (tmp_path / "report.pdf").write_bytes(_pdf(body, title="Strikes after Douma"))
+    (tmp_path / "untitled.pdf").write_bytes(_pdf(["Ceasefire monitors report", "", *body]))
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(_pdf(body)))
+    writer.encrypt("secret")
+    with open(tmp_path / "locked.pdf", "wb") as fh:
+        writer.write(fh)
+    (tmp_path / "broken.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    results = list(read_paths([tmp_path]))
+    found = {r.id: r for r in results if not isinstance(r, Skipped)}
+    problems = {Path(s.path).name: s.reason for s in results if isinstance(s, Skipped)}
+    assert problems["locked.pdf"] == "encrypted PDF (needs a password)"
+    assert problems["broken.pdf"].startswith("unreadable PDF") and set(problems) == {"locked.pdf", "broken.pdf"}
+    report = found["report"]
+    assert (report.title, report.date, report.authors) == ("Strikes after Douma", "2018-04-14", ["Hana Costa"])
+    assert report.body == ("Western strikes hit three sites in Syria early on Saturday, the defence ministry said, "
+                           "in response to the suspected chemical attack in Douma a week earlier.")
+    assert found["untitled"].title == "Ceasefire monitors report"

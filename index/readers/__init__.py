@@ -21,12 +21,13 @@ from typing import Callable, Iterator, Sequence
 from index.article import Article, Skipped
 from index.dates import find_date, parse_date
 from index.readers._base import (
-    MAX_BODY_CHARS, MAX_HTML_BYTES, MAX_TEXT_BYTES, ReadError, build_article, read_text,
+    MAX_BODY_CHARS, MAX_HTML_BYTES, MAX_TEXT_BYTES, ReadError, page_article, read_text,
 )
 from index.readers.html import parse_html
 from index.readers.records import read_csv, read_json, read_jsonl
 from index.readers.reuters import iter_reuters_sgml
-from index.readers.text import ParsedPage, parse_text
+from index.readers.text import parse_text
+from index.readers.web import read_feed, read_pdf, read_warc
 
 __all__ = [
     "read_paths", "read_file", "parse_date", "find_date", "iter_reuters_sgml", "MAX_BODY_CHARS",
@@ -36,26 +37,22 @@ __all__ = [
 Result = Iterator[Article | Skipped]
 
 
-def _page_article(page: ParsedPage, base_id: str, path: Path) -> Article | Skipped:
-    return build_article(id=base_id, title=page.title, body=page.body, date=page.date,
-                         source=page.source, url=page.url, path=str(path),
-                         authors=page.authors, language=page.language)
-
-
 def _read_plain(path: Path, base_id: str) -> Result:
     text, _ = read_text(path, MAX_TEXT_BYTES)
-    yield _page_article(parse_text(text, markdown=path.suffix.lower() in {".md", ".markdown"}), base_id, path)
+    yield page_article(parse_text(text, markdown=path.suffix.lower() in {".md", ".markdown"}), base_id, str(path))
 
 
 def _read_html(path: Path, base_id: str) -> Result:
     markup, _ = read_text(path, MAX_HTML_BYTES, markup=True)
-    yield _page_article(parse_html(markup), base_id, path)
+    yield page_article(parse_html(markup), base_id, str(path))
 
 
 _READERS: dict[str, Callable[[Path, str], Result]] = {
     ".txt": _read_plain, ".text": _read_plain, ".md": _read_plain, ".markdown": _read_plain,
     ".html": _read_html, ".htm": _read_html, ".xhtml": _read_html,
     ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv,
+    ".rss": read_feed, ".atom": read_feed, ".xml": read_feed,
+    ".warc": read_warc, ".warc.gz": read_warc, ".pdf": read_pdf,
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
 
@@ -67,7 +64,9 @@ def _base_id(path: Path, root: Path | None) -> str:
             relative = path.relative_to(root)
         except ValueError:
             pass
-    return relative.with_suffix("").as_posix() if relative.suffix else relative.as_posix()
+    kind = suffix_of(relative.name)
+    name = relative.as_posix()
+    return name[: -len(kind)] if kind.startswith(".") and name.lower().endswith(kind) else name
 
 
 def read_file(path: Path, root: Path | None = None) -> Result:

@@ -16,7 +16,7 @@ import charset_normalizer
 import py3langid
 
 from index.article import Article, Skipped
-from index.readers.text import MAX_TITLE_CHARS, dateline_date, find_dateline, language_code, short_title
+from index.readers.text import MAX_TITLE_CHARS, ParsedPage, dateline_date, find_dateline, language_code, short_title
 
 # A body longer than this is truncated (and the article kept): no real news story is
 # near 2 M characters, and the cap bounds the index and analysis cost of junk files.
@@ -159,10 +159,13 @@ def _looks_western(sample: bytes) -> bool:
 def declared_charset(head: bytes) -> str | None:
     """The codec a page or feed declares (`<meta charset>`, http-equiv, `<?xml encoding>`), if known."""
     match = _DECLARED.search(head)
-    if not match:
-        return None
+    return charset_name((match.group(1) or match.group(2)).decode("ascii", "replace")) if match else None
+
+
+def charset_name(declared: str) -> str | None:
+    """The codec for a declared charset name ("windows-1256", "ISO-8859-1"), None if unknown or impossible."""
     try:
-        name = codecs.lookup((match.group(1) or match.group(2)).decode("ascii")).name
+        name = codecs.lookup(declared.strip()).name
     except (LookupError, UnicodeDecodeError):
         return None  # an unknown or garbled name is no declaration
     if name in {"utf-16", "utf-16-le", "utf-16-be", "utf-32"}:
@@ -185,6 +188,20 @@ def _decode(data: bytes, final: bool, forced: str | None, declared: str | None) 
     return codecs.getincrementaldecoder(encoding)("replace").decode(data, final)
 
 
+def decode_bytes(data: bytes, *, complete: bool = True, markup: bool = False, declared: str | None = None) -> str:
+    """Bytes of one document as text, never raising (see `_EncodingScan.encoding` for the order).
+
+    `markup` (HTML, XML) means the bytes may declare their charset in their head;
+    `declared` is a charset stated outside them (an HTTP Content-Type header), which
+    the bytes' own declaration overrides. `complete=False` tolerates a multi-byte
+    character cut by a read cap. Raises ReadError for binary data.
+    """
+    forced = _check_head(data[:_SNIFF_BYTES])
+    if markup:
+        declared = declared_charset(data[:_SNIFF_BYTES]) or declared
+    return _decode(data, complete, forced, declared).replace("\x00", "")
+
+
 def read_text(path: Path, max_bytes: int, markup: bool = False) -> tuple[str, bool]:
     """The decoded text of a whole-file format, at most `max_bytes` of it, and whether it was cut.
 
@@ -196,10 +213,7 @@ def read_text(path: Path, max_bytes: int, markup: bool = False) -> tuple[str, bo
         except OSError as exc:
             raise ReadError(f"cannot read: {exc.strerror or exc}") from None
     truncated = len(data) > max_bytes
-    data = data[:max_bytes]
-    forced = _check_head(data[:_SNIFF_BYTES])
-    declared = declared_charset(data[:_SNIFF_BYTES]) if markup else None
-    text = _decode(data, not truncated, forced, declared).replace("\x00", "")
+    text = decode_bytes(data[:max_bytes], complete=not truncated, markup=markup)
     if not text.strip():
         raise ReadError("empty file")
     return text, truncated
@@ -316,3 +330,10 @@ def build_article(
         authors=list(authors),
         language=language_code(language) or detect_language(f"{title}\n{body}"),
     )
+
+
+def page_article(page: ParsedPage, article_id: str, path: str, fallback_date: str | None = None) -> Article | Skipped:
+    """`build_article` from what a text or HTML page says of itself."""
+    return build_article(id=article_id, title=page.title, body=page.body, date=page.date, source=page.source,
+                         url=page.url, path=path, authors=page.authors, language=page.language,
+                         fallback_date=fallback_date)

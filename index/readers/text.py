@@ -496,7 +496,8 @@ def _markdown_lines(text: str, meta: _Meta) -> tuple[list[str], str | None, str 
 
 
 # Hard-wrapped text (wire copy, e-mail) breaks lines at a fixed width, 60-80 columns.
-# A file is wrapped when most of its long lines end within WRAP_SLACK of one width; a
+# A text is wrapped when most of its lines (at least MIN_WRAPPED_LINES, all but the
+# paragraph's last in the zone) end within WRAP_SLACK of one width; a
 # line that reaches the wrap zone continues on the next, a shorter one ends its paragraph.
 WRAP_MIN_WIDTH, WRAP_MAX_WIDTH = 55, 80
 WRAP_SLACK = 0.3
@@ -514,7 +515,7 @@ def _wrap_width(lines: list[str]) -> int | None:
     if not WRAP_MIN_WIDTH <= width <= WRAP_MAX_WIDTH or lengths[-1] > WRAP_MAX_WIDTH + 10:
         return None
     in_zone = sum(1 for n in lengths if n >= width * (1 - WRAP_SLACK))
-    return width if in_zone >= max(MIN_WRAPPED_LINES, len(lengths) // 2) else None
+    return width if in_zone >= max(MIN_WRAPPED_LINES - 1, len(lengths) // 2) else None
 
 
 def unwrap_lines(lines: list[str]) -> list[str]:
