@@ -164,6 +164,30 @@ def test_a_missing_index_is_no_reason_to_stop(tmp_path):
         assert serve.process.poll() is None, serve.log()
 
 
+def _workers_of(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in children.read_text().split()} if children.exists() else set()
+
+
+def test_a_worker_killed_while_serving_is_replaced(sample_index):
+    """The other side of giving up: one death is a crash to recover from, not a start failure."""
+    with ServeProcess("--index", str(sample_index), "--workers", "2") as serve:
+        deadline = time.monotonic() + START_WAIT
+        while len(workers := _workers_of(serve.process.pid)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(workers) == 2, workers
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        while (len(now := _workers_of(serve.process.pid)) < 2 or victim in now) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert len(now) == 2 and victim not in now, now
+        assert serve.process.poll() is None
+        with socket.create_connection(("127.0.0.1", serve.port), timeout=10) as client:
+            client.sendall(b"GET /api/search?q=the HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+            assert _read_all(client).startswith(b"HTTP/1.1 200")
+        assert f"worker {victim} stopped: worker exited (killed by SIGKILL)" in serve.log(), serve.log()
+
+
 # --- SIGTERM drains requests in flight ----------------------------------------------------
 
 

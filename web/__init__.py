@@ -24,11 +24,11 @@ from flask import Flask, Response, abort, current_app, request
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import MethodNotAllowed
 
+from index.article import MAX_VALUE_LENGTH
 from index.store import default_index_dir
 from search import Searcher
 from search.budget import DEFAULT_TIME_BUDGET_SECONDS, AdmissionGate
 from search.query import MAX_QUERY_LENGTH
-from search.searcher import MAX_VALUE_LENGTH
 
 # Every resource comes from this server; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join((
