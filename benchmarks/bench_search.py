@@ -49,8 +49,9 @@ FACETS = ("actor", "location", "country", "source")
 def query_mix(searcher: Searcher, rng: random.Random) -> list[tuple[str, dict]]:
     """(query, filter keywords) pairs: words of middling frequency and two-word phrases from one real
     article each, every second one filtered by a common facet value."""
-    generation = searcher._current()
-    vocabulary = searcher._vocabulary(generation)
+    generation = searcher._handle.current()
+    whoosh_searcher = generation.index.searcher()
+    vocabulary = generation.vocabulary(whoosh_searcher)
     documents = generation.facets.size
     words = [
         w for w, df in zip(vocabulary.words, vocabulary.frequencies.tolist())
@@ -59,7 +60,6 @@ def query_mix(searcher: Searcher, rng: random.Random) -> list[tuple[str, dict]]:
     top_values = {
         name: [v["value"] for v in searcher.search("", facet_size=20, per_page=1).facets[name]] for name in FACETS
     }
-    whoosh_searcher = searcher._searcher(generation)
     common = set(words)
     mix = []
     for n in range(QUERIES):
@@ -131,10 +131,11 @@ def main() -> int:
 
     with Searcher(index_dir) as searcher:
         mix = query_mix(searcher, random.Random(SEED))
-        generation = searcher._current()
-        whoosh_searcher = searcher._searcher(generation)
+        generation = searcher._handle.current()
+        whoosh_searcher = generation.index.searcher()
+        matcher = generation.matcher(whoosh_searcher)
         for query, _ in mix:
-            _RESOLVED[query] = searcher._resolve(generation, parse_query(query)).query
+            _RESOLVED[query] = searcher._resolve(matcher, generation, parse_query(query)).query
         modes = {
             "search alone": lambda q, f: searcher.search(q, facet_size=0, snippets=False, **f),
             "with facets": lambda q, f: searcher.search(q, snippets=False, **f),

@@ -8,10 +8,10 @@ or, for date order, picked with numpy from the date column; and only that page's
 documents are read from storage and highlighted.
 
 A `Searcher` is cheap to share: the per-generation state (facet arrays, vocabulary)
-is shared by all threads, each thread gets its own Whoosh searcher (their file reads
-are not thread-safe), and every call checks `CURRENT` (one small file read) so a
-rebuilt index is picked up without a restart. The previous generation stays open
-until each thread moves on, and the builder keeps it on disk for that time.
+is shared by all threads, each call borrows a Whoosh searcher from a small pool (their
+file reads are not thread-safe, and each costs memory; `search.handle`), and every call
+checks `CURRENT` (one small file read) so a rebuilt index is picked up without a restart.
+What one call may cost is bounded by `search.query`'s limits and `search.budget`.
 
 Opening a generation and building what its first queries need takes about a second on
 the 19,000 Reuters stories; `Searcher.warm()` does it ahead of the requests, and
@@ -20,10 +20,9 @@ the 19,000 Reuters stories; `Searcher.warm()` does it ahead of the requests, and
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -34,17 +33,16 @@ from whoosh import query as wq
 from index.article import MAX_ID_LENGTH
 from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
-from index.store import IndexUnreadable, current_generation, open_index
-from search.facets import FacetIndex, Filters, date_counts
 from search.budget import AdmissionGate
-from search.matching import ArrayMatcher, FieldLengths
+from search.facets import Filters, date_counts
+from search.handle import Generation, IndexHandle
+from search.matching import ArrayMatcher
 from search.query import (
     MAX_QUERY_LENGTH, DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
 from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
 from search.suggest import fuzzy_query, suggestion
-from search.vocabulary import Vocabulary
 
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
@@ -69,74 +67,6 @@ class _Match:
     counted: dict[str, np.ndarray]
     relaxed: bool = False
     fuzzy: bool = False
-
-
-class _SharedLengths(FieldLengths):
-    """`FieldLengths` behind a lock: a warm-up and requests share one read of each field, never two."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-
-    def of(self, fieldname: str, searcher) -> tuple[np.ndarray, float]:
-        with self._lock:
-            return super().of(fieldname, searcher)
-
-
-@dataclass
-class _Generation:
-    """One opened index generation and what is cached for it."""
-
-    path: Path
-    index: object
-    facets: FacetIndex
-    lengths: FieldLengths
-    _vocabulary: Vocabulary | None = None
-    _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _warmed: bool = False
-    _warm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-
-    @classmethod
-    def open(cls, index_dir: Path) -> _Generation:
-        """The generation CURRENT names, labelled with the directory actually opened (CURRENT may move meanwhile)."""
-        ix = open_index(index_dir)
-        path = Path(ix.storage.folder)
-        try:
-            with ix.reader() as reader:
-                facets = FacetIndex.from_reader(reader)
-        except Exception as error:  # Whoosh raises many types for damaged files
-            raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
-        return cls(path, ix, facets, _SharedLengths())
-
-    def matcher(self, whoosh_searcher) -> ArrayMatcher:
-        """Matching and ranking for one search, over this generation's cached arrays."""
-        return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths)
-
-    def vocabulary(self, whoosh_searcher) -> Vocabulary:
-        """Built on first need, through an open searcher (see `search.matching.FieldLengths`)."""
-        if self._vocabulary is None:
-            with self._vocabulary_lock:
-                if self._vocabulary is None:
-                    self._vocabulary = Vocabulary.from_reader(whoosh_searcher.reader())
-        return self._vocabulary
-
-    def warm(self, whoosh_searcher) -> bool:
-        """Build now what queries would build on first need; False if an earlier call already did.
-
-        The same caches and locks as the request path, so a request that needs one of
-        these meanwhile waits for this work instead of repeating it.
-        """
-        with self._warm_lock:
-            if self._warmed:
-                return False
-            for name, field_type in self.index.schema.items():
-                if field_type.scorable:  # the fields BM25F ranks by
-                    self.lengths.of(name, whoosh_searcher)
-            vocabulary = self.vocabulary(whoosh_searcher)
-            if vocabulary.words:
-                vocabulary.near(vocabulary.words[0], 0, 1)  # the first near-spelling lookup builds its index
-            self._warmed = True
-            return True
 
 
 class _LazyWords:
@@ -205,11 +135,7 @@ class Searcher:
         """
         self.index_dir = Path(index_dir)
         self.gate = gate or AdmissionGate.open()
-        self._lock = threading.Lock()
-        self._generation: _Generation | None = None
-        self._local = threading.local()
-        self._open: set = set()
-        self._open_lock = threading.Lock()
+        self._handle = IndexHandle(self.index_dir)
 
     def __enter__(self) -> Searcher:
         return self
@@ -220,7 +146,7 @@ class Searcher:
     @property
     def generation(self) -> Path | None:
         """The directory of the generation in use, or None before the first search (or after `close()`)."""
-        generation = self._generation
+        generation = self._handle.generation
         return None if generation is None else generation.path
 
     def warm(self) -> bool:
@@ -237,72 +163,11 @@ class Searcher:
         False when the generation was already warmed; raises IndexMissing or
         IndexUnreadable as `search` does.
         """
-        generation, whoosh_searcher = self._state()
-        return generation.warm(whoosh_searcher)
+        with self._handle.borrow() as (generation, whoosh_searcher):
+            return generation.warm(whoosh_searcher)
 
     def close(self) -> None:
-        with self._open_lock:
-            for whoosh_searcher in list(self._open):
-                whoosh_searcher.close()
-            self._open.clear()
-        self._local = threading.local()
-        self._generation = None
-
-    # ------------------------------------------------------------------ state
-
-    def _current(self) -> _Generation:
-        """The live generation, reopened when CURRENT names a new one (raises IndexMissing/IndexUnreadable)."""
-        path = current_generation(self.index_dir)
-        generation = self._generation
-        if generation is not None and (path is None or path == generation.path):
-            return generation  # a vanished CURRENT leaves the open index serving
-        with self._lock:
-            # Read again: another thread may have opened a newer generation while this one waited,
-            # and reopening the one read before would swap the newer one out for a moment.
-            path = current_generation(self.index_dir)
-            generation = self._generation
-            if generation is None or (path is not None and path != generation.path):
-                generation = _Generation.open(self.index_dir)
-                self._generation = generation
-            return generation
-
-    def _searcher(self, generation: _Generation):
-        """This thread's Whoosh searcher on `generation` (Whoosh's file reads are not thread-safe)."""
-        local = self._local
-        if getattr(local, "generation", None) is not generation:
-            old = getattr(local, "searcher", None)
-            if old is not None:
-                with self._open_lock:
-                    self._open.discard(old)
-                old.close()
-            local.generation = local.searcher = None
-            try:
-                local.searcher = generation.index.searcher()
-            except Exception as error:  # its files were removed by a later build, or damaged
-                raise IndexUnreadable(f"index at {generation.path} is unreadable: {error}") from error
-            local.generation = generation
-            with self._open_lock:
-                self._open.add(local.searcher)
-        return local.searcher
-
-    def _state(self) -> tuple[_Generation, object]:
-        """The live generation and this thread's searcher on it.
-
-        If the generation we hold was replaced twice while this thread was idle, its
-        files are gone: reopen whatever CURRENT names now, once.
-        """
-        generation = self._current()
-        try:
-            return generation, self._searcher(generation)
-        except IndexUnreadable:
-            with self._lock:
-                if self._generation is generation:
-                    self._generation = None
-            generation = self._current()
-            return generation, self._searcher(generation)
-
-    def _vocabulary(self, generation: _Generation) -> Vocabulary:
-        return generation.vocabulary(self._searcher(generation))
+        self._handle.close()
 
     # ---------------------------------------------------------------- search
 
@@ -364,14 +229,20 @@ class Searcher:
     def _search(self, query: str, parsed: ParsedQuery, filters: Filters, in_force: DateRange | None, sort: str, page: int,
                 per_page: int, facet_size: int, snippets: bool, started: float) -> SearchResult:
         """`search` once its arguments are checked: match, rank, read and mark the page, count the facets."""
-        generation, whoosh_searcher = self._state()
+        with self._handle.borrow() as (generation, whoosh_searcher):
+            return self._search_in(generation, whoosh_searcher, query, parsed, filters, in_force, sort, page,
+                                   per_page, facet_size, snippets, started)
+
+    def _search_in(self, generation: Generation, whoosh_searcher, query: str, parsed: ParsedQuery, filters: Filters,
+                   in_force: DateRange | None, sort: str, page: int, per_page: int, facet_size: int, snippets: bool,
+                   started: float) -> SearchResult:
         matcher = generation.matcher(whoosh_searcher)
         found = self._match(matcher, generation, parsed, filters)
         resolved, total_mask, counted = found.resolved, found.mask, found.counted
         total = int(total_mask.sum())
         suggested = None
         if (found.relaxed or found.fuzzy or total < SUGGEST_BELOW) and parsed.text:  # as typed, it found little
-            suggested = suggestion(parsed.text, self._vocabulary(generation))
+            suggested = suggestion(parsed.text, generation.vocabulary(whoosh_searcher))
 
         ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page)
         highlight = resolved.highlight if snippets else Highlight()
@@ -386,7 +257,7 @@ class Searcher:
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
                             facets, found.relaxed, list(resolved.narrowed))
 
-    def _match(self, matcher: ArrayMatcher, generation: _Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
+    def _match(self, matcher: ArrayMatcher, generation: Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
         """What a query matches under the filters: as typed, else relaxed, else fuzzy.
 
         The order: all the words as typed; if that finds nothing and the query is plain
@@ -402,35 +273,36 @@ class Searcher:
         0.173, because documents with a few rare words of the question are often the
         relevant ones.
         """
-        resolved = self._resolve(generation, parsed)
+        resolved = self._resolve(matcher, generation, parsed)
         mask, counted = self._select(matcher, generation, resolved, filters)
         if resolved.query is None or mask.any():
             return _Match(resolved, mask, counted)
         if parsed.words:
-            relaxed = self._resolve(generation, replace(parsed, query=wq.Or(list(parsed.words))))
+            relaxed = self._resolve(matcher, generation, replace(parsed, query=wq.Or(list(parsed.words))))
             relaxed_mask, relaxed_counted = self._select(matcher, generation, relaxed, filters)
             if relaxed_mask.any():
                 return _Match(relaxed, relaxed_mask, relaxed_counted, relaxed=True)
-        retry = fuzzy_query(parsed.text, self._vocabulary(generation))
+        retry = fuzzy_query(parsed.text, generation.vocabulary(matcher.searcher))
         if retry is not None:
-            fuzzy = self._resolve(generation, _parse(retry))
+            fuzzy = self._resolve(matcher, generation, _parse(retry))
             fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
             if fuzzy_mask.any():
                 return _Match(fuzzy, fuzzy_mask, fuzzy_counted, fuzzy=True)
         return _Match(resolved, mask, counted)
 
-    def _resolve(self, generation: _Generation, parsed: ParsedQuery) -> Resolved:
+    @staticmethod
+    def _resolve(matcher: ArrayMatcher, generation: Generation, parsed: ParsedQuery) -> Resolved:
         if parsed.query is None:
             return resolve(None, None, None)
         fields = generation.facets.fields
         return resolve(
             parsed.query,
-            _LazyWords(lambda: self._vocabulary(generation)),
+            _LazyWords(lambda: generation.vocabulary(matcher.searcher)),
             lambda name, text, is_pattern: fields[name].match(text, is_pattern),
         )
 
     @staticmethod
-    def _select(matcher: ArrayMatcher, generation: _Generation, resolved: Resolved, filters: Filters):
+    def _select(matcher: ArrayMatcher, generation: Generation, resolved: Resolved, filters: Filters):
         """Documents matching the query and filters, and the masks each facet is counted over."""
         facets = generation.facets
         base = np.ones(facets.size, dtype=bool) if resolved.query is None else matcher.mask(resolved.query)
@@ -438,7 +310,7 @@ class Searcher:
 
     @staticmethod
     def _rank(
-        matcher: ArrayMatcher, generation: _Generation, resolved: Resolved, mask: np.ndarray, total: int,
+        matcher: ArrayMatcher, generation: Generation, resolved: Resolved, mask: np.ndarray, total: int,
         sort: str, page: int, per_page: int,
     ) -> list[tuple[int, float | None]]:
         """(document number, score) of the requested page."""
@@ -464,7 +336,7 @@ class Searcher:
         ]
 
     @staticmethod
-    def _facets(generation: _Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
+    def _facets(generation: Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
         if size == 0:
             return {name: [] for name in (*FACET_FIELDS, "date")}
         facets = {name: generation.facets.fields[name].count(counted[name], size) for name in FACET_FIELDS}
@@ -474,11 +346,11 @@ class Searcher:
 
     # ------------------------------------------------------- other questions
 
-    def _document(self, article_id: str) -> tuple[object, _Generation, int | None]:
-        generation, whoosh_searcher = self._state()
+    @staticmethod
+    def _document_number(whoosh_searcher, article_id: str) -> int | None:
         if not isinstance(article_id, str) or not article_id or len(article_id) > MAX_ID_LENGTH:
-            return whoosh_searcher, generation, None
-        return whoosh_searcher, generation, whoosh_searcher.document_number(id=article_id)
+            return None
+        return whoosh_searcher.document_number(id=article_id)
 
     def article(self, article_id: str, query: str | None = None) -> dict | None:
         """The full stored article with its entities and mention spans, or None for an unknown id.
@@ -496,7 +368,12 @@ class Searcher:
         """
         if query is not None and not isinstance(query, str):
             raise QueryError("the query must be text")
-        whoosh_searcher, generation, docnum = self._document(article_id)
+        expensive = query is not None and _parse(query).expensive
+        with self.gate.admit(expensive), self._handle.borrow() as (generation, whoosh_searcher):
+            return self._article_in(generation, whoosh_searcher, article_id, query)
+
+    def _article_in(self, generation: Generation, whoosh_searcher, article_id: str, query: str | None) -> dict | None:
+        docnum = self._document_number(whoosh_searcher, article_id)
         if docnum is None:
             return None
         fields = whoosh_searcher.stored_fields(docnum)
@@ -512,14 +389,13 @@ class Searcher:
             ],
         }
         if query is not None:
-            with self.gate.admit(_parse(query).expensive):
-                highlight = self._highlight(generation, whoosh_searcher, query)
-                spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
-                                  max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
+            highlight = self._highlight(generation, whoosh_searcher, query)
+            spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
+                              max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
             found["hits"] = [[start, end] for start, end, _ in spans]
         return found
 
-    def _highlight(self, generation: _Generation, whoosh_searcher, query: str) -> Highlight:
+    def _highlight(self, generation: Generation, whoosh_searcher, query: str) -> Highlight:
         """What `query` marks, resolved as `search` resolves it (`_match`), relaxed and fuzzy retries included.
 
         The same steps without filters (the article page knows only the words) keep an
@@ -534,7 +410,11 @@ class Searcher:
         whose `snippet` is the article's lead (`LEAD_CHARS`, cut at a word), escaped, with no marks.
         """
         _check("limit", limit, 1, MAX_SIMILAR)
-        whoosh_searcher, generation, docnum = self._document(article_id)
+        with self._handle.borrow() as (generation, whoosh_searcher):
+            return self._similar_in(generation, whoosh_searcher, article_id, limit)
+
+    def _similar_in(self, generation: Generation, whoosh_searcher, article_id: str, limit: int) -> list[dict]:
+        docnum = self._document_number(whoosh_searcher, article_id)
         if docnum is None:
             return []
         fields = whoosh_searcher.stored_fields(docnum)
@@ -566,10 +446,11 @@ class Searcher:
         prefix = prefix or ""
         if len(prefix) > MAX_VALUE_LENGTH:
             raise QueryError(f"the prefix is too long: at most {MAX_VALUE_LENGTH} characters")
-        return self._current().facets.fields[name].starting_with(prefix, limit)
+        return self._handle.current().facets.fields[name].starting_with(prefix, limit)
 
     def suggest(self, query: str) -> str | None:
         """The query with misspelt words replaced by the index's closest words, or None."""
         if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
             return None
-        return suggestion(query, self._vocabulary(self._state()[0]))
+        with self._handle.borrow() as (generation, whoosh_searcher):
+            return suggestion(query, generation.vocabulary(whoosh_searcher))

@@ -538,7 +538,7 @@ def test_idle_thread_survives_two_rebuilds(tmp_path):
         for records in (RECORDS[:3], RECORDS[:4]):  # two builds: the first generation is deleted
             write_corpus(corpus, records)
             build_index([corpus], index, workers=1)
-        assert not (index / s._generation.path.name).exists()
+        assert not (index / s.generation.name).exists()
         answers.append(one_thread.submit(s.search, "geneva OR lesbos OR siege").result().total)
         assert answers == [1, 3]
 

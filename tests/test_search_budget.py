@@ -71,7 +71,8 @@ def test_fair_shares_give_no_claim_more_than_it_wants_and_split_the_rest():
 
 def test_wildcards_of_one_query_share_one_budget_and_say_what_was_cut(searcher, hostile_index):
     with Searcher(hostile_index) as fresh:
-        generation, whoosh_searcher = fresh._state()
+        generation = fresh._handle.current()
+        whoosh_searcher = generation.index.searcher()
         vocabulary = Vocabulary.from_reader(whoosh_searcher.reader())
         parsed = parse_query(" OR ".join(f"{prefix}*" for prefix in PREFIXES))
         resolved = resolve(parsed.query, vocabulary, lambda *_: [])
@@ -105,7 +106,8 @@ def test_long_and_common_phrases_are_refused_before_any_work(searcher):
 
 
 def test_positional_work_of_phrases_is_charged_before_it_runs(searcher):
-    generation, whoosh_searcher = searcher._state()
+    generation = searcher._handle.current()
+    whoosh_searcher = generation.index.searcher()
     matcher = generation.matcher(whoosh_searcher)
     matcher.max_positional_work = 600 * 3 - 1  # one article short of "common report said" everywhere
     with pytest.raises(QueryError, match="too common to match word by word"):
