@@ -31,6 +31,7 @@ from index.entities.extractor import default_extractor
 from index.processes import die_with_parent
 from index.readers import read_paths
 from index.schema import index_schema
+from index.stories import write_stories
 
 BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 4
@@ -333,6 +334,7 @@ def build_index(
             report.removed = len(gone)
             _commit(temporary, segments, delete=gone | run.replaced)
             report.stages["write"] += time.perf_counter() - write_started
+            write_stories(temporary, incremental_from=live, stages=report.stages)  # issue 11: its sidecar, before it goes live
             report.generation = store.publish(index_dir, temporary)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)

@@ -13,8 +13,8 @@ alone is a story of one. Two articles are joined when either test holds:
   articles in the window says little and is skipped). A candidate pair is joined when
   the tf-idf cosine of their term profiles (headline and lead counted `LEAD_BOOST`
   times more, since they name the event) is at least `REWRITE_COSINE`, or at least
-  `REWRITE_FLOOR` with idf-weighted actors and places in common (`SHARED_ENTITIES`):
-  two reports of one strike share its rare names even when their wording differs.
+  `REWRITE_FLOOR` with `SHARED_RARE_NAMES` rare actors or places in common: two
+  reports of one strike share its rare names even when their wording differs.
   And the story it joins must have begun at most `STORY_DAYS` earlier, so a run of
   look-alike daily reports cannot chain into one story for weeks.
 
@@ -37,6 +37,7 @@ import hashlib
 import json
 import math
 import os
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date as Date
@@ -55,19 +56,22 @@ MINHASH_SEED = 11
 MINHASH_SCHEME = "affine32"  # datasketch 2 default, named so stored signatures stay comparable
 COPY_JACCARD = 0.5
 COPY_DAYS = 7
-REWRITE_DAYS = 2
-STORY_DAYS = 3  # a rewrite joins a story only this close to the story's first dated report
+REWRITE_DAYS = 1  # a rewrite runs the same day or the next
+STORY_DAYS = 2  # a rewrite joins a story only this close to the story's first dated report
 REWRITE_COSINE = 0.25
 LEAD_WORDS = 60  # the headline and first words name the event; a rewrite keeps them closest
 LEAD_BOOST = 2  # so each of their terms counts this many times more
 KEY_TERMS = 10  # an article's terms that make it a rewrite candidate of another
 KEY_ENTITIES = 5  # and its rarest actors and places
 REWRITE_FLOOR = 0.12  # below REWRITE_COSINE, text this close joins when the names agree:
-SHARED_ENTITIES = 0.3  # idf-weighted Jaccard of actors and places
+SHARED_RARE_NAMES = 2  # this many actors or places in common, each of them rare:
+RARE_NAME_SHARE = 0.01  # named in at most this share of the articles (or RARE_NAME_MIN of them)
+RARE_NAME_MIN = 3
 PROFILE_TERMS = 60  # terms kept per article for the cosine (and the incremental state)
 MAX_POSTING = 400  # a key term shared by more articles in the window says little
 SIDECAR = "stories.json"
 SIGNATURES = "stories-signatures.npy"
+DOC_STORIES = "stories-docs.npy"  # story ordinal (into the sorted story ids) per document number, -1 if deleted
 FORMAT = 1
 
 
@@ -117,7 +121,12 @@ class Sidecar:
         return {story: sorted(group, key=_time_order) for story, group in sorted(grouped.items())}
 
     def save(self, directory: Path) -> None:
-        """Write into a generation directory (not yet published, so no reader sees a half file)."""
+        """Write into a generation directory that is not yet published.
+
+        Each file is written aside and renamed into place: an incremental generation
+        starts as hard links to the live one's files, so writing into the linked file
+        would change the live generation's sidecar under its readers.
+        """
         payload = {
             "format": FORMAT,
             "documents": self.documents,
@@ -128,10 +137,12 @@ class Sidecar:
                 for m in self.members
             ],
         }
-        with open(directory / SIDECAR, "w", encoding="utf-8") as handle:
+        with open(directory / (SIDECAR + ".part"), "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-        with open(directory / SIGNATURES, "wb") as handle:
+        with open(directory / (SIGNATURES + ".part"), "wb") as handle:
             np.save(handle, self.signatures, allow_pickle=False)
+        for name in (SIDECAR, SIGNATURES):
+            os.replace(directory / (name + ".part"), directory / name)
 
     @classmethod
     def load(cls, directory: Path) -> Sidecar | None:
@@ -319,13 +330,15 @@ def _entity_keys(entities: Iterable[str]) -> set[str]:
     return {"@" + e.casefold() for e in entities}
 
 
-def _entity_similarity(a: set[str], b: set[str], df: Counter, documents: int) -> float:
-    """idf-weighted Jaccard of two articles' entities: sharing a rare name counts, sharing "Syria" hardly."""
-    union = a | b
-    if not union:
-        return 0.0
-    total = sum(_idf(df, documents, e) for e in union)
-    return sum(_idf(df, documents, e) for e in a & b) / total if total else 0.0
+def _rare_shared(a: set[str], b: set[str], df: Counter, documents: int) -> int:
+    """How many actors and places two articles share that few other articles name.
+
+    Two reports of one event name its people and places (a spy chief, a border town)
+    even when their words differ; two reports of the same kind of event share only
+    the common names ("Syria", a monitoring group), which this does not count.
+    """
+    rare = max(RARE_NAME_MIN, RARE_NAME_SHARE * documents)
+    return sum(1 for e in a & b if df.get(e, 0) <= rare)
 
 
 def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, df: Counter, documents: int, hasher: _Hasher) -> None:
@@ -374,7 +387,7 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, d
                 continue  # a story is retold within days of its first report, not chained along for weeks
             text = _cosine(weights[i], weights[j])
             if text >= REWRITE_COSINE or (
-                text >= REWRITE_FLOOR and _entity_similarity(entities[i], entities[j], df, documents) >= SHARED_ENTITIES
+                text >= REWRITE_FLOOR and _rare_shared(entities[i], entities[j], df, documents) >= SHARED_RARE_NAMES
             ):
                 matches.add(j)
         for j in sorted(matches):
@@ -414,28 +427,54 @@ def read_articles(generation: str | os.PathLike) -> Iterator[tuple[int, StoryArt
             )
 
 
-def write_stories(generation: str | os.PathLike, incremental_from: str | os.PathLike | None = None) -> Sidecar:
+def write_stories(
+    generation: str | os.PathLike,
+    incremental_from: str | os.PathLike | None = None,
+    stages: dict[str, float] | None = None,
+) -> Sidecar:
     """Compute the stories of a finished (unpublished) generation and write its sidecar there.
 
     Called by the indexer after the generation's last commit and before it is published,
     so readers see a generation and its stories together. With `incremental_from` (the
     live generation the build started from), only articles that are new or changed
     (by content hash) are clustered, against that generation's sidecar; where it has
-    none (built before stories existed), everything is clustered afresh.
+    none (built before stories existed), everything is clustered afresh. The seconds
+    spent are added to `stages["stories"]` (the build report's stage timings).
     """
+    started = time.perf_counter()
     generation = Path(generation)
     previous = Sidecar.load(Path(incremental_from)) if incremental_from is not None else None
     known = {m.id: m.content_hash for m in previous.members} if previous is not None else {}
     articles: list[StoryArticle] = []
     keep: set[str] = set()
-    for _, article in read_articles(generation):
+    docnums: dict[str, int] = {}
+    for docnum, article in read_articles(generation):
+        docnums[article.id] = docnum
         if known.get(article.id) == article.content_hash and article.content_hash:
             keep.add(article.id)
         else:
             articles.append(article)
     sidecar = cluster(articles, previous, keep)
     sidecar.save(generation)
+    _save_doc_stories(generation, sidecar, docnums)
+    if stages is not None:
+        stages["stories"] = stages.get("stories", 0.0) + time.perf_counter() - started
     return sidecar
+
+
+def _save_doc_stories(generation: Path, sidecar: Sidecar, docnums: dict[str, int]) -> None:
+    """The story of each document number, as searching needs it: one array, read once per generation."""
+    from whoosh import index as whoosh_index
+
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        size = reader.doc_count_all()
+    ordinals = {story: n for n, story in enumerate(sorted({m.story for m in sidecar.members}))}
+    doc_stories = np.full(size, -1, dtype=np.int32)
+    for member in sidecar.members:
+        doc_stories[docnums[member.id]] = ordinals[member.story]
+    with open(generation / (DOC_STORIES + ".part"), "wb") as handle:
+        np.save(handle, doc_stories, allow_pickle=False)
+    os.replace(generation / (DOC_STORIES + ".part"), generation / DOC_STORIES)
 
 
 def pairwise(stories: dict[str, str], pairs: Sequence[tuple[str, str, bool]]) -> dict[str, float]:

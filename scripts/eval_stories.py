@@ -1,0 +1,100 @@
+#!/usr/bin/env python
+"""Pairwise precision and recall of "same story" (issue 11) over judged pairs.
+
+Builds one real index of the seeds and FA-KES with the real indexer (or reads one given
+with --index), takes each article's story from the generation's stories sidecar, and
+scores the judged pairs in tests/data/stories/ (ids and labels only; the texts stay in
+../shared): a judged-same pair in one story is a true positive, a judged-different pair
+in one story a false positive.
+
+    python scripts/eval_stories.py [--seeds DIR] [--fakes FILE] [--index DIR] [--json] [--show-errors]
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from index.build import build_index  # noqa: E402
+from index.store import current_generation  # noqa: E402
+from index.stories import Sidecar, pairwise, write_stories  # noqa: E402
+
+CORPUS = REPO.parent / "shared" / "corpus"
+PAIRS = REPO / "tests" / "data" / "stories"
+TARGETS = {"precision": 0.95, "recall": 0.85}
+
+
+def judged(path: Path) -> list[tuple[str, str, bool]]:
+    """(id, id, same) rows of a judged-pairs file; lines starting with # are notes."""
+    with open(path, encoding="utf-8") as handle:
+        rows = csv.DictReader((line for line in handle if not line.startswith("#")), delimiter="\t")
+        return [(row["left"], row["right"], row["label"] == "same") for row in rows]
+
+
+def stories_of(index_dir: Path) -> dict[str, str]:
+    """Article id -> story id of the live generation (clustered now if it has no sidecar)."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise SystemExit(f"no index at {index_dir}")
+    sidecar = Sidecar.load(generation) or write_stories(generation)
+    return sidecar.story_of()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=Path, default=CORPUS / "seeds")
+    parser.add_argument("--fakes", type=Path, default=CORPUS / "fakes" / "FA-KES-Dataset.csv")
+    parser.add_argument("--index", type=Path, default=None, help="an index of both corpora (default: build one)")
+    parser.add_argument("--json", action="store_true")
+    parser.add_argument("--show-errors", action="store_true", help="list the judged pairs clustered wrongly")
+    args = parser.parse_args(argv)
+    for path in (args.seeds, args.fakes):
+        if not path.exists():
+            print(f"error: {path} not found", file=sys.stderr)
+            return 1
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        index_dir = args.index
+        if index_dir is None:
+            index_dir = Path(scratch) / "index"
+            build_index([args.seeds, args.fakes], index_dir)
+        stories = stories_of(index_dir)
+    sets = {"seeds": judged(PAIRS / "seeds_pairs.tsv"), "fakes": judged(PAIRS / "fakes_pairs.tsv")}
+    missing = sorted({i for pairs in sets.values() for a, b, _ in pairs for i in (a, b)} - set(stories))
+    if missing:
+        print(f"error: judged ids not in the index: {', '.join(missing[:5])}", file=sys.stderr)
+        return 1
+    report = {name: pairwise(stories, pairs) for name, pairs in sets.items()}
+    report["all"] = pairwise(stories, [p for pairs in sets.values() for p in pairs])
+    report["articles"] = len(stories)
+    report["stories"] = len(set(stories.values()))
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        for name in sets:
+            r = report[name]
+            print(f"{name}: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f} "
+                  f"({r['pairs']} pairs: tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
+        r = report["all"]
+        met = all(r[k] >= v for k, v in TARGETS.items())
+        print(f"all: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
+              f"{report['articles']} articles in {report['stories']} stories; "
+              f"targets P >= {TARGETS['precision']} R >= {TARGETS['recall']}: {'met' if met else 'not met'}")
+    if args.show_errors:
+        for name, pairs in sets.items():
+            for a, b, same in pairs:
+                if (stories[a] == stories[b]) != same:
+                    print(f"{name}: {'missed' if same else 'wrongly joined'} {a} {b}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
