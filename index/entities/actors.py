@@ -148,9 +148,15 @@ class ActorDictionary:
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 raise DictionaryError(f"actor {entry['name']!r}: aliases must be a list of strings")
             actor = Actor(entry["name"].strip(), kind)
-            key = name_key(actor.name)
+            seat_of = entry.get("seat_of")
+            if seat_of is not None:
+                # a seat of government ("Kremlin", "Elysee Palace") speaks for its state
+                if not isinstance(seat_of, str) or not seat_of.strip():
+                    raise DictionaryError(f"actor {entry['name']!r}: seat_of must name a state")
+                actor = Actor(seat_of.strip(), "state")
+            key = name_key(entry["name"])
             earlier = by_key[key][1] if key in by_key else []
-            by_key[key] = (actor, [*earlier, actor.name, *aliases])
+            by_key[key] = (actor, [*earlier, entry["name"].strip(), *aliases])
         return list(by_key.values())
 
     def _add(self, alias: str, actor: Actor) -> None:

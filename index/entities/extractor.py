@@ -54,14 +54,42 @@ AGENT_NOUNS = frozenset(
     leader leaders police intelligence security defence defense state envoy diplomats
     delegation embassy navy commandos special tanks gunboats warships""".split()
 )
-# "<X>-backed": the state X stands behind the act.
-BACKING = re.compile(r"^(?P<who>[A-Z][\w.]*?)-(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained)$")
+# "<X>-backed", "<X>-<Y>-led": the states X (and Y) stand behind the act.
+BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated)$")
+_ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never)\s+)?"
 # A country name as the subject of a verb.
 _SUBJECT_VERB = re.compile(
-    r"\s+(?:\w+ly\s+)?(?:has|have|had|is|was|will|would|could|can|must|should|says|said|wants|"
+    r"\s+" + _ADVERB + r"(?:has|have|had|is|was|will|would|could|can|must|should|says|said|wants|"
     r"warned|accused|denied|launched|fired|struck|attacked|killed|threatened|announced|"
     r"\w+ed\b)"
 )
+# Verbs of a government's agency: a capital or seat before one of these speaks for its state
+# ("Damascus said", "Moscow has been waging an air campaign", "Tehran denies"). Narrower than the
+# country list above: "Damascus was shelled" is the city.
+_AGENCY = (r"(?:say|said|says|saying|den(?:y|ies|ied|ying)|accus\w*|warn\w*|announc\w*|report(?:s|ed)?|claim\w*|"
+           r"demand\w*|insist\w*|reject\w*|condemn\w*|threaten\w*|vow\w*|urg\w*|call(?:s|ed)?|respond\w*|"
+           r"retaliat\w*|wag(?:e|es|ed|ing)|launch\w*|back(?:s|ed)|support\w*|sen[dt]s?|deploy\w*|order\w*|"
+           r"agree[sd]?|sign(?:s|ed)?|recogni[sz]\w*|veto\w*|sanction\w*|expel\w*|summon\w*|refuse[sd]?|"
+           r"want(?:s|ed)?|seek(?:s|ing)?|sought|blame[sd]?|welcome[sd]?|hope[sd]?|plan(?:s|ned)?|believe[sd]?|"
+           r"insists?|maintain\w*|argue[sd]?|decid\w*|approv\w*|offer\w*|propos\w*|dismiss\w*|struck|strikes?)")
+_CAPITAL_SUBJECT = re.compile(
+    r"\s+" + _ADVERB + r"(?:(?:has|have|had|will|would|could|may|might|is|was|did|does|do)\s+)?" + _ADVERB
+    + r"(?:been\s+)?" + _AGENCY + r"\b"
+)
+# What comes before a state named as the one acted upon or spoken to ("accused Tehran of",
+# "urged Ankara to", "talks with Damascus"), as the one a stake is for ("a red line for
+# Washington", "a blow to Moscow"), or as the agent of a passive ("brokered by Qatar").
+_STATE_OBJECT = re.compile(
+    r"(?:\b(?:accus\w*|urg\w*|warn\w*|press(?:ed|ing|es)?|blam\w*|condemn\w*|criticis\w*|criticiz\w*|told|"
+    r"asked|call(?:s|ed|ing)? on|pressure on|sanctions (?:on|against)|ties with|talks with|relations with|"
+    r"deal with|agreement with|negotiations with|dialogue with|rapprochement with)"
+    r"|\b(?:line|message|blow|victory|warning|setback|signal|challenge|concern|threat|win|defeat|rebuke|snub|"
+    r"embarrassment|headache|boost)\s+(?:for|to)"
+    r"|\b[a-z]+ed\s+by)\s+(?:the\s+)?$"
+)
+# A place after one of these is where something is, not who acts ("residents in Damascus said").
+_LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
+                       r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?$", re.I)
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 # Sports context (see `_plays`).
@@ -100,6 +128,7 @@ class _Found:
     known: bool = False  # from the actor dictionary
 
 
+ADJECTIVE = "adjective"  # a demonym used as an adjective: its country, not an actor
 _GLUE_HEADS = ORG_HEADS | TITLE_HEADS  # words after which "of" continues a name
 
 
@@ -151,6 +180,10 @@ class EntityExtractor:
         types: dict[str, str] = {}
         first_seen: dict[str, int] = {}
         order = 0
+        adjectives: Counter[str] = Counter(f.name for f in [*title_actors, *body_actors] if f.type == ADJECTIVE)
+        title_actors = [f for f in title_actors if f.type != ADJECTIVE]
+        body_mentions = [Mention(a.start, a.end, "demonym", "country", a.name) for a in body_actors if a.type == ADJECTIVE]
+        body_actors = [f for f in body_actors if f.type != ADJECTIVE]
         for found in [*title_actors, *body_actors]:
             actor_counts[found.name] += 1
             types.setdefault(found.name, found.type or "organisation")
@@ -171,12 +204,13 @@ class EntityExtractor:
         for name, type_ in types.items():
             if type_ == "state":
                 country_counts[name] += actor_counts[name]
+        country_counts.update(adjectives)
 
         actors = sorted(actor_counts, key=lambda n: (-actor_counts[n], first_seen[n]))
         mentions = [
             Mention(a.start, a.end, a.kind, "actor", a.name)  # type: ignore[arg-type]
             for a in body_actors
-        ] + [mention for mention, _ in body_places]
+        ] + [mention for mention, _ in body_places] + body_mentions
         mentions.sort(key=lambda m: (m.start, m.end))
         return Entities(
             actors=tuple(actors),
@@ -229,9 +263,12 @@ class EntityExtractor:
             return [], []
         tokens = self._fold_possessives(chunking.tokenize(text), text)
         located = locate(text, self.gazetteer, tokens)
-        actors = self._actors(text, [m for m, _ in located], tokens)
+        actors = self._actors(text, located, tokens)
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
-        located = [(m, place) for m, place in located if not any(s <= m.start and m.end <= e for s, e in named)]
+        # a capital speaking for its state ("Damascus said", "Tehran-backed") is not a place there
+        states = {(a.start, a.end) for a in actors if a.type == "state"}
+        located = [(m, place) for m, place in located if not any(s <= m.start and m.end <= e for s, e in named)
+                   and not (m.facet == "location" and (m.start, m.end) in states)]
         return actors, located
 
     def _fold_possessives(self, tokens: list[Token], text: str) -> list[Token]:
@@ -276,7 +313,8 @@ class EntityExtractor:
         return result
 
     # ---- actors ------------------------------------------------------------------------
-    def _actors(self, text: str, place_mentions: Sequence[Mention], tokens: list[Token]) -> list[_Found]:
+    def _actors(self, text: str, located: Sequence[tuple[Mention, Place]], tokens: list[Token]) -> list[_Found]:
+        place_mentions = [m for m, _ in located]
         lower_words = set(_LOWER_WORDS.findall(text))
         found: list[_Found] = []
         for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
@@ -284,33 +322,49 @@ class EntityExtractor:
                 continue  # a page control or label ("Get short URL", "TimelineJS Embed")
             found.extend(self._phrase_actors(phrase, lower_words))
         found.extend(self._backed_states(text))
-        found.extend(self._country_subjects(text, place_mentions, found))
+        found.extend(self._states_acting(text, located, found))
         found.sort(key=lambda f: (f.start, f.end))
         return self._resolve(found, place_mentions)
 
     def _backed_states(self, text: str) -> list[_Found]:
+        """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb."""
         out = []
-        for match in re.finditer(r"\b[A-Z][\w.]*-[a-z]+\b", text):
+        for match in re.finditer(r"\b(?:[A-Z][\w.]*-)+[a-z]+\b", text):
             backed = BACKING.match(match.group())
-            if backed:
-                state = self._state_of(backed.group("who"))
+            if not backed:
+                continue
+            offset = match.start()
+            for part in backed.group("who").split("-")[:-1]:
+                state = self._state_of(part)
                 if state is None:
-                    place = self.gazetteer.lookup(backed.group("who"))
-                    state = place.country if place is not None else None  # "Tehran-backed"
+                    place = self.gazetteer.lookup(part)
+                    state = self.gazetteer.capitals.get(place.geonameid) if place is not None else None
                 if state:
-                    start = match.start()
-                    out.append(_Found(start, start + len(backed.group("who")), state, "state", "state"))
+                    out.append(_Found(offset, offset + len(part), state, "state", "state"))
+                offset += len(part) + 1
         return out
 
-    def _country_subjects(self, text: str, place_mentions: Sequence[Mention], found: list[_Found]) -> list[_Found]:
-        """'Israel has kept silent': a country named as the subject of a verb acts."""
-        taken = {(f.start, f.end) for f in found}
+    def _states_acting(self, text: str, located: Sequence[tuple[Mention, Place]], found: list[_Found]) -> list[_Found]:
+        """A country or capital that acts or is acted upon as a state, not as a territory.
+
+        'Israel has kept silent', 'France also called', 'Damascus said', 'accused Tehran of',
+        'a red line for Washington', 'brokered by Qatar'. A capital stands for its state only with
+        a government's verb after it or one of these frames before it, never after a locative
+        preposition ('in Damascus', 'residents in Damascus said')."""
+        taken = {(f.start, f.end) for f in found if f.kind != "place"}
         out = []
-        for mention in place_mentions:
-            if mention.facet != "country" or (mention.start, mention.end) in taken:
+        for mention, place in located:
+            if (mention.start, mention.end) in taken:
                 continue
-            if _SUBJECT_VERB.match(text, mention.end):
-                out.append(_Found(mention.start, mention.end, mention.value, "state", "state"))
+            if mention.facet == "country":
+                state, subject = mention.value, _SUBJECT_VERB
+            else:
+                state, subject = self.gazetteer.capitals.get(place.geonameid), _CAPITAL_SUBJECT
+                if state is None:
+                    continue
+            before = text[max(0, mention.start - 40):mention.start]
+            if _STATE_OBJECT.search(before) or (subject.match(text, mention.end) and not _LOCATIVE.search(before)):
+                out.append(_Found(mention.start, mention.end, state, "state", "state"))
         return out
 
     def _phrase_actors(self, phrase: Phrase, lower_words: set[str]) -> list[_Found]:
@@ -360,6 +414,8 @@ class EntityExtractor:
                     pos += 1
                     continue
                 if kind == "demonym" or rest_end == pos + 1:
+                    if kind == "demonym":  # "Jordanian airspace", "Russian bases": about the country, no actor
+                        out.append(_Found(tokens[pos].start, tokens[pos].end, state, ADJECTIVE, "demonym"))
                     pos += 1
                     continue
             out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))

@@ -149,6 +149,7 @@ class Gazetteer:
         self.admin_by_base: dict[tuple[str, str | None], _Entry] = {}  # (key without "province", country)
         self.admin_of_code: dict[tuple[str, str], Place] = {}  # (country, admin1) -> governorate Place
         self.stop: frozenset[str] = frozenset()
+        self.capitals: dict[int, str] = {}  # geonameid of a national capital -> its country
         self.first_token_keys: set[str] = set()
 
     # ---- loading -------------------------------------------------------------------------
@@ -203,6 +204,8 @@ class Gazetteer:
         self.us_state_abbr = {name_key(abbr): states[code] for abbr, code in supplement["us_state_abbreviations"].items()
                               if code in states}
 
+        capital_of = {(by_code[code], name_key(info["capital"])): by_code[code]
+                      for code, info in gc.get_countries().items() if info.get("capital")}
         preferred = {int(k): v for k, v in supplement["preferred_names"].items()}
         by_id: dict[int, _Entry] = {}
         for city in gc.get_cities().values():
@@ -212,6 +215,9 @@ class Gazetteer:
             place = Place(gid, name, country, f"{name}, {country}" if country else name)
             entry = _Entry(place, "city", int(city["population"]), True, city.get("admin1code"))
             by_id[gid] = entry
+            capital = capital_of.get((country, name_key(city["name"]))) or capital_of.get((country, name_key(name)))
+            if capital:
+                self.capitals[gid] = capital
             self._add(name, entry)
             if name != city["name"]:
                 self._add(city["name"], entry)
@@ -322,6 +328,9 @@ def _load_default() -> Gazetteer:
 # ---- finding mentions in text ---------------------------------------------------------------
 _ABBREV_GAP = frozenset({"st", "ste", "ft", "mt"})  # "St. Louis": a dot inside a name
 _SPEECH = frozenset({"said", "says", "told", "added", "wrote", "asked"})
+# After one of these a capitalised word is a place even when a name word or "said" follows it
+# ("residents in Damascus said").
+_LOCATIVE_WORDS = frozenset("in at from near into outside around across inside via toward towards".split())
 
 
 @dataclass
@@ -464,11 +473,13 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         if mixed_case and prev_glued and fold(prev_tok.text) in gaz.stop and prev_tok.text[0].isupper():
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
-    if mixed_case and single:
+    locative = prev_tok is not None and prev_tok.text.lower() in _LOCATIVE_WORDS
+    if mixed_case and single and not locative:
         if prev_glued and _is_name_word(prev_tok.text) and gaz.country_of_demonym(prev_tok.text) is None:
             return None  # "George Washington", "Phil Simmons" (but not "Syrian Palmyra": a lost comma)
         if next_glued and (_is_name_word(next_tok.text) and gaz.country_of_demonym(next_tok.text) is None
-                           or next_tok.text in _SPEECH):
+                           or next_tok.text in _SPEECH and chosen.place.geonameid not in gaz.capitals):
+            # (a capital before "said" is its government speaking, which the actor finder reads)
             return None  # "Manchester United", "Washington Post", "Jackson said"
     if chosen.kind != "city":
         return chosen

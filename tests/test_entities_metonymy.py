@@ -1,0 +1,85 @@
+"""Capitals, seats and countries that act are the state, not a place (issue 10, metonymy).
+
+The capitals here (Ankara, Riyadh, Cairo, Baghdad, Amman, Beijing, Tokyo) appear in no rule of the
+code: what decides is that GeoNames names them capitals, plus the words around them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from index.entities import EntityExtractor
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+def _places(result) -> list[str]:
+    return [p.name for p in result.places]
+
+
+@pytest.mark.parametrize(
+    ("body", "capital", "state"),
+    [
+        ("Ankara said on Monday that the border would stay shut.", "Ankara", "Turkey"),
+        ("Riyadh has been waging a long campaign against the rebels.", "Riyadh", "Saudi Arabia"),
+        ("The minister accused Cairo of blocking the aid convoys.", "Cairo", "Egypt"),
+        ("Any attack on the port would be a red line for Beijing, the envoy said.", "Beijing", "China"),
+        ("Officials said Tokyo also denied the report.", "Tokyo", "Japan"),
+        ("Amman-backed tribes took the crossing.", "Amman", "Jordan"),
+    ],
+)
+def test_a_capital_acting_is_its_state(extractor, body, capital, state):
+    result = extractor.extract("", body)
+    assert result.actor_types.get(state) == "state"
+    assert capital not in _places(result)
+    assert state in result.countries
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["Residents in Baghdad said the night was quiet.", "Shelling hit Baghdad on Monday.", "He flew from Baghdad to Amman."],
+)
+def test_a_capital_as_a_place_stays_a_place(extractor, body):
+    result = extractor.extract("", body)
+    assert "Baghdad" in _places(result)
+    assert "Iraq" not in result.actor_types
+
+
+def test_a_large_city_that_is_no_capital_never_speaks_for_a_state(extractor):
+    result = extractor.extract("", "Istanbul said nothing, but Aleppo reported heavy rain.")
+    assert "Turkey" not in result.actor_types and "Syria" not in result.actor_types
+
+
+@pytest.mark.parametrize(
+    ("body", "state"),
+    [
+        ("The ceasefire was brokered by Oman after weeks of talks.", "Oman"),
+        ("Germany also called for restraint.", "Germany"),
+        ("The UK-Norway-led mission left port.", "Norway"),
+        ("The UK-Norway-led mission left port.", "United Kingdom"),
+    ],
+)
+def test_states_acting(extractor, body, state):
+    assert extractor.extract("", body).actor_types.get(state) == "state"
+
+
+def test_a_demonym_adjective_gives_the_country_not_an_actor(extractor):
+    body = "The drones crossed Lebanese airspace and struck near Iraqi bases."
+    result = extractor.extract("", body)
+    assert "Lebanon" in result.countries and "Iraq" in result.countries
+    assert "Lebanon" not in result.actors and "Iraq" not in result.actors
+    assert {m.value for m in result.mentions if m.kind == "demonym" and m.facet == "country"} >= {"Lebanon", "Iraq"}
+
+
+def test_a_seat_of_government_is_its_state(tmp_path: Path):
+    user = tmp_path / "entities.yaml"
+    user.write_text("- {name: Zhongnanhai, type: state, seat_of: China}\n", encoding="utf-8")
+    extractor = EntityExtractor(user)
+    result = extractor.extract("", "Zhongnanhai denied the report, while the Kremlin declined to comment.")
+    assert result.actor_types.get("China") == "state"
+    assert result.actor_types.get("Russia") == "state"
+    assert "Kremlin" not in result.actors and {"China", "Russia"} <= set(result.countries)
