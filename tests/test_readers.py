@@ -364,9 +364,12 @@ def test_binary_empty_and_unsupported(tmp_path):
     assert explicit == Skipped(str(tmp_path / "notes.xyz"), "unsupported file type .xyz")
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode)),
-       suffix=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".csv"]))
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=300), st.text(max_size=300).map(str.encode),
+                      st.sampled_from([b"%PDF-1.4\n", b"<?xml version='1.0'?><rss><channel><item>", b"WARC/1.0\r\n"])
+                      .flatmap(lambda head: st.binary(max_size=200).map(lambda tail: head + tail))),
+       suffix=st.sampled_from([".txt", ".md", ".html", ".json", ".jsonl", ".csv", ".rss", ".xml", ".warc",
+                               ".warc.gz", ".pdf"]))
 def test_any_bytes_give_articles_or_one_line_skips(tmp_path, data, suffix):
     path = tmp_path / f"fuzz{suffix}"
     path.write_bytes(data)

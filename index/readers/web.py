@@ -14,6 +14,7 @@ one-line reason, and what can still be read is read.
 """
 from __future__ import annotations
 
+import logging
 import time
 from collections import Counter
 from pathlib import Path
@@ -33,6 +34,8 @@ from index.readers.text import ParsedPage, parse_text, split_authors
 
 Result = Iterator[Article | Skipped]
 
+# pypdf logs every repair it makes to a damaged file; our one-line reason is what the user sees.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 # A feed is parsed whole; one larger than this is refused rather than loaded.
 MAX_FEED_BYTES = 64 * 1024 * 1024
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
