@@ -20,7 +20,9 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_CORPUS = REPO_ROOT / "examples" / "corpus"
 SHARED_CORPUS = Path(os.environ.get("NEWSFACETS_SHARED", REPO_ROOT.parent / "shared")) / "corpus"
-SHARED_FIXTURES = ("seeds_dir", "fakes_csv", "reuters_dir", "conll_dir")
+# Fixtures that call `shared_path`; a test whose fixture closure has one is marked `shared`.
+# (`cranfield` is tests/test_bench_ranking.py's own.)
+SHARED_FIXTURES = ("seeds_dir", "fakes_csv", "reuters_dir", "conll_dir", "cranfield")
 
 
 def shared_required() -> bool:
