@@ -90,6 +90,7 @@ _STATE_OBJECT = re.compile(
 # A place after one of these is where something is, not who acts ("residents in Damascus said").
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
                        r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?$", re.I)
+_DESCRIPTOR = re.compile(r"-(?:based|born|run|owned|controlled|held|linked|affiliated|allied|aligned)$")
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 # Sports context (see `_plays`).
@@ -384,7 +385,8 @@ class EntityExtractor:
                 continue
             if match is not None:
                 first = tokens[match.start + 1] if tokens[match.start].text == "The" else tokens[match.start]
-                out.append(self._known(first.start, tokens[match.end - 1].end, match.actor))
+                written = tuple(k for t in tokens[match.start:match.end] for k in word_keys(t.text))
+                out.append(self._known(first.start, tokens[match.end - 1].end, match.actor, written))
                 pos = match.end
                 title_cue = False
                 continue
@@ -423,8 +425,11 @@ class EntityExtractor:
             title_cue = False
         return out
 
-    def _known(self, start: int, end: int, actor: Actor) -> _Found:
-        return _Found(start, end, actor.name, actor.type, actor.type, tuple(name_key(actor.name).split()), known=True)
+    def _known(self, start: int, end: int, actor: Actor, written: tuple[str, ...] = ()) -> _Found:
+        """A dictionary match; its words are the alias as written, so a short form of that spelling
+        joins it ("Abdel Rahman" after "Rami Abdel Rahman", whose canonical spelling differs)."""
+        words = written if len(written) > 1 and written[0] != "the" else tuple(name_key(actor.name).split())
+        return _Found(start, end, actor.name, actor.type, actor.type, words, known=True)
 
     def _segment_end(self, tokens: Sequence[Token], pos: int) -> int:
         """The phrase part from `pos` up to the next dictionary match or title."""
@@ -471,6 +476,8 @@ class EntityExtractor:
 
     def _typed(self, phrase: Phrase, tokens: Sequence[Token], title_cue: bool, lower_words: set[str]) -> list[_Found]:
         """Type an unknown capitalised run; untyped results wait for the consistency pass."""
+        while tokens and _DESCRIPTOR.search(tokens[0].text):
+            tokens = tokens[1:]  # "Britain-based Observatory": a description before the name
         the_cue = False
         if tokens and tokens[0].text == "The":
             the_cue = not (phrase.sentence_initial and tokens[0] is phrase.tokens[0])
@@ -576,21 +583,24 @@ class EntityExtractor:
                 if f.type == "person" and len(f.words) > 1:
                     persons.append(f)
         organisations = [f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1]
+        organisations.sort(key=lambda o: -len(o.words))
         out = []
         for f in found:
             if f.kind in ("state", "demonym"):
                 out.append(f)
                 continue
-            if f.type in ("organisation", "armed_group") and not f.known and len(f.words) == 1 and f.words[0] in ORG_HEADS:
-                # a bare head word ("the Observatory", "Front", "News") is a short form of the one
-                # full name in the article that it heads, or no name at all
-                full = {o.name: o for o in organisations if f.words[0] in o.words}
-                if len(full) != 1:
+            if f.type in ("organisation", "armed_group") and not f.known and f.words:
+                # a short form ("the Observatory", "Syrian Observatory", "Front") is the one longer
+                # organisation name in the article that holds its words in order; a bare head word
+                # that shortens no name is no name at all
+                full = {o.name: o for o in organisations if len(o.words) > len(f.words) and _subsequence(f.words, o.words)}
+                if len(full) == 1:
+                    known = next(iter(full.values()))
+                    f.name, f.type, f.kind = known.name, known.type, known.kind
+                    out.append(f)
                     continue
-                known = next(iter(full.values()))
-                f.name, f.type, f.kind = known.name, known.type, known.kind
-                out.append(f)
-                continue
+                if len(f.words) == 1 and f.words[0] in ORG_HEADS:
+                    continue
             if len(f.words) == 1 or (f.type is None or f.type == "person") and len(f.words) < 3 and f.kind != "place":
                 full = self._full_name(f.words, persons, surname_only=f.kind == "place")
                 if full is not None:
@@ -623,6 +633,12 @@ class EntityExtractor:
             and (p.words[-len(words) :] == words or not surname_only and p.words[: len(words)] == words)
         }
         return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+def _subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
+    """Every word of `short` in `long`, in order ("syrian observatory" in "syrian observatory for human rights")."""
+    words = iter(long)
+    return all(word in words for word in short)
 
 
 def _plays(phrase: Phrase) -> bool:
