@@ -15,6 +15,7 @@ import os
 import queue
 import shutil
 import threading
+from multiprocessing.pool import Pool
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -192,11 +193,12 @@ class _Run:
         self.seen: set[str] = set()  # every id read this run
         self.replaced: set[str] = set()  # ids re-indexed successfully whose old version must go
         self.feeder_error: BaseException | None = None
+        self.parsers: Pool | None = None  # processes that parse page files (see `index_in_workers`)
 
     def _articles(self) -> Iterator[Article]:
         """Articles that need indexing; skipped and unchanged ones are counted here."""
         first_path: dict[str, str] = {}
-        items = iter(read_paths(self.paths))
+        items = iter(read_paths(self.paths, self.parsers))
         while True:
             parse_started = time.perf_counter()
             item = next(items, None)
@@ -245,6 +247,10 @@ class _Run:
         processes = [context.Process(target=_worker, args=(str(directory), jobs, results), daemon=True) for _ in range(workers)]
         for process in processes:
             process.start()
+        # Parsing a web page (trafilatura) costs more than indexing it, so page files are
+        # parsed in a pool as large as the workers' rather than in this process. Forked
+        # after the workers and before the feeder thread: no process inherits a running thread.
+        self.parsers = context.Pool(workers, initializer=die_with_parent)
         feeder = threading.Thread(target=self._feed, args=(jobs, workers), daemon=True)
         feeder.start()
         segments: list = []
@@ -268,7 +274,11 @@ class _Run:
                 if process.is_alive() and finished < workers:
                     process.kill()
                 process.join()
+            if finished < workers:
+                self.parsers.terminate()  # the feeder may still be waiting on it; it then fails and ends
         feeder.join()
+        self.parsers.close()
+        self.parsers.join()
         if self.feeder_error is not None:
             raise self.feeder_error
         return segments

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from multiprocessing.pool import Pool
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
@@ -138,13 +139,8 @@ def _walk(folder: Path, seen_dirs: set[str], ignored: Counter[str]) -> Iterator[
             ignored[suffix_of(entry.name)] += 1
 
 
-def read_paths(paths: Sequence[str | Path]) -> Result:
-    """Every article under the given files/folders (folders recursive, sorted for determinism).
-
-    A file reached twice (named twice, or via a symlink) is read once. Each folder
-    named that holds files of types no reader reads ends with one `Skipped` for the
-    folder that counts them by type.
-    """
+def _files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, Path | None] | Skipped]:
+    """The files to read as (file, folder the user named), in order, each once; problems as `Skipped`."""
     seen_dirs: set[str] = set()
     seen_files: set[str] = set()
     for named in paths:
@@ -170,6 +166,50 @@ def read_paths(paths: Sequence[str | Path]) -> Result:
             if real in seen_files:
                 continue
             seen_files.add(real)
-            yield from read_file(item, root)
+            yield item, root
         if ignored:
             yield Skipped(str(named), ignored_summary(ignored))
+
+
+# One file, one article: cheap to hand to another process whole. Record formats (JSONL,
+# CSV, feeds, web archives) stream many articles from one file and are read in place.
+PAGE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"})
+# Files handed to the pool at a time: bounds the parsed articles waiting in memory.
+POOL_WINDOW = 256
+
+
+def _read_page(item: tuple[Path, Path | None]) -> list[Article | Skipped]:
+    """`read_file` for one page file, as a list (run in a pool process)."""
+    return list(read_file(*item))
+
+
+def read_paths(paths: Sequence[str | Path], pool: Pool | None = None) -> Result:
+    """Every article under the given files/folders (folders recursive, sorted for determinism).
+
+    A file reached twice (named twice, or via a symlink) is read once. Each folder
+    named that holds files of types no reader reads ends with one `Skipped` for the
+    folder that counts them by type. With a `pool`, page files (one article each:
+    HTML, text, PDF) are parsed in its processes, POOL_WINDOW files at a time, and the
+    results still come in the same order as without one.
+    """
+    window: list[tuple[Path, Path | None]] = []
+
+    def drain() -> Result:
+        for results in pool.imap(_read_page, window, chunksize=4):
+            yield from results
+        window.clear()
+
+    for item in _files(paths):
+        if pool is not None and not isinstance(item, Skipped) and suffix_of(item[0].name) in PAGE_SUFFIXES:
+            window.append(item)
+            if len(window) == POOL_WINDOW:
+                yield from drain()
+            continue
+        if window:
+            yield from drain()
+        if isinstance(item, Skipped):
+            yield item
+        else:
+            yield from read_file(*item)
+    if window:
+        yield from drain()
