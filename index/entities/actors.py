@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -134,10 +135,10 @@ class ActorDictionary:
                 self._add(alias, actor)
 
     @staticmethod
-    def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list[str]]]:
+    def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list["_Alias"]]]:
         """Validate entries; a later entry for the same name keeps the earlier aliases and adds
         its own, and its name spelling and type win (so a user's file extends ours)."""
-        by_key: dict[str, tuple[Actor, list[str]]] = {}
+        by_key: dict[str, tuple[Actor, list[_Alias]]] = {}
         for entry in entries:
             if not isinstance(entry, dict) or not isinstance(entry.get("name"), str):
                 raise DictionaryError(f"actor entry needs a 'name': {entry!r}")
@@ -145,8 +146,9 @@ class ActorDictionary:
             if kind not in ACTOR_TYPES:
                 raise DictionaryError(f"actor {entry['name']!r}: type must be one of {', '.join(ACTOR_TYPES)}")
             aliases = entry.get("aliases") or []
-            if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
+            if not isinstance(aliases, list):
                 raise DictionaryError(f"actor {entry['name']!r}: aliases must be a list of strings")
+            aliases = [_alias(entry["name"], a) for a in aliases]
             actor = Actor(entry["name"].strip(), kind)
             seat_of = entry.get("seat_of")
             if seat_of is not None:
@@ -156,24 +158,48 @@ class ActorDictionary:
                 actor = Actor(seat_of.strip(), "state")
             key = name_key(entry["name"])
             earlier = by_key[key][1] if key in by_key else []
-            by_key[key] = (actor, [*earlier, entry["name"].strip(), *aliases])
+            whole = _Alias(entry["name"].strip(), *_period(entry["name"], entry))
+            by_key[key] = (actor, [*earlier, whole, *aliases])
         return list(by_key.values())
 
-    def _add(self, alias: str, actor: Actor) -> None:
+    def _add(self, written: "_Alias", actor: Actor) -> None:
+        alias = written.text
         letters = alias.replace(".", "").replace(" ", "")
         acronym = letters.isupper() and len(letters) <= 6
         keys = _name_keys(alias)
         if keys:
-            self._add_keys(keys, actor, acronym)
+            self._add_keys(keys, actor, acronym, written.valid_from, written.valid_to)
             self.words.update(keys)
             if len(keys) > 1 or acronym:
                 self.last_words.add(keys[-1])
 
-    def _add_keys(self, keys: tuple[str, ...], actor: Actor, acronym: bool) -> None:
+    def _add_keys(self, keys: tuple[str, ...], actor: Actor, acronym: bool,
+                  valid_from: date | None = None, valid_to: date | None = None) -> None:
+        """One trie leaf holds every actor an alias names, each with the period it named it in
+        ("Assad": Hafez until 2000-06-10, Bashar since); a later undated entry for the same actor
+        replaces an earlier one."""
         node = self._trie
         for key in keys:
             node = node.setdefault(key, {})
-        node[self._END] = (actor, acronym)
+        senses = [s for s in node.get(self._END, []) if s.actor != actor or (s.valid_from, s.valid_to) != (valid_from, valid_to)]
+        if valid_from is None and valid_to is None:
+            senses = [s for s in senses if s.valid_from is not None or s.valid_to is not None]  # latest undated wins
+        node[self._END] = [*senses, _Sense(actor, acronym, valid_from, valid_to)]
+
+    @staticmethod
+    def _sense(senses: list["_Sense"], when: date | None) -> "_Sense":
+        """The sense valid on `when`; with no date (or none valid then), the current one: an
+        undated sense, else the one whose period started last."""
+        if when is not None:
+            valid = [s for s in senses if (s.valid_from is None or s.valid_from <= when)
+                     and (s.valid_to is None or when < s.valid_to)]
+            dated = [s for s in valid if s.valid_from is not None or s.valid_to is not None]
+            if dated or valid:
+                return (dated or valid)[-1]
+        undated = [s for s in senses if s.valid_from is None and s.valid_to is None]
+        if undated:
+            return undated[-1]
+        return max(senses, key=lambda s: (s.valid_to is None, s.valid_from or date.min))
 
     def _lookup(self, keys: tuple[str, ...]):
         node = self._trie
@@ -183,26 +209,30 @@ class ActorDictionary:
                 return None
         return node.get(self._END)
 
-    def get(self, name: str) -> Actor | None:
-        """The actor a whole name (any alias spelling) refers to."""
+    def get(self, name: str, when: date | None = None) -> Actor | None:
+        """The actor a whole name (any alias spelling) refers to, on date `when` if given."""
         found = self._lookup(_name_keys(name))
-        if found and (not found[1] or name.replace(".", "").replace(" ", "").isupper()):
-            return found[0]
+        if not found:
+            return None
+        sense = self._sense(found, when)
+        if not sense.acronym or name.replace(".", "").replace(" ", "").isupper():
+            return sense.actor
         return None
 
-    def match_at(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
-        """Longest dictionary match starting at token `i` (a capitalised word)."""
+    def match_at(self, tokens: Sequence[Token], i: int, when: date | None = None) -> DictionaryMatch | None:
+        """Longest dictionary match starting at token `i` (a capitalised word), resolved for an
+        article of date `when` (None: the current sense of a time-bound alias)."""
         first = tokens[i].text
         if not first[0].isupper() and not _particle_start(first):
             return None
-        best = self._walk(tokens, i)
+        best = self._walk(tokens, i, when)
         if best is None and word_keys(first) == ("the",) and i + 1 < len(tokens):
-            match = self._walk(tokens, i + 1)  # "The Associated Press" under "Associated Press"
+            match = self._walk(tokens, i + 1, when)  # "The Associated Press" under "Associated Press"
             if match is not None and match.end - match.start > 1:
                 return DictionaryMatch(i, match.end, match.actor, match.acronym)
         return best
 
-    def _walk(self, tokens: Sequence[Token], i: int) -> DictionaryMatch | None:
+    def _walk(self, tokens: Sequence[Token], i: int, when: date | None = None) -> DictionaryMatch | None:
         if not tokens[i].text[0].isupper() and not _particle_start(tokens[i].text):
             return None
         node = self._trie
@@ -223,7 +253,8 @@ class ActorDictionary:
             j += 1
             found = node.get(self._END)
             if found:
-                actor, acronym = found
+                sense = self._sense(found, when)
+                actor, acronym = sense.actor, sense.acronym
                 if not acronym or all(t.text.replace(".", "").isupper() for t in tokens[i:j]):
                     best = DictionaryMatch(i, j, actor, acronym)
             if token.possessive:
@@ -235,6 +266,61 @@ def _particle_start(word: str) -> bool:
     """`al-Nusra`: an article glued to a capitalised name may open a dictionary match."""
     head, _, rest = word.partition("-")
     return bool(rest) and head in _DROPPED_WORDS | _HYPHEN_PREFIXES and rest[0].isupper()
+
+
+@dataclass(frozen=True)
+class _Alias:
+    """One way of writing an actor's name, with the period it named that actor in (if bounded)."""
+
+    text: str
+    valid_from: date | None = None
+    valid_to: date | None = None  # exclusive
+
+
+@dataclass(frozen=True)
+class _Sense:
+    actor: Actor
+    acronym: bool
+    valid_from: date | None
+    valid_to: date | None
+
+
+def _day(owner: str, value: object, field: str) -> date | None:
+    """A YAML date (2000-06-10, or the string), a year-month or a year; None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int) and 1000 <= value <= 9999:
+        return date(value, 1, 1)
+    if isinstance(value, str):
+        text = value.strip()
+        for fmt, length in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+            if len(text) == length:
+                try:
+                    return datetime.strptime(text, fmt).date()
+                except ValueError:
+                    break
+    raise DictionaryError(f"actor {owner!r}: {field} must be a date like 2000-06-10 (or 2000-06, 2000), not {value!r}")
+
+
+def _period(owner: str, mapping: dict) -> tuple[date | None, date | None]:
+    start = _day(owner, mapping.get("valid_from"), "valid_from")
+    end = _day(owner, mapping.get("valid_to"), "valid_to")
+    if start and end and end <= start:
+        raise DictionaryError(f"actor {owner!r}: valid_to must come after valid_from")
+    return start, end
+
+
+def _alias(owner: str, alias: object) -> _Alias:
+    """An alias is a string, or {name: ..., valid_from: ..., valid_to: ...}."""
+    if isinstance(alias, str):
+        return _Alias(alias)
+    if isinstance(alias, dict) and isinstance(alias.get("name"), str):
+        return _Alias(alias["name"], *_period(owner, alias))
+    raise DictionaryError(f"actor {owner!r}: aliases must be a list of strings or of {{name, valid_from, valid_to}}")
 
 
 class DictionaryError(ValueError):

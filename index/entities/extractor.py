@@ -20,6 +20,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
@@ -167,13 +168,19 @@ class EntityExtractor:
         return self._demonym_cache[word]
 
     # ---- public ------------------------------------------------------------------------
-    def extract(self, title: str, body: str) -> Entities:
+    def extract(self, title: str, body: str, published: date | str | None = None) -> Entities:
         """Facets of one article. The site's furniture is not read (see `furniture`), and a
-        title's names count only with the body's support (see `_supported`)."""
+        title's names count only with the body's support (see `_supported`).
+
+        `published` (a date or ISO string) resolves time-bound aliases ("Assad" in 1987 is Hafez);
+        without it the latest date the article states stands in, and failing that an alias
+        means what it means today."""
+        mentioned = find_dates(f"{title}\n{body}")
+        when = _as_date(published) or (_as_date(max(mentioned)) if mentioned else None)
         head = furniture.headline(title)
         clean = furniture.strip_bylines(furniture.strip_repeated_headline(body, head)) if body else body
-        title_actors, title_places = self._read(head)
-        body_actors, body_places = self._read(clean)
+        title_actors, title_places = self._read(head, when)
+        body_actors, body_places = self._read(clean, when)
         if clean.strip():
             title_actors = self._supported(head, title_actors, body_actors)
 
@@ -218,7 +225,7 @@ class EntityExtractor:
             actor_types={name: types[name] for name in actors},
             places=tuple(places_by_value[v] for v in _by_count(place_counts)),
             countries=tuple(_by_count(country_counts)),
-            mentioned_dates=tuple(find_dates(f"{title}\n{body}")),
+            mentioned_dates=tuple(mentioned),
             mentions=tuple(mentions),
         )
 
@@ -254,7 +261,7 @@ class EntityExtractor:
             i += 1
         return kept
 
-    def _read(self, text: str) -> tuple[list[_Found], list[tuple[Mention, Place]]]:
+    def _read(self, text: str, when: date | None = None) -> tuple[list[_Found], list[tuple[Mention, Place]]]:
         """Actors and (mention, in-context place) pairs of one text, tokenised once for both.
 
         A person's or organisation's name wins over any place inside it ("Bank of England",
@@ -264,7 +271,7 @@ class EntityExtractor:
             return [], []
         tokens = self._fold_possessives(chunking.tokenize(text), text)
         located = locate(text, self.gazetteer, tokens)
-        actors = self._actors(text, located, tokens)
+        actors = self._actors(text, located, tokens, when)
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
         # a capital speaking for its state ("Damascus said", "Tehran-backed") is not a place there
         states = {(a.start, a.end) for a in actors if a.type == "state"}
@@ -314,14 +321,15 @@ class EntityExtractor:
         return result
 
     # ---- actors ------------------------------------------------------------------------
-    def _actors(self, text: str, located: Sequence[tuple[Mention, Place]], tokens: list[Token]) -> list[_Found]:
+    def _actors(self, text: str, located: Sequence[tuple[Mention, Place]], tokens: list[Token],
+                when: date | None = None) -> list[_Found]:
         place_mentions = [m for m, _ in located]
         lower_words = set(_LOWER_WORDS.findall(text))
         found: list[_Found] = []
         for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
             if any(t.lower in furniture.FURNITURE_WORDS for t in phrase.tokens):
                 continue  # a page control or label ("Get short URL", "TimelineJS Embed")
-            found.extend(self._phrase_actors(phrase, lower_words))
+            found.extend(self._phrase_actors(phrase, lower_words, when))
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
         found.sort(key=lambda f: (f.start, f.end))
@@ -368,7 +376,7 @@ class EntityExtractor:
                 out.append(_Found(mention.start, mention.end, state, "state", "state"))
         return out
 
-    def _phrase_actors(self, phrase: Phrase, lower_words: set[str]) -> list[_Found]:
+    def _phrase_actors(self, phrase: Phrase, lower_words: set[str], when: date | None = None) -> list[_Found]:
         tokens = phrase.tokens
         out: list[_Found] = []
         pos = 0
@@ -379,7 +387,7 @@ class EntityExtractor:
             if not tokens[pos].capitalised and not (pos == 0 and chunking.particle_start(tokens[pos].text)):
                 pos += 1
                 continue
-            match = self.dictionary.match_at(tokens, pos)
+            match = self.dictionary.match_at(tokens, pos, when)
             if match is not None and match.acronym and phrase.shouting:
                 pos = match.end
                 continue
@@ -692,5 +700,19 @@ def default_extractor() -> EntityExtractor:
     return EntityExtractor(Path(path) if path else None)
 
 
-def extract(title: str, body: str) -> Entities:
-    return default_extractor().extract(title, body)
+def extract(title: str, body: str, published: date | str | None = None) -> Entities:
+    return default_extractor().extract(title, body, published)
+
+
+def _as_date(value: date | str | None) -> date | None:
+    """A date from a date, a datetime or an ISO string (YYYY, YYYY-MM, YYYY-MM-DD...); None if unreadable."""
+    if value is None or isinstance(value, date):
+        return value.date() if isinstance(value, datetime) else value
+    text = str(value).strip()[:10]
+    for fmt, length in (("%Y-%m-%d", 10), ("%Y-%m", 7), ("%Y", 4)):
+        if len(text) >= length:
+            try:
+                return datetime.strptime(text[:length], fmt).date()
+            except ValueError:
+                continue
+    return None
