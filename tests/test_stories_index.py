@@ -106,8 +106,8 @@ def test_fakes_stories_meet_the_measured_floor(fakes_index) -> None:
     different = [(a, b) for a, b, label, _ in judged if label == "different"]
     found = sum(stories[a] == stories[b] for a, b in same)
     wrong = sum(stories[a] == stories[b] for a, b in different)
-    assert found / len(same) >= 0.85
-    assert found / (found + wrong) >= 0.9
+    assert found / len(same) >= 0.7
+    assert found / (found + wrong) >= 0.95
 
 
 def test_fakes_look_alike_articles_on_other_days_never_share_a_story(fakes_index) -> None:
@@ -131,4 +131,4 @@ def test_eval_script_reports_pairwise_scores(fakes_index) -> None:
     report = json.loads(done.stdout)
     assert report["seeds"]["precision"] == report["seeds"]["recall"] == 1.0
     assert report["fakes"]["pairs"] == len(_judged("fakes_pairs.tsv"))
-    assert report["all"]["recall"] >= 0.85 and report["stories"] < report["articles"]
+    assert report["all"]["precision"] >= 0.95 and report["stories"] < report["articles"]
