@@ -257,7 +257,7 @@ def _is_text_not_headline(title: str) -> bool:
 
 # Fewer letters than this say too little for a language detector to be trusted.
 MIN_DETECT_LETTERS = 40
-_DETECT_CHARS = 2000
+_DETECT_CHARS = 1000
 
 
 def detect_language(text: str) -> str | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 import trafilatura
+from trafilatura.metadata import extract_metadata
 
 from index.dates import parse_date
 from index.readers.text import ParsedPage, clean_news_body, date_from_url, language_code, split_authors
@@ -55,6 +56,7 @@ class _Collected:
     time_datetime: str | None = None
     html_lang: str | None = None
     json_ld: list[str] = field(default_factory=list)
+    microdata_authors: list[str] = field(default_factory=list)  # text of elements with itemprop="author"
     # Text chunks per region: everything, inside <main>, inside <article>.
     chunks: dict[str, list[str]] = field(default_factory=lambda: {"all": [], "main": [], "article": []})
 
@@ -71,6 +73,7 @@ class _Parser(HTMLParser):
         self.h1_depth = 0
         self.h1_done = False
         self.pre_depth = 0
+        self.author_tag: str | None = None  # the open element marked itemprop="author"
 
     def _emit(self, text: str) -> None:
         regions = ["all"]
@@ -96,6 +99,9 @@ class _Parser(HTMLParser):
             return
         if tag == "time" and self.out.time_datetime is None and values.get("datetime"):
             self.out.time_datetime = values["datetime"]
+        if values.get("itemprop", "").lower() == "author" and self.author_tag is None and tag not in _VOID:
+            self.author_tag = tag
+            self.out.microdata_authors.append("")
         if tag == "script" and "ld+json" in values.get("type", "").lower():
             self.in_json_ld = True
             self.out.json_ld.append("")
@@ -120,6 +126,8 @@ class _Parser(HTMLParser):
             self._emit("\n")
 
     def handle_endtag(self, tag: str) -> None:
+        if tag == self.author_tag:
+            self.author_tag = None
         if tag == "script":
             self.in_json_ld = False
         if tag in _SKIP or (tag == "header" and self.skip_depth and not self.article_depth
@@ -141,6 +149,8 @@ class _Parser(HTMLParser):
             self._emit("\n")
 
     def handle_data(self, data: str) -> None:
+        if self.author_tag is not None:
+            self.out.microdata_authors[-1] += data
         if self.in_json_ld:
             self.out.json_ld[-1] += data
             return
@@ -254,6 +264,14 @@ def _our_body(found: _Collected) -> str:
     return "\n\n".join(line for line in map(_squash, "".join(found.chunks[region]).split("\n")) if line)
 
 
+def _metadata(markup: str, url: str | None):
+    """trafilatura's metadata (date by htmldate, author, site name, URL), or None if it fails on the page."""
+    try:
+        return extract_metadata(markup, default_url=url, date_config=_DATE_PARAMS)
+    except Exception:  # noqa: BLE001 - the page's own signals still stand
+        return None
+
+
 def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     """Title, body and metadata from one HTML page (never raises on malformed markup).
 
@@ -268,24 +286,27 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     found = parser.out
     meta = found.meta
     story = _story_data(found.json_ld)
+    stated_date = (story.date or parse_date(meta.get("article:published_time") or "") or parse_date(found.time_datetime or "")
+                   or next((d for d in (parse_date(meta.get(key) or "") for key in _DATE_META) if d), None))
+    stated_source = meta.get("og:site_name") or story.publisher
+    # trafilatura's metadata pass (htmldate's search above all) costs as much as the body;
+    # it runs only for what the page does not state itself.
+    guessed = _metadata(markup, url) if not (stated_date and stated_source) else None
     try:
-        extracted = trafilatura.bare_extraction(
-            markup, url=url, with_metadata=True, include_comments=False, include_tables=True,
-            date_extraction_params=_DATE_PARAMS)
+        extracted = trafilatura.bare_extraction(markup, url=url, include_comments=False, include_tables=True)
     except Exception:  # noqa: BLE001 - a page trafilatura cannot handle still has our own reading
         extracted = None
-    source = (meta.get("og:site_name") or story.publisher or (extracted and extracted.sitename)
-              or meta.get("application-name") or meta.get("publisher") or None)
+    source = (stated_source or (guessed and guessed.sitename) or meta.get("application-name")
+              or meta.get("publisher") or None)
     h1 = _squash("".join(found.h1))
     title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", "")) or _squash(story.headline or "")
              or h1 or _strip_site_suffix(_squash("".join(found.title_tag)), source))
-    page_url = (found.canonical or meta.get("og:url") or story.url or (extracted and extracted.url) or url or None)
-    # The story's own structured date, then the first <time>, other date tags, htmldate, the URL.
-    date = (story.date or parse_date(meta.get("article:published_time") or "") or parse_date(found.time_datetime or "")
-            or next((d for d in (parse_date(meta.get(key) or "") for key in _DATE_META) if d), None)
-            or parse_date((extracted and extracted.date) or "") or date_from_url(page_url or ""))
+    page_url = (found.canonical or meta.get("og:url") or story.url or (guessed and guessed.url) or url or None)
+    # The story's own structured date, then htmldate's finding, then the URL's.
+    date = stated_date or parse_date((guessed and guessed.date) or "") or date_from_url(page_url or "")
     authors = story.authors or tuple(split_authors(
-        [(extracted and extracted.author) or next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")]))
+        found.microdata_authors or [next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")
+                                    or (guessed and guessed.author) or ""]))
     language = language_code(story.language or found.html_lang
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
