@@ -92,7 +92,8 @@ trafilatura -> extract entities -> analyse -> write -> publish). Target >= 100 p
 {chr(10).join(rows)}
 
 HTML files are parsed in a pool as large as the workers; a WARC streams from one file and
-its pages are parsed in the indexer's parent process, which is then the bottleneck.
+its pages are parsed in the indexer's parent process. "Parent waiting on parsing" is the
+time the parent spent waiting for parsed articles.
 """
 
 
