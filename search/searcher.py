@@ -284,8 +284,9 @@ class Searcher:
                 return _Match(relaxed, relaxed_mask, relaxed_counted, relaxed=True)
         retry = fuzzy_query(parsed.text, generation.vocabulary(matcher.searcher))
         if retry is not None:
-            fuzzy = self._resolve(matcher, generation, _parse(retry))
-            fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
+            with self.gate.admit(True):  # fuzzy words are an expensive class, however the query was typed
+                fuzzy = self._resolve(matcher, generation, _parse(retry))
+                fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
             if fuzzy_mask.any():
                 return _Match(fuzzy, fuzzy_mask, fuzzy_counted, fuzzy=True)
         return _Match(resolved, mask, counted)
@@ -410,7 +411,7 @@ class Searcher:
         whose `snippet` is the article's lead (`LEAD_CHARS`, cut at a word), escaped, with no marks.
         """
         _check("limit", limit, 1, MAX_SIMILAR)
-        with self._handle.borrow() as (generation, whoosh_searcher):
+        with self.gate.admit(False), self._handle.borrow() as (generation, whoosh_searcher):
             return self._similar_in(generation, whoosh_searcher, article_id, limit)
 
     def _similar_in(self, generation: Generation, whoosh_searcher, article_id: str, limit: int) -> list[dict]:

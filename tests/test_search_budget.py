@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import random
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -137,6 +138,9 @@ def test_a_spent_deadline_stops_the_search_with_a_clear_message(searcher):
     assert error.value.retry_after >= 1
     with within(Deadline(30.0, gone=lambda: True)), pytest.raises(SearchTimeout, match="disconnected"):
         searcher.search("kel*")
+    waited_too_long = Deadline(30.0, started=time.monotonic() - 1000)  # CPU left, wall-clock cap long past
+    with within(waited_too_long), pytest.raises(SearchTimeout):
+        searcher.search("common")
     assert searcher.search("common").total == 600  # no deadline in force: unbounded, as before
 
 
@@ -218,3 +222,52 @@ def test_a_request_over_its_time_budget_answers_503_with_retry_after(hostile_ind
             assert int(answer.headers["Retry-After"]) >= 1
             assert "budget" in answer.text and "Traceback" not in answer.text
         assert "Traceback" not in server.log()
+
+
+def test_the_gate_is_shared_by_processes_forked_after_it(hostile_index):
+    """`serve` creates the app (and its gate) before forking workers: a slot held in one is held in all."""
+    import multiprocessing
+
+    gate = AdmissionGate(slots=1, queue=0, wait=0)
+    context = multiprocessing.get_context("fork")
+    held, release = context.Event(), context.Event()
+
+    def hold() -> None:
+        with gate.admit(True):
+            held.set()
+            release.wait(20)
+
+    worker = context.Process(target=hold)
+    worker.start()
+    try:
+        assert held.wait(20)
+        with Searcher(hostile_index, gate=gate) as gated, pytest.raises(SearchBusy):
+            gated.search("kel*")
+    finally:
+        release.set()
+        worker.join(20)
+    with Searcher(hostile_index, gate=gate) as gated:
+        assert gated.search("kel*").total > 0
+
+
+def test_a_query_that_turns_out_expensive_takes_a_slot_when_it_has_cost_enough(hostile_index):
+    """Promotion: the gate judges by CPU spent, not only by syntax (a long plain OR query looks cheap)."""
+    from search import budget
+
+    gate = AdmissionGate(slots=1, queue=0, wait=0)
+    with gate.admit(False):
+        ticket = budget._admission.get()
+        assert ticket is not None and ticket.fd is None
+        started = time.thread_time()
+        while time.thread_time() - started <= budget.PROMOTE_AFTER_CPU_SECONDS:
+            sum(range(10_000))
+        budget.check()
+        assert ticket.fd is not None  # holds the slot now
+        other = AdmissionGate.__new__(AdmissionGate)  # a second view of the same slots, as another process has
+        other.__dict__.update(gate.__dict__)
+        assert other._try_slot() is None
+    fd = gate._try_slot()
+    assert fd is not None  # released with the request
+    import os
+
+    os.close(fd)

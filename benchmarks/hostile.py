@@ -1,0 +1,284 @@
+#!/usr/bin/env python3
+"""Hostile requests against the real server: what each costs alone, and what an attack does to everyone else.
+
+    python benchmarks/hostile.py [--index DIR] [--clients 20] [--seconds 30] [--no-write]
+
+Starts `newsfacets serve` (one worker per core) on a free 127.0.0.1 port over the
+Reuters-21578 index (built once into `var/bench/reuters-index` unless `--index` names
+one). Only loopback is ever contacted, every loop is bounded in count and time, and
+the run stops by itself.
+
+1. Each request of `HOSTILE` (the worst finds of issue 13's probe, and ours) is sent
+   alone; the server's CPU time for it (all its processes, from /proc) and its answer
+   are recorded. Target: no request inside the limits costs more than 2 s of CPU.
+2. A `POST` announcing a 1 GiB body, of which 1 KiB is sent: how fast the refusal comes.
+3. `--clients` threads send the hostile requests back to back for `--seconds` while one
+   normal client searches plain words and measures its latency. Targets: the normal
+   client's p99 under 1 s and no failure; each worker's memory within 1.5x of idle.
+
+Figures go to the `## Hostile requests` section of docs/RELIABILITY.md. `--quick`
+(used by the test suite on a small index) makes the attack short and writes nothing.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import socket
+import statistics
+import string
+import sys
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import quote, urlencode
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+from load import HOST, process_cpu_seconds, serving  # noqa: E402
+from report import machine, write_section  # noqa: E402
+
+RELIABILITY_MD = REPO / "docs" / "RELIABILITY.md"
+REQUEST_TIMEOUT = 30.0
+ONE_GIB = 1 << 30
+
+
+def _search(q: str, **extra: object) -> str:
+    return "/api/search?" + urlencode({"q": q, **extra})
+
+
+_LETTERS = string.ascii_lowercase + "012345"
+# (name, path): each inside the documented limits, or refused by them with a 400.
+HOSTILE = [
+    ("32 one-character wildcards", _search(" OR ".join(c + "*" for c in _LETTERS))),
+    ("21 wildcards, per_page=100", _search(" OR ".join(c + "*" for c in _LETTERS[:21]), per_page=100)),
+    ("32 wildcards, HTML page", "/search?" + urlencode({"q": " OR ".join(c + "*" for c in _LETTERS)})),
+    ("8 wildcards, all required", _search(" ".join(c + "*" for c in "abcdefgh"))),
+    ("499-word phrase of 'a'", _search('"' + " ".join(["a"] * 499) + '"')),
+    ("'the' x 249 phrase", _search('"' + " ".join(["the"] * 249) + '"')),
+    ("12 x 'said' phrase", _search('"' + " ".join(["said"] * 12) + '"')),
+    ("10 phrases of 6 common words", _search(" ".join(f'"said {w} said {w} said {w}"' for w in
+                                                       ("the", "it", "would", "in", "to", "of", "a", "and", "for", "on")))),
+    ("20 fuzzy words", _search(" ".join(w + "~2" for w in (
+        "oill pricse markt compny bankk tradde dollr stcok yeer monht goverment minstry reprt exprt imprt "
+        "shars profitt lossse ratse inflaton").split()))),
+    ("26 facet wildcards", _search(" OR ".join(f"actor:{c}*" for c in string.ascii_lowercase))),
+    ("30 misspelt words (fuzzy retry)", _search(" ".join(
+        ("oill pricse markt compny bankk tradde dollr stcok yeer monht goverment minstry reprt exprt imprt "
+         "shars profitt lossse ratse inflaton zqxw vbnm plok ijuh ygtf rdes wsaq mnbv cxzl kjhg").split()))),
+]
+# Article page with the wildcard query: its highlighting once cost 16.7 s.
+ARTICLE_ATTACK = ("article page, 32 wildcards", " OR ".join(c + "*" for c in _LETTERS))
+NORMAL = ["oil prices", "trade deficit", "interest rates", "crude oil", "bank of japan", "coffee", "wheat exports",
+          "dollar", "merger talks", "opec"]
+
+
+@dataclass
+class Alone:
+    name: str
+    status: int
+    cpu: float
+    wall: float
+
+
+@dataclass
+class Attack:
+    clients: int
+    seconds: float
+    normal: list[float] = field(default_factory=list)
+    normal_failures: list[str] = field(default_factory=list)
+    hostile: Counter = field(default_factory=Counter)
+    idle_rss: dict[int, int] = field(default_factory=dict)
+    peak_rss: dict[int, int] = field(default_factory=dict)
+    after: list[float] = field(default_factory=list)
+
+    def percentile(self, values: list[float], q: float) -> float:
+        if not values:
+            return float("nan")
+        ordered = sorted(values)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+def _get(connection: http.client.HTTPConnection, path: str) -> int:
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    if response.will_close:
+        connection.close()
+    return response.status
+
+
+def _workers(pid: int) -> list[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(child) for child in children.read_text().split()] if children.exists() else []
+
+
+def _rss(pid: int) -> int:
+    """Resident memory of a process in bytes (0 once it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _article_id(port: int) -> str:
+    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    connection.request("GET", _search("oil", per_page=1))
+    import json
+
+    return json.loads(connection.getresponse().read())["hits"][0]["id"]
+
+
+def time_alone(port: int, pid: int, requests: list[tuple[str, str]]) -> list[Alone]:
+    """Each request alone, with the server's CPU seconds for it."""
+    results = []
+    connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    for name, path in requests:
+        _get(connection, _search("warm", per_page=1))
+        cpu = process_cpu_seconds(pid)
+        began = time.perf_counter()
+        status = _get(connection, path)
+        wall = time.perf_counter() - began
+        time.sleep(0.2)  # let the accounting catch up
+        results.append(Alone(name, status, process_cpu_seconds(pid) - cpu, wall))
+    connection.close()
+    return results
+
+
+def huge_body(port: int) -> tuple[int, float]:
+    """(status, seconds) of a POST that announces 1 GiB and sends 1 KiB."""
+    began = time.perf_counter()
+    with socket.create_connection((HOST, port), timeout=REQUEST_TIMEOUT) as raw:
+        raw.sendall(f"POST /api/search HTTP/1.1\r\nHost: {HOST}\r\nContent-Length: {ONE_GIB}\r\n\r\n".encode()
+                    + b"x" * 1024)
+        answer = raw.recv(4096).decode("latin-1")
+    status = int(answer.split()[1]) if answer.startswith("HTTP/") else 0
+    return status, time.perf_counter() - began
+
+
+def attack(port: int, pid: int, requests: list[tuple[str, str]], clients: int, seconds: float) -> Attack:
+    """`clients` hostile threads for `seconds`, one normal client measuring; then the normal client alone."""
+    result = Attack(clients, seconds)
+    workers = _workers(pid)
+    result.idle_rss = {worker: _rss(worker) for worker in workers}
+    result.peak_rss = dict(result.idle_rss)
+    lock = threading.Lock()
+    stop_at = time.monotonic() + seconds
+
+    def hostile(number: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        position = number
+        while time.monotonic() < stop_at:
+            _, path = requests[position % len(requests)]
+            position += 1
+            try:
+                status = str(_get(connection, path))
+            except (OSError, http.client.HTTPException) as error:
+                status = type(error).__name__
+                connection.close()
+            with lock:
+                result.hostile[status] += 1
+        connection.close()
+
+    def normal(until: float, into: list[float]) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+        position = 0
+        while time.monotonic() < until:
+            path = _search(NORMAL[position % len(NORMAL)])
+            position += 1
+            began = time.perf_counter()
+            try:
+                status = _get(connection, path)
+                if status == 200:
+                    into.append(time.perf_counter() - began)
+                else:
+                    result.normal_failures.append(f"{status} {path}")
+            except (OSError, http.client.HTTPException) as error:
+                result.normal_failures.append(f"{type(error).__name__} {path}")
+                connection.close()
+            time.sleep(0.05)  # a person, not a flood
+        connection.close()
+
+    threads = [threading.Thread(target=hostile, args=(n,), daemon=True) for n in range(clients)]
+    threads.append(threading.Thread(target=normal, args=(stop_at, result.normal), daemon=True))
+    for thread in threads:
+        thread.start()
+    while any(thread.is_alive() for thread in threads) and time.monotonic() < stop_at + REQUEST_TIMEOUT + 5:
+        for worker in workers:
+            result.peak_rss[worker] = max(result.peak_rss.get(worker, 0), _rss(worker))
+        time.sleep(0.25)
+    normal(time.monotonic() + min(5.0, seconds), result.after)
+    return result
+
+
+def report(alone: list[Alone], body: tuple[int, float], result: Attack, documents: str) -> str:
+    rows = "\n".join(f"| {a.name} | {a.status} | {a.cpu:.2f} | {a.wall * 1000:.0f} |" for a in alone)
+    worst = max(alone, key=lambda a: a.cpu)
+    memory = ", ".join(f"{result.idle_rss[w] / 2**20:.0f} -> {result.peak_rss[w] / 2**20:.0f} MiB "
+                       f"(x{result.peak_rss[w] / max(result.idle_rss[w], 1):.2f})" for w in result.idle_rss)
+    statuses = ", ".join(f"{status}: {count}" for status, count in sorted(result.hostile.items()))
+    return f"""`python benchmarks/hostile.py --clients {result.clients} --seconds {result.seconds:.0f}` on {machine()}.
+
+`newsfacets serve` (one worker per core, defaults: 2 s time budget, one expensive query at a time per
+worker with two waiting) over {documents}, driven over loopback from the same machine.
+
+Each request alone (server CPU from /proc, all processes; 400 = refused by the query limits before any work):
+
+| Request | Status | CPU s | Wall ms |
+|---|---|---|---|
+{rows}
+
+- Most expensive alone: **{worst.cpu:.2f} s CPU** ({worst.name}); target under 2 s.
+- `POST` announcing a 1 GiB body: answered **{body[0]}** after {body[1] * 1000:.0f} ms, with 1 KiB sent (nothing spooled).
+- Attack: {result.clients} clients sending the requests above back to back for {result.seconds:.0f} s; answers {statuses}.
+- Normal client during the attack (plain searches, one every 50 ms): {len(result.normal)} answered, p50
+  **{result.percentile(result.normal, 0.5):.0f} ms**, p99 **{result.percentile(result.normal, 0.99):.0f} ms**,
+  failures **{len(result.normal_failures)}** (targets: p99 under 1 s, none failed).
+- Normal client in the 5 s after the attack: p50 {result.percentile(result.after, 0.5):.0f} ms,
+  p99 {result.percentile(result.after, 0.99):.0f} ms.
+- Worker memory, idle -> peak: {memory} (target within x1.5).
+"""
+
+
+def main() -> int:
+    from reuters import DEFAULT_INDEX, DEFAULT_SGML, ensure_index
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--index", type=Path, default=None)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--quick", action="store_true", help="a 5-second attack by 6 clients; writes nothing")
+    args = parser.parse_args()
+    if args.quick:
+        args.clients, args.seconds, args.no_write = min(args.clients, 6), min(args.seconds, 5.0), True
+    index_dir = args.index or DEFAULT_INDEX
+    if args.index is None and not ensure_index(index_dir, DEFAULT_SGML, "hostile"):
+        return 2
+    with serving(index_dir) as (port, pid):
+        for path in [_search(q) for q in NORMAL] * 2:  # the caches a running server has
+            _get(http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT), path)
+        time.sleep(2)
+        article = f"/articles/{quote(_article_id(port))}?" + urlencode({"q": ARTICLE_ATTACK[1]})
+        requests = [*HOSTILE, (ARTICLE_ATTACK[0], article)]
+        alone = time_alone(port, pid, requests)
+        body = huge_body(port)
+        result = attack(port, pid, requests, args.clients, args.seconds)
+        documents = "the Reuters-21578 index" if args.index is None else f"the index at {index_dir}"
+        text = report(alone, body, result, documents)
+    print(text)
+    if not args.no_write:
+        write_section("Hostile requests", text, RELIABILITY_MD)
+    failed = bool(result.normal_failures) or body[0] != 413 or any(a.status not in (200, 400, 503) for a in alone) \
+        or any(not status.isdigit() or status not in ("200", "400", "503") for status in result.hostile)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
