@@ -392,3 +392,22 @@ def test_pdf_text_title_and_date_and_encrypted_pdf_is_skipped(tmp_path):
     assert report.body == ("Western strikes hit three sites in Syria early on Saturday, the defence ministry said, "
                            "in response to the suspected chemical attack in Douma a week earlier.")
     assert found["untitled"].title == "Ceasefire monitors report"
+
+
+def test_parsing_pool_gives_the_same_articles_in_the_same_order(tmp_path):
+    """Page files parsed in pool processes come back as the parent would have read them."""
+    import multiprocessing
+
+    corpus = tmp_path / "corpus"
+    (corpus / "sub").mkdir(parents=True)
+    for page in sorted(DEV_PAGES.glob("*.html"))[:6]:
+        (corpus / page.name).write_bytes(page.read_bytes())
+    (corpus / "sub" / "wire.txt").write_text(WRAPPED)
+    (corpus / "feed.rss").write_text(RSS)
+    (corpus / "empty.html").write_text("")
+    (corpus / "notes.docx").write_bytes(b"PK")
+    serial = list(read_paths([corpus]))
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        pooled = list(read_paths([corpus], pool))
+    assert pooled == serial
+    assert len([r for r in serial if isinstance(r, Skipped)]) == 3  # empty page, empty feed entry, the .docx
