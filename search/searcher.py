@@ -30,7 +30,7 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 from whoosh import query as wq
 
-from index.article import MAX_ID_LENGTH
+from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH  # characters of one filter value or prefix
 from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
 from search.budget import AdmissionGate
@@ -49,7 +49,6 @@ MAX_PAGE = 1000
 MAX_PER_PAGE = 100
 MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50  # values of one facet filter
-MAX_VALUE_LENGTH = 200  # characters of one filter value or type-ahead prefix
 MAX_SIMILAR = 50
 SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
 SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
