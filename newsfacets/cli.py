@@ -17,6 +17,7 @@ COMMANDS = {
     "index": ("index.cli", "build or update an index from files and folders of articles"),
     "search": ("search.cli", "search an index from the shell"),
     "serve": ("web.cli", "serve the web UI and JSON API"),
+    "story": ("search.stories", "show one story's versions, earliest first"),
 }
 
 

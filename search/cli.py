@@ -48,6 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--index", type=Path, default=None,
                         help="index directory (default: $NEWSFACETS_INDEX or var/index)")
     parser.add_argument("--json", action="store_true", help="print the result as JSON (as the HTTP API does)")
+    parser.add_argument("--no-collapse", action="store_true",
+                        help="show every article, not one hit per story (see README: Stories)")
 
 
 def terminal_text(markup: str, tty: bool) -> str:
@@ -74,7 +76,10 @@ def render(result: SearchResult, tty: bool) -> str:
     """The listing a person reads in a terminal."""
     lines = []
     shown = f" for {result.query!r}" if result.query else ""
-    lines.append(f"{result.total} result{'s' if result.total != 1 else ''}{shown} ({result.took_ms:.1f} ms)")
+    counted = f"{result.total} result{'s' if result.total != 1 else ''}"
+    if result.collapse == "story" and result.articles not in (None, result.total):
+        counted = f"{result.total} stor{'y' if result.total == 1 else 'ies'}, {result.articles} articles"
+    lines.append(f"{counted}{shown} ({result.took_ms:.1f} ms)")
     if result.suggestion:
         lines.append(f"Did you mean: {_plain(result.suggestion)}")
     if result.relaxed:
@@ -87,6 +92,9 @@ def render(result: SearchResult, tty: bool) -> str:
         lines.append(f"{n}. {terminal_text(hit.title_html, tty) or '(untitled)'}")
         meta = [hit.date or "undated"] + [_plain(v) for v in (hit.source, hit.url) if v]
         lines.append("   " + " · ".join(meta))
+        if hit.versions > 1:
+            outlets = ", ".join(_plain(o) for o in hit.outlets)
+            lines.append(f"   {hit.versions} versions{': ' + outlets if outlets else ''} (newsfacets story {hit.story})")
         if hit.snippet:
             lines.append("   " + terminal_text(hit.snippet, tty))
         lines.append(f"   id: {_plain(hit.id)}")
@@ -113,7 +121,8 @@ def run(args: argparse.Namespace) -> int:
         with Searcher(index_dir) as searcher:
             result = searcher.search(
                 args.query, date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
-                per_page=args.per_page, facet_size=args.facet_size, **keywords,
+                per_page=args.per_page, facet_size=args.facet_size, collapse="none" if args.no_collapse else "story",
+                **keywords,
             )
     except QueryError as error:
         print(f"newsfacets search: {error}", file=sys.stderr)

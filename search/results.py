@@ -29,6 +29,9 @@ class Hit:
     actors: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    story: str | None = None  # its story's id (issue 11); None when the index has no stories
+    versions: int = 1  # articles in that story
+    outlets: list[str] = field(default_factory=list)  # the story's outlets in time order, the first few
 
     def to_dict(self) -> dict:
         return {
@@ -43,6 +46,9 @@ class Hit:
             "actors": list(self.actors),
             "locations": list(self.locations),
             "countries": list(self.countries),
+            "story": self.story,
+            "versions": self.versions,
+            "outlets": list(self.outlets),
         }
 
 
@@ -61,11 +67,18 @@ class SearchResult:
     # Wildcards or fuzzy words that matched more words than the query's expansion budget allows
     # (`search.query.MAX_TOTAL_EXPANSIONS`): one line each; the search used their most frequent words.
     narrowed: list[str] = field(default_factory=list)
+    # Issue 11: `total` counts stories when collapsed ("story"), articles otherwise ("none"); both are here.
+    stories: int | None = None
+    articles: int | None = None
+    collapse: str = "none"
 
     def to_dict(self) -> dict:
         return {
             "query": self.query,
             "total": self.total,
+            "stories": self.total if self.stories is None else self.stories,
+            "articles": self.total if self.articles is None else self.articles,
+            "collapse": self.collapse,
             "page": self.page,
             "per_page": self.per_page,
             "took_ms": self.took_ms,

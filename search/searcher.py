@@ -33,7 +33,7 @@ from whoosh import query as wq
 from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH  # characters of one filter value or prefix
 from index.analysis import STEMMED, terms
 from index.schema import FACET_FIELDS
-from search.budget import AdmissionGate
+from search.budget import AdmissionGate, SearchBusy
 from search.facets import Filters, date_counts
 from search.handle import Generation, IndexHandle
 from search.matching import ArrayMatcher
@@ -41,6 +41,7 @@ from search.query import (
     MAX_QUERY_LENGTH, DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
 )
 from search.results import Hit, SearchResult
+from search.stories import COLLAPSES, MAX_VERSIONS, StoryIndex, differences, representatives, story_index
 from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
 from search.suggest import fuzzy_query, suggestion
 
@@ -189,6 +190,7 @@ class Searcher:
         per_page: int = 10,
         facet_size: int = 10,
         snippets: bool = True,
+        collapse: str = "story",
     ) -> SearchResult:
         """One page of hits for `query` and the filters, with facet counts (see README for the syntax).
 
@@ -199,6 +201,10 @@ class Searcher:
         callers that only need the hits (the benchmark times each part). Raises QueryError (one line) for input we refuse, IndexMissing or
         IndexUnreadable (from `index.store`) when there is no usable index.
 
+        `collapse="story"` (issue 11) shows one hit per story, its best-ranked version,
+        and `total` counts stories; `collapse="none"` shows every article. Either way the
+        result says both `stories` and `articles`, and facets count articles.
+
         Cost: the query's limits (`search.query`) are enforced before any work; a query
         with wildcards, fuzzy words or long phrases then waits for a slot of `gate`
         (`SearchBusy` when none comes free in time), and the deadline in force
@@ -208,6 +214,8 @@ class Searcher:
         started = time.perf_counter()
         if sort not in SORTS:
             raise QueryError(f"sort must be one of {', '.join(SORTS)}")
+        if collapse not in COLLAPSES:
+            raise QueryError(f"collapse must be one of {', '.join(COLLAPSES)}")
         _check("page", page, 1, MAX_PAGE)
         _check("per_page", per_page, 1, MAX_PER_PAGE)
         _check("facet_size", facet_size, 0, MAX_FACET_SIZE)
@@ -223,27 +231,33 @@ class Searcher:
         in_force = parsed.dates & dates if parsed.dates else dates
         filters = Filters(include, exclude, in_force)
         with self.gate.admit(parsed.expensive):
-            return self._search(query, parsed, filters, in_force, sort, page, per_page, facet_size, snippets, started)
+            return self._search(query, parsed, filters, in_force, sort, page, per_page, facet_size, snippets, started,
+                                collapse)
 
     def _search(self, query: str, parsed: ParsedQuery, filters: Filters, in_force: DateRange | None, sort: str, page: int,
-                per_page: int, facet_size: int, snippets: bool, started: float) -> SearchResult:
+                per_page: int, facet_size: int, snippets: bool, started: float, collapse: str) -> SearchResult:
         """`search` once its arguments are checked: match, rank, read and mark the page, count the facets."""
         with self._handle.borrow() as (generation, whoosh_searcher):
             return self._search_in(generation, whoosh_searcher, query, parsed, filters, in_force, sort, page,
-                                   per_page, facet_size, snippets, started)
+                                   per_page, facet_size, snippets, started, collapse)
 
     def _search_in(self, generation: Generation, whoosh_searcher, query: str, parsed: ParsedQuery, filters: Filters,
                    in_force: DateRange | None, sort: str, page: int, per_page: int, facet_size: int, snippets: bool,
-                   started: float) -> SearchResult:
+                   started: float, collapse: str = "none") -> SearchResult:
         matcher = generation.matcher(whoosh_searcher)
         found = self._match(matcher, generation, parsed, filters)
         resolved, total_mask, counted = found.resolved, found.mask, found.counted
-        total = int(total_mask.sum())
+        total = articles = int(total_mask.sum())
+        stories = story_index(generation.path, generation.facets.size)
+        story_count = stories.count(total_mask)
+        grouped = stories if collapse == "story" else None
         suggested = None
         if (found.relaxed or found.fuzzy or total < SUGGEST_BELOW) and parsed.text:  # as typed, it found little
             suggested = suggestion(parsed.text, generation.vocabulary(whoosh_searcher))
 
-        ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page)
+        ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page, grouped)
+        if grouped is not None:
+            total = story_count
         highlight = resolved.highlight if snippets else Highlight()
 
         def markup(fields: dict) -> tuple[str, str]:
@@ -251,10 +265,12 @@ class Searcher:
             return whole_markup(fields.get("title"), highlight), body
 
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
+        hits = [replace(hit, **stories.describe(doc)) for hit, (doc, _) in zip(hits, ranked)]
         facets = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
-                            facets, found.relaxed, list(resolved.narrowed))
+                            facets, found.relaxed, list(resolved.narrowed), stories=story_count, articles=articles,
+                            collapse=collapse)
 
     def _match(self, matcher: ArrayMatcher, generation: Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
         """What a query matches under the filters: as typed, else relaxed, else fuzzy.
@@ -283,9 +299,14 @@ class Searcher:
                 return _Match(relaxed, relaxed_mask, relaxed_counted, relaxed=True)
         retry = fuzzy_query(parsed.text, generation.vocabulary(matcher.searcher))
         if retry is not None:
-            with self.gate.admit(True):  # fuzzy words are an expensive class, however the query was typed
-                fuzzy = self._resolve(matcher, generation, _parse(retry))
-                fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
+            try:
+                with self.gate.admit(True):  # fuzzy words are an expensive class, however the query was typed
+                    fuzzy = self._resolve(matcher, generation, _parse(retry))
+                    fuzzy_mask, fuzzy_counted = self._select(matcher, generation, fuzzy, filters)
+            except SearchBusy:
+                # The retry is a courtesy: while expensive queries fill the gate, a query that was
+                # cheap as typed gets its own answer (nothing, and "Did you mean") rather than a 503.
+                return _Match(resolved, mask, counted)
             if fuzzy_mask.any():
                 return _Match(fuzzy, fuzzy_mask, fuzzy_counted, fuzzy=True)
         return _Match(resolved, mask, counted)
@@ -311,20 +332,26 @@ class Searcher:
     @staticmethod
     def _rank(
         matcher: ArrayMatcher, generation: Generation, resolved: Resolved, mask: np.ndarray, total: int,
-        sort: str, page: int, per_page: int,
+        sort: str, page: int, per_page: int, stories: StoryIndex | None = None,
     ) -> list[tuple[int, float | None]]:
-        """(document number, score) of the requested page."""
+        """(document number, score) of the requested page; with `stories`, of the page of stories
+        (each story's best-ranked document, see `search.stories.representatives`)."""
         start, stop = (page - 1) * per_page, page * per_page
         if start >= total:
             return []
         if sort == "relevance" and resolved.scored:
-            return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, start, stop)]
+            def top(n: int) -> list[tuple[int, float | None]]:
+                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, 0 if stories else start, n)]
+
+            return top(stop) if stories is None else representatives(stories, top, total, start, stop)
         docs = np.flatnonzero(mask)
         dates = generation.facets.dates[docs]
         newest = sort != "oldest"
         # Unknown dates (0) last either way; ties in document order.
-        order = np.lexsort((docs, -dates if newest else dates, dates == 0))
-        return [(int(doc), None) for doc in docs[order[start:stop]]]
+        ordered = docs[np.lexsort((docs, -dates if newest else dates, dates == 0))]
+        if stories is not None:
+            ordered = stories.first_of_each(ordered)
+        return [(int(doc), None) for doc in ordered[start:stop]]
 
     @staticmethod
     def _hits(found: list[tuple[dict, float | None]], markup: Callable[[dict], tuple[str, str]]) -> list[Hit]:
@@ -379,6 +406,7 @@ class Searcher:
         fields = whoosh_searcher.stored_fields(docnum)
         found = {
             **_described(fields),
+            **story_index(generation.path, generation.facets.size).describe(docnum),
             "body": fields.get("body") or "",
             "actor_types": dict(fields.get("actor_types") or {}),
             "places": list(fields.get("places") or []),
@@ -437,6 +465,34 @@ class Searcher:
         found = [(whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
         # No query to show in them: the plain title and the article's lead (marking the key terms cost 25 ms).
         return [hit.to_dict() for hit in self._hits(found, _plain_markup)]
+
+    def story(self, story_id: str) -> dict | None:
+        """A story's versions in time order, the earliest first ("first reported by"), or None for an unknown id.
+
+        Each version is described as a hit is (id, title, date, source, url, ...) and,
+        after the first, says what it `adds` (sentences only it has) and `drops`
+        (sentences of the earliest it leaves out). At most `MAX_VERSIONS` are listed;
+        `articles` counts them all.
+        """
+        if not isinstance(story_id, str) or len(story_id) > MAX_ID_LENGTH:
+            return None
+        with self._handle.borrow() as (generation, whoosh_searcher):
+            stories = story_index(generation.path, generation.facets.size)
+            ordinal = stories.by_id.get(story_id)
+            if ordinal is None:
+                return None
+            docs = stories.members(ordinal, generation.facets.dates)
+            stored = [whoosh_searcher.stored_fields(int(doc)) for doc in docs[:MAX_VERSIONS]]
+        if not stored:
+            return None
+        earliest = stored[0].get("body") or ""
+        versions = [_described(fields) for fields in stored]
+        for version, fields in list(zip(versions, stored))[1:]:
+            version.update(differences(fields.get("body") or "", earliest))
+        first = versions[0]
+        return {"id": story_id, "articles": len(docs),
+                "first_reported_by": {"id": first["id"], "source": first["source"], "date": first["date"]},
+                "versions": versions}
 
     def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
         """Type-ahead: values of a facet that start with `prefix`, or have a word that does; [{"value", "count"}]."""

@@ -160,3 +160,51 @@ def differences(body: str, earliest: str) -> dict[str, list[str]]:
     """What a version adds to the earliest version (sentences only it has) and drops from it."""
     mine, first = sentences(body), sentences(earliest)
     return {"adds": _unmatched(mine, first), "drops": _unmatched(first, mine)}
+
+
+# ------------------------------------------------------------------ `newsfacets story ID`
+
+def add_arguments(parser) -> None:
+    """Arguments of `newsfacets story`: one story's versions in time order."""
+    parser.add_argument("story", metavar="ID", help="a story id (as search hits and articles give it)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index directory (default: $NEWSFACETS_INDEX or var/index)")
+    parser.add_argument("--json", action="store_true", help="print the story as JSON (as /api/stories/ID does)")
+
+
+def render(story: dict) -> str:
+    """A story as a person reads it in a terminal: the versions, earliest first, and what each changes."""
+    from search.cli import _plain
+
+    first = story["first_reported_by"]
+    lines = [f"{story['articles']} version{'s' if story['articles'] != 1 else ''}; first reported by "
+             f"{_plain(first['source'] or 'an unnamed source')} ({first['date'] or 'undated'})"]
+    for n, version in enumerate(story["versions"], start=1):
+        lines.append("")
+        lines.append(f"{n}. {_plain(version['title']) or '(untitled)'}")
+        lines.append("   " + " · ".join([version["date"] or "undated"] + [_plain(v) for v in (version["source"],) if v]))
+        lines.append(f"   id: {_plain(version['id'])}")
+        for label, key in (("adds", "adds"), ("drops", "drops")):
+            for sentence in version.get(key, []):
+                lines.append(f"   {label}: {_plain(sentence)}")
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    """Exit codes as `newsfacets search`: 0 found, 2 no such story, 1 no usable index."""
+    import sys
+
+    from index.store import IndexProblem, default_index_dir
+    from search.searcher import Searcher
+
+    try:
+        with Searcher(args.index or default_index_dir()) as searcher:
+            story = searcher.story(args.story)
+    except IndexProblem as error:
+        print(f"newsfacets story: {error}", file=sys.stderr)
+        return 1
+    if story is None:
+        print(f"newsfacets story: no story {args.story[:40]!r} in this index", file=sys.stderr)
+        return 2
+    print(json.dumps(story, ensure_ascii=False, indent=2) if args.json else render(story))
+    return 0

@@ -178,10 +178,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if (request.content_length or 0) > app.config["MAX_CONTENT_LENGTH"]:
             abort(413)
 
-    from web import api, errors, limits, pages
+    from web import api, errors, limits, pages, stories
 
     app.register_blueprint(api.blueprint)
     app.register_blueprint(pages.blueprint)
+    app.register_blueprint(stories.blueprint)  # issue 11: /stories/<id> and /api/stories/<id>
     errors.register(app)
     limits.register(app)
 
