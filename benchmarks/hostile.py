@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import socket
-import statistics
 import string
 import sys
 import threading
@@ -128,10 +128,9 @@ def _rss(pid: int) -> int:
 
 
 def _article_id(port: int) -> str:
+    """Any article's id (the newest), for the article-page attack."""
     connection = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    connection.request("GET", _search("oil", per_page=1))
-    import json
-
+    connection.request("GET", _search("", per_page=1))
     return json.loads(connection.getresponse().read())["hits"][0]["id"]
 
 
@@ -243,6 +242,7 @@ Each request alone (server CPU from /proc, all processes; 400 = refused by the q
 - Normal client in the 5 s after the attack: p50 {result.percentile(result.after, 0.5):.0f} ms,
   p99 {result.percentile(result.after, 0.99):.0f} ms.
 - Worker memory, idle -> peak: {memory} (target within x1.5).
+{"- Normal client's failures: " + "; ".join(sorted(set(result.normal_failures))[:5]) if result.normal_failures else ""}
 """
 
 
