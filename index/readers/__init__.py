@@ -7,7 +7,8 @@ with a one-line reason, and the other files (or records) are still read.
 Ids: a record's own `id`/`unit_id`/`doc_id` when present; otherwise the path
 relative to the folder the user named, without extension, with forward slashes
 (`seeds/000_x.txt` read via `seeds` -> `000_x`); records in a JSON list, JSONL or
-CSV without ids get `<that>#<n>` (list position, line number, data row number).
+CSV without ids get `<that>#<n>` (list position, line number, data row number), and so
+do feed entries and web-archive pages (entry position, page number; see `web`).
 Limits (see `_base`): bodies are cut at MAX_BODY_CHARS characters; whole-file
 formats never read past their byte cap.
 """
