@@ -81,7 +81,7 @@ SIDECAR = "stories.json"
 SIGNATURES = "stories-signatures.npy"
 DOC_STORIES = "stories-docs.npy"  # story ordinal (into the sorted story ids) per document number, -1 if deleted
 STORY_LIST = "stories-list.json"  # per ordinal: id, size, outlets
-FORMAT = 2
+FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -193,10 +193,23 @@ def _near(first: int | None, second: int | None, days: int) -> bool:
     return first is None or second is None or abs(first - second) <= days
 
 
-def _shingles(words: list[str]) -> list[bytes]:
-    if len(words) <= SHINGLE_WORDS:
-        return [" ".join(words).encode("utf-8")] if words else []
-    return [" ".join(words[i:i + SHINGLE_WORDS]).encode("utf-8") for i in range(len(words) - SHINGLE_WORDS + 1)]
+_SHINGLE_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F], dtype=np.uint64)[:SHINGLE_WORDS]
+
+
+def _shingles(word_hashes: list[int]) -> np.ndarray:
+    """32-bit hashes of an article's `SHINGLE_WORDS`-word shingles, from its words' hashes, in numpy.
+
+    Each shingle mixes its words' CRC-32s with odd multipliers (so word order counts);
+    joining and hashing each shingle's text in Python cost most of the clustering time.
+    """
+    if not word_hashes:
+        return np.zeros(0, dtype=np.uint64)
+    hashes = np.array(word_hashes, dtype=np.uint64)
+    if len(hashes) < SHINGLE_WORDS:
+        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), dtype=np.uint64)])
+    windows = np.lib.stride_tricks.sliding_window_view(hashes, SHINGLE_WORDS)
+    mixed = (windows * _SHINGLE_MIX).sum(axis=1)  # wraps around at 2**64, as intended
+    return (mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
 
 
 class _Hasher:
@@ -205,17 +218,14 @@ class _Hasher:
     def __init__(self) -> None:
         self._template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
 
-    def signature(self, words: list[str]) -> np.ndarray:
-        """The signature of an article's folded words (their `SHINGLE_WORDS`-word shingles).
-
-        Shingles are hashed with CRC-32, not datasketch's default SHA-1: it is several
-        times faster, and as deterministic across processes and runs.
-        """
+    def signature(self, word_hashes: list[int]) -> np.ndarray:
+        """The signature of an article's shingles (`_shingles`: already hashed, so datasketch's
+        hash function is the identity); as deterministic across processes and runs as CRC-32."""
         minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=self._template.permutations,
-                          scheme=MINHASH_SCHEME, hashfunc=zlib.crc32)
-        shingles = _shingles(words)
-        if shingles:
-            minhash.update_batch(shingles)
+                          scheme=MINHASH_SCHEME, hashfunc=int)
+        shingles = _shingles(word_hashes)
+        if len(shingles):
+            minhash.update_batch(shingles.tolist())
         return minhash.hashvalues.astype(np.uint32)
 
     def minhash(self, signature: np.ndarray) -> MinHash:
@@ -226,7 +236,7 @@ _WORD = re.compile(r"\w+")
 
 
 class _Words:
-    """Each distinct word's folded form and stem (None for a stop word), worked out once per run.
+    """Each distinct word's hash (CRC-32 of its folded form) and stem (None for a stop word), worked out once per run.
 
     Python's `re` rather than the analyser's NLTK tokenizer, which checks every pattern
     for catastrophic backtracking; both split on runs of word characters, and folding
@@ -235,18 +245,18 @@ class _Words:
     """
 
     def __init__(self) -> None:
-        self._forms: dict[str, tuple[str, str | None]] = {}
+        self._forms: dict[str, tuple[int, str | None]] = {}
 
     def _learn(self, words: Iterable[str]) -> None:
         forms = self._forms
         for word in words:
             if word not in forms:
                 folded = fold(word)
-                forms[word] = (folded, None if folded in STOP_WORDS else stem(folded))
+                forms[word] = (zlib.crc32(folded.encode("utf-8")), None if folded in STOP_WORDS else stem(folded))
 
-    def read(self, article: StoryArticle) -> tuple[Counter, list[str]]:
+    def read(self, article: StoryArticle) -> tuple[Counter, list[int]]:
         """An article's stemmed content terms (those of its headline and lead counted `LEAD_BOOST`
-        times more) and its folded words, headline first."""
+        times more) and its words' hashes, headline first."""
         title, body = _WORD.findall(article.title), _WORD.findall(article.body)
         lead = _WORD.findall(" ".join(article.body.split(maxsplit=LEAD_WORDS)[:LEAD_WORDS]))  # words as written
         body_counts = Counter(body)
@@ -263,7 +273,7 @@ class _Words:
             stemmed = forms[word][1]
             if stemmed is not None:
                 counts[stemmed] += LEAD_BOOST
-        return counts, [forms[word][0] for word in title + body]
+        return counts, [forms[word][0] for word in title + body]  # the folded words' CRC-32s
 
 
 class _Idf:
