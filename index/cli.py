@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from index.article import MAX_VALUE_LENGTH
 from index.build import BuildReport, build_index
 from index.entities.actors import DictionaryError
 from index.store import IndexProblem, default_index_dir
@@ -57,6 +58,10 @@ def summary(report: BuildReport) -> str:
         f"skipped {len(report.skipped)} in {report.seconds:.1f}s ({rate:.0f} articles/s)"
     ]
     lines += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
+    if report.dropped_values:
+        counts = ", ".join(f"{count} {facet}" for facet, count in sorted(report.dropped_values.items()))
+        lines.append(f"left out facet values longer than {MAX_VALUE_LENGTH} characters (no filter could name them): "
+                     f"{counts}")
     return "\n".join(lines)
 
 

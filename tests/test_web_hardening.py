@@ -312,3 +312,17 @@ def test_the_build_report_counts_dropped_values(tmp_path):
     assert report.status == "ok" and report.indexed == 3
     assert report.dropped_values == {"actor": 1, "source": 1}
 
+
+
+def test_the_index_command_says_which_facet_values_it_left_out(tmp_path):
+    """What the user sees: `newsfacets index` names the count per facet, so nothing is dropped silently."""
+    from hostile import run_newsfacets
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "a.jsonl").write_text(json.dumps({"id": "b", "title": "Long source", "source": "S" * 5000,
+                                                "body": "Talks resumed in Geneva on Monday."}) + "\n", encoding="utf-8")
+    finished = run_newsfacets("index", str(corpus), "--index", str(tmp_path / "index"), "--workers", "1")
+    assert finished.returncode == 0, finished.output
+    assert f"left out facet values longer than {MAX_VALUE_LENGTH} characters" in finished.output
+    assert "1 source" in finished.output

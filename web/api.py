@@ -5,37 +5,27 @@ twin come from one search call with the same arguments.
 """
 from __future__ import annotations
 
-import re
 from typing import Any
-from urllib.parse import unquote
 
 from flask import Blueprint, abort, jsonify, request
 
-from index.article import MAX_ID_LENGTH
+from index.article import id_problem
 from web import searcher
 from web.openapi import openapi_document
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, ParamError, parse, search_keywords
 
 blueprint = Blueprint("api", __name__, url_prefix="/api")
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 SIMILAR_LIMIT = 5
 
 
 def check_article_id(article_id: str) -> str:
-    """An article id as given in a URL, refused if it is malformed or looks like a path escape.
+    """An article id as given in a URL, refused if the indexer would have refused it (`index.article.id_problem`).
 
-    Ids are looked up in the index and never touch the file system; refusing `..`,
-    absolute paths, backslashes and their percent-encoded forms keeps it that way
-    whatever a future change does with them.
+    One rule for both sides, so an id the index lists is never refused here and an id
+    refused here is never in the index.
     """
-    if not article_id or len(article_id) > MAX_ID_LENGTH or _CONTROL.search(article_id):
-        raise ParamError("not a valid article id")
-    decoded = article_id
-    for _ in range(3):  # %2e%2e, %252e%252e, ...
-        decoded = unquote(decoded)
-    if _CONTROL.search(decoded) or "\\" in decoded or decoded.startswith("/") \
-            or ".." in decoded.split("/"):
+    if id_problem(article_id) is not None:
         raise ParamError("not a valid article id")
     return article_id
 
@@ -86,4 +76,4 @@ def facet_json(name: str):
 
 @blueprint.get("/openapi.json")
 def openapi_json():
-    return jsonify(openapi_document(request.host_url.rstrip("/")))
+    return jsonify(openapi_document())
