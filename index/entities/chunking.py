@@ -219,8 +219,9 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
     first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
     i = 0
     while i < len(tokens):
-        if not _is_name_word(tokens[i].text) and not (
-            particle_start(tokens[i].text) and i + 1 < len(tokens) and _is_name_word(tokens[i + 1].text)
+        word = tokens[i].text
+        if not _is_name_word(word) and not (
+            "-" in word and particle_start(word) and i + 1 < len(tokens) and _is_name_word(tokens[i + 1].text)
         ):
             i += 1
             continue  # a phrase opens with a capital, or with "al-Nusra" before a capitalised word ("al-Nusra Front")

@@ -244,11 +244,15 @@ class EntityExtractor:
             if found.words:
                 by_key.setdefault(" ".join(found.words), found)
         kept = [f for f in title_actors if f.known or f.kind in ("state", "demonym") or name_key(f.name) in by_key]
+        firsts = {key.split(" ", 1)[0] for key in by_key}
+        if not firsts.intersection(head.lower().replace("-", " ").split()):
+            return kept  # no body name starts with a title word: nothing to find in the title
         taken = [(f.start, f.end) for f in kept]
         tokens = [t for t in chunking.tokenize(head) if t.text[0].isalnum()]
         i = 0
         while i < len(tokens):
-            if not tokens[i].capitalised or any(s <= tokens[i].start < e for s, e in taken):
+            if not tokens[i].capitalised or word_keys(tokens[i].text)[:1] and word_keys(tokens[i].text)[0] not in firsts \
+                    or any(s <= tokens[i].start < e for s, e in taken):
                 i += 1
                 continue
             for j in range(min(len(tokens), i + 6), i, -1):
@@ -288,7 +292,7 @@ class EntityExtractor:
         source = text
         for index, token in enumerate(tokens):
             text = token.text
-            if len(text) < 4 or text[-1] != "s" or token.possessive or not (
+            if text[-1] != "s" or len(text) < 4 or token.possessive or not (
                 text[0].isupper() or chunking.particle_start(text)
             ):
                 continue

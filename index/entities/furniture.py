@@ -67,8 +67,11 @@ def strip_repeated_headline(body: str, head: str) -> str:
     words = re.findall(r"\w+", head)
     if len(words) < 3:
         return body
+    window = min(len(body), len(head) * 2 + 200)
+    if body.find(words[0], 0, window) < 0:
+        return body  # the usual case, decided without building a pattern
     pattern = re.compile(r"\W+".join(re.escape(w) for w in words))
-    found = pattern.search(body, 0, min(len(body), len(head) * 2 + 200))
+    found = pattern.search(body, 0, window)
     return blank(body, found.start(), found.end()) if found else body
 
 

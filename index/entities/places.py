@@ -559,8 +559,23 @@ def _in_caps_run(toks: list[Token], m: _Match) -> bool:
     return any(len(w) > 1 and w.isupper() and w.isalpha() for w in around)
 
 
+class _LowerWords:
+    """The words a text writes in lower case, read only if a guard asks (most stories never do)."""
+
+    __slots__ = ("_text", "_words")
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._words: frozenset[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = frozenset(_LOWER_WORD.findall(self._text))
+        return word in self._words
+
+
 def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer,
-            lower_words: frozenset[str] = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
+            lower_words: "_LowerWords | frozenset[str]" = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
     """`context` counts the countries of every unambiguous name in the text, cities included."""
     context = context or Counter()
     """Pick the entry a match means, or None when the evidence for a place is too weak."""
@@ -662,7 +677,7 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
         if len(distinct) == 1 and (m.entries[0].kind != "city"):
             evidence.update(c for c in distinct if c)
     # One sense per story: "Paris, Texas" once makes every other "Paris" taken as a place Texan.
-    lower_words = frozenset(_LOWER_WORD.findall(text)) if found else frozenset()
+    lower_words = _LowerWords(text)
     context = Counter(m.entries[0].place.country for m in found
                       if len({e.place.country for e in m.entries}) == 1 and m.entries[0].place.country)
     stated = {m.key: _choose(text, toks, m, evidence, gazetteer, lower_words, context) for m in found if m.us_state}
