@@ -90,7 +90,7 @@ def test_legacy_encodings_are_readable_and_searchable_with_and_without_declarati
                 article = searcher.article(f"{name}{variant}" if variant else name)
                 assert article["title"] == title, (name, variant, article["title"])
                 assert " ".join(article["body"].split()) == body, (name, variant)
-            found = {hit.id for hit in searcher.search(word, per_page=20).hits}
+            found = {hit.id for hit in searcher.search(word, per_page=20, collapse="none").hits}
             assert {name, f"{name}-bare", f"{name}-meta", f"{name}-equiv"} <= found, (name, found)
 
 
@@ -222,7 +222,7 @@ def test_hard_wrapped_text_is_unwrapped_and_split_names_are_found(tmp_path):
     build_index([corpus], tmp_path / "ix", workers=1)
     with Searcher(tmp_path / "ix") as searcher:
         body = searcher.article("wire")["body"]
-        assert [hit.id for hit in searcher.search('"Staffan de Mistura"').hits] == ["wire"]
+        assert [hit.id for hit in searcher.search('"Staffan de Mistura"', collapse="none").hits] == ["wire"]
         poem = searcher.article("poem")["body"]
     paragraphs = body.split("\n\n")
     assert paragraphs[0].startswith("ALEPPO, March 3, 2016 (Reuters) - Government forces shelled rebel-held districts of")
@@ -329,7 +329,7 @@ def test_warc_html_responses_are_pages_and_other_records_are_counted(tmp_path):
         assert palmyra["title"] == "الجيش يستعيد تدمر" and palmyra["url"] == "https://news.example/palmyra"
         assert palmyra["date"] == "2016-03-28"  # the capture day, as the page states none
         assert searcher.article("crawl#2")["date"] == "2016-03-27"  # the page's own date wins
-        assert [hit.id for hit in searcher.search(LEGACY["arabic"][3]).hits] == ["crawl#1"]
+        assert [hit.id for hit in searcher.search(LEGACY["arabic"][3], collapse="none").hits] == ["crawl#1"]
 
 
 @pytest.mark.parametrize("keep", [lambda n: n * 3 // 4, lambda n: n - 40], ids=["record-missing", "record-cut-short"])
