@@ -282,7 +282,7 @@ def write_doc(results: dict, detail: dict, timing: dict, finder: str) -> Path:
     if "conll" in results:
         c = results["conll"]
         for kind in TYPES:
-            target = {"LOC": ">= 0.75", "PER": ">= 0.70"}.get(kind, "-")
+            target = {"LOC": ">= 0.88", "PER": ">= 0.87", "ORG": ">= 0.75"}[kind]  # issue 10
             lines.append(f"| CoNLL eng.testa {kind} P / R / F1 | {c[kind]['P']:.2f} / {c[kind]['R']:.2f} / "
                          f"**{c[kind]['F1']:.2f}** | F1 {BASELINE['conll'][kind]:.2f} (eng.testb) | {target} |")
     if "reuters" in results:
@@ -292,7 +292,8 @@ def write_doc(results: dict, detail: dict, timing: dict, finder: str) -> Path:
                      f"**{r['F1']:.2f}** | {b['P']:.2f} / {b['R']:.2f} / {b['F1']:.2f} | F1 >= 0.65 |")
     if "fakes" in results:
         f = results["fakes"]
-        lines.append(f"| FA-KES governorate recall ({f['docs']} articles) | **{f['recall']:.2f}** | - | >= 0.80 |")
+        lines.append(f"| FA-KES governorate recall, through the division level ({f['docs']} articles) | "
+                     f"**{f['recall']:.3f}** | - | >= 0.97 |")
     lines += ["", "Run time (2 worker processes): " + ", ".join(
         f"{k} {v['seconds']:.0f} s ({v['docs'] / v['seconds']:.0f} docs/s)" for k, v in timing.items()
         if k != "speed") + ".", ""]
@@ -323,8 +324,20 @@ def write_doc(results: dict, detail: dict, timing: dict, finder: str) -> Path:
     lines += ["", NOTES]
     path = REPO / "docs" / "QUALITY.md"
     path.parent.mkdir(exist_ok=True)
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    kept = _foreign_sections(path.read_text(encoding="utf-8")) if path.exists() else ""
+    path.write_text("\n".join(lines).rstrip("\n") + "\n" + (("\n" + kept) if kept else ""), encoding="utf-8")
     return path
+
+
+_OWN_SECTIONS = ("Where we lose", "How to read these numbers")
+
+
+def _foreign_sections(text: str) -> str:
+    """The '## ' sections of QUALITY.md that other measurements own (Stories, Ingest, an audit...),
+    kept as they are when this script rewrites its own part."""
+    parts = text.split("\n## ")[1:]
+    foreign = [part for part in parts if not part.startswith(_OWN_SECTIONS)]
+    return "".join("## " + part.rstrip("\n") + "\n\n" for part in foreign).rstrip("\n") + ("\n" if foreign else "")
 
 
 NOTES = """## How to read these numbers
@@ -351,7 +364,16 @@ NOTES = """## How to read these numbers
   mostly places inside names the actors finder did not claim and team names outside any
   sports cue (`Surrey`).
 - FA-KES labels one governorate per article; an article matches when a place we found is that
-  governorate, a city of that name, or a city GeoNames puts in it (Damascus also takes Rif Dimashq).
+  governorate, a city of that name, or a place whose `division` is it (Damascus also takes Rif Dimashq).
+- Since issue 10: a named state acting ("Baghdad said", "Israel has kept silent") counts as a CoNLL
+  LOC mention, as CoNLL tags it; a state inside one CoNLL token ("Moscow-backed") is not scored.
+  Demonym adjectives ("Jordanian airspace", "Japanese exports") now add their country, which is
+  what cost Reuters precision: the editors rarely label a country named only by its adjective.
+- What the issue-10 rules do, each with tests on words the code never names: page furniture and
+  title suffixes are not read, a title name needs the body's support; spans stop at lost commas
+  and sentence stops, possessives without apostrophe fold; capitals and seats that act are their
+  state; common words, namesakes abroad, half names and agencies are not places; short forms join
+  the one full name; aliases can be time-bound; every place carries its first-level division.
 """
 
 
