@@ -76,10 +76,10 @@ def render(result: SearchResult, tty: bool) -> str:
     """The listing a person reads in a terminal."""
     lines = []
     shown = f" for {result.query!r}" if result.query else ""
-    counted = f"{result.total} result{'s' if result.total != 1 else ''}"
+    lines.append(f"{result.total} result{'s' if result.total != 1 else ''}{shown} ({result.took_ms:.1f} ms)")
     if result.collapse == "story" and result.articles not in (None, result.total):
-        counted = f"{result.total} stor{'y' if result.total == 1 else 'ies'}, {result.articles} articles"
-    lines.append(f"{counted}{shown} ({result.took_ms:.1f} ms)")
+        lines.append(f"{result.total} stor{'y' if result.total == 1 else 'ies'}, {result.articles} articles "
+                     "(one hit per story; --no-collapse shows every article)")
     if result.suggestion:
         lines.append(f"Did you mean: {_plain(result.suggestion)}")
     if result.relaxed:

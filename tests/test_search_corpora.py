@@ -30,13 +30,13 @@ def fakes(fakes_csv, tmp_path_factory):
 
 def test_seeds_queries_filters_and_snippets(seeds):
     everything = seeds.search("", per_page=10)
-    assert everything.total == 5
+    assert everything.articles == 5  # `total` counts stories (issue 11)
     palmyra = seeds.search("palmyra")
     assert palmyra.total >= 1
     for hit in palmyra.hits:
         assert "<mark>Palmyra</mark>" in hit.snippet + hit.title_html
     syria = [v for v in everything.facets["country"] if v["value"] == "Syria"]
-    assert syria and seeds.search("", country=["syria"]).total == syria[0]["count"]
+    assert syria and seeds.search("", country=["syria"]).articles == syria[0]["count"]
     assert seeds.search('"air strike" OR airstrike').total >= 1
     assert seeds.suggest("palmyar") == "palmyra"
 
@@ -60,10 +60,10 @@ def test_fakes_facets_filters_and_dates(fakes):
     years = {v["value"] for v in everything.facets["date"]}
     assert years and all(re.fullmatch(r"\d{4}", y) for y in years)
     top_actor = everything.facets["actor"][0]
-    assert fakes.search("", actor=[top_actor["value"]]).total == top_actor["count"]
+    assert fakes.search("", actor=[top_actor["value"]]).articles == top_actor["count"]  # facets count articles
     year = everything.facets["date"][0]
     by_year = fakes.search("", date_from=year["value"], date_to=year["value"], facet_size=12)
-    assert by_year.total == year["count"]
+    assert by_year.articles == year["count"]
     assert all(re.fullmatch(rf"{year['value']}-\d\d", v["value"]) for v in by_year.facets["date"])
     assert sum(v["count"] for v in by_year.facets["date"]) == year["count"]
 
