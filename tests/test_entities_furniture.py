@@ -107,3 +107,13 @@ def test_the_before_a_demonym_is_the_state_not_an_organisation(extractor):
     result = extractor.extract("", "Clashes went on in the north The Libyan army said it had retaken the port.")
     assert result.actor_types.get("Libya") == "state"
     assert "The Libyan" not in result.actors and "Libyan" not in result.actors
+
+
+def test_reporting_credits_and_related_link_lists_are_not_actors(extractor):
+    body = ("Shelling hit the town on Monday, said Omar Haddadin. (Reporting by Leif Ostergaard in Oslo; "
+            "Editing by Marta Quintero)\nRelated Stories Rebels Regroup Category Middle East\n"
+            "Human Rights Watch said the attack was unlawful.")
+    actors = extractor.extract("", body).actors
+    assert "Omar Haddadin" in actors and "Human Rights Watch" in actors
+    assert not {"Leif Ostergaard", "Marta Quintero"} & set(actors)
+    assert not [a for a in actors if "Related" in a or "Category" in a]

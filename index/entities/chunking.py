@@ -70,10 +70,11 @@ COMMON_WORDS = frozenset(
 )
 # Function words that, capitalised inside a run of names, can only open a sentence whose full
 # stop the scraper dropped; the words that glue names ("of", "and", "for", "de") are not among them.
-_SENTENCE_OPENERS = COMMON_WORDS - ORG_CONNECTORS - NAME_PARTICLES - frozenset(
-    """a an at by in to as all first second third one two three four five six seven eight nine ten
-    more most next last latest own same up upon under over out off down about"""
-    .split())
+_SENTENCE_OPENERS = frozenset(
+    """the he she it they we i you his her its their our my your this that these those but or so yet
+    there here when where while after before since although though however meanwhile moreover
+    nevertheless if then who what which whom whose because despite""".split()
+)
 WEEKDAYS_AND_MONTHS = frozenset(
     """monday tuesday wednesday thursday friday saturday sunday january february march
     april may june july august september october november december""".split()

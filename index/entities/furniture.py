@@ -18,7 +18,8 @@ FURNITURE_WORDS = frozenset(
     """url urls embed embedded share shares tweet retweet email e-mail print subscribe
     subscribers newsletter login logout signup sign-up click tap send permalink hashtag
     bookmark download upload widget iframe html http https www rss pdf jpeg jpg png gif
-    cookie cookies javascript copyright""".split()
+    cookie cookies javascript copyright related showcase category categories schedule photo photos
+    caption captions thumbnail slideshow gallery""".split()
 )
 # "A | B", "A - B", "A — B": separators a site puts between a headline and its own name.
 _TITLE_PARTS = re.compile(r"\s+[|\u2013\u2014-]+\s+|\s*\|\s*|^\s*[|\u2013\u2014-]+\s+|\s+[|\u2013\u2014-]+\s*$")
@@ -83,8 +84,12 @@ _BYLINE = re.compile(
 )
 
 
+# "(Reporting by Tom Perry; Editing by Giles Elgood)", "Additional reporting by ...": credits in a story.
+_CREDIT = re.compile(r"(?:(?:Additional )?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]hotos?) by\s+[^)\n.;]{0,80}")
+
+
 def strip_bylines(body: str) -> str:
-    """Byline lines blanked: the writer is the source's staff, not an actor of the story."""
-    for found in reversed(list(_BYLINE.finditer(body))):
+    """Byline lines and reporting credits blanked: the writers are the source's staff, not actors of the story."""
+    for found in reversed([*_BYLINE.finditer(body), *_CREDIT.finditer(body)]):
         body = blank(body, found.start(), found.end())
     return body
