@@ -55,7 +55,7 @@ def _by_hand(docs: list[dict], include, exclude) -> tuple[set[str], dict[str, Co
 
 def _engine(searcher, query: str, include, exclude) -> tuple[set[str], int, dict[str, Counter]]:
     keywords = {**include, **{f"not_{name}": values for name, values in exclude.items()}}
-    result = searcher.search(query, per_page=MAX_PER_PAGE, facet_size=MAX_FACET_SIZE, **keywords)
+    result = searcher.search(query, per_page=MAX_PER_PAGE, facet_size=MAX_FACET_SIZE, collapse="none", **keywords)
     facets = {name: Counter({v["value"]: v["count"] for v in values}) for name, values in result.facets.items()}
     return {hit.id for hit in result.hits}, result.total, facets
 
@@ -64,7 +64,7 @@ def _query_docs(searcher, stored: list[dict], query: str) -> list[dict]:
     """The stored documents the query alone matches (the engine's matching is tested elsewhere)."""
     if not query:
         return stored
-    result = searcher.search(query, per_page=MAX_PER_PAGE, facet_size=0, snippets=False)
+    result = searcher.search(query, per_page=MAX_PER_PAGE, facet_size=0, snippets=False, collapse="none")
     assert 0 < result.total < len(stored) and result.total <= MAX_PER_PAGE
     ids = {hit.id for hit in result.hits}
     return [doc for doc in stored if doc["id"] in ids]
