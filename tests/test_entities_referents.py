@@ -56,3 +56,18 @@ def test_an_organisation_leading_is_not_a_state(extractor, word):
     result = extractor.extract("", f"The {word} mission reached the town on Monday.")
     assert not [t for t in result.actor_types.values() if t == "state"]
     assert result.countries == ()
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["The worst crisis since the Second Gulf War according to the agency.",
+     "Jets flew under Operation Desert Lance, according to the ministry.",
+     "It was the largest exodus since the Balkan Wars according to aid groups."],
+)
+def test_an_event_name_is_not_a_person(extractor, body):
+    assert not extractor.extract("", body).actors
+
+
+def test_a_place_before_are_after_in_is_no_team(extractor):
+    result = extractor.extract("", "Talks in Ankara are a last effort to avoid a new offensive.")
+    assert not result.actors and "Ankara" in [p.name for p in result.places]

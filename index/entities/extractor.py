@@ -91,6 +91,10 @@ _STATE_OBJECT = re.compile(
 # A place after one of these is where something is, not who acts ("residents in Damascus said").
 _LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
                        r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?$", re.I)
+_LOCATIVE_BEFORE = ("in", "at", "from", "near", "into", "inside", "outside", "around")
+# Words that head the name of an event, not of an actor ("World War II", "Operation Inherent Resolve").
+_EVENT_HEADS = frozenset("""war wars revolution uprising crisis summit conference games olympics cup
+    championship championships offensive operation battle massacre agreement accord accords treaty""".split())
 _DESCRIPTOR = re.compile(r"-(?:based|born|run|owned|controlled|held|linked|affiliated|allied|aligned)$")
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
@@ -518,6 +522,8 @@ class EntityExtractor:
                 return [_Found(start, end, _display(tokens), "organisation", "organisation", keys, over_place=True)]
         if phrase.headline and not title_cue:
             return []
+        if any(w in _EVENT_HEADS for w in words) and not title_cue:
+            return []  # an event is not an actor
         if any(w in ORG_HEADS for w in words):
             kind = "armed_group" if any(w in ARMED_HEADS for w in words) else "organisation"
             return [_Found(start, end, _display(tokens), kind, kind, keys)]
@@ -677,7 +683,7 @@ def _plays(phrase: Phrase) -> bool:
     if before[-2:] in _PLAYS_FOR:
         return True
     return bool(after) and after[0] in ("are", "were") and not phrase.tokens[-1].lower.endswith("s") and (
-        not before or before[-1] not in ("and", ",")
+        not before or before[-1] not in ("and", ",", *_LOCATIVE_BEFORE)  # "talks in Tehran are" is no team
     )
 
 
