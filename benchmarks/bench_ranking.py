@@ -152,7 +152,8 @@ def rankings(searcher: Searcher, queries: dict[int, str], to_query: Callable[[st
     ranked = {}
     for number, text in queries.items():
         try:
-            result = searcher.search(to_query(text), per_page=DEPTH, facet_size=0, snippets=False)
+            # Judgements are per document: every version is ranked, none collapsed into its story.
+            result = searcher.search(to_query(text), per_page=DEPTH, facet_size=0, snippets=False, collapse="none")
         except QueryError:
             ranked[number] = []
             continue
