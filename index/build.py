@@ -112,7 +112,7 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
     path = article.path or article.id
     try:
         started = time.perf_counter()
-        entities = extract(article.title, article.body)
+        entities = extract(article.title, article.body, article.date)  # the date picks time-bound aliases
         extracted = time.perf_counter()
         article, entities, dropped = _within_value_cap(article, entities)
         document = to_document(article, entities)

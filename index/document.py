@@ -80,4 +80,4 @@ def to_document(article: Article, entities: Entities) -> dict:
 
 def analyse(article: Article) -> dict:
     """Extract entities and analyse text: the per-article work of the indexer."""
-    return to_document(article, extract(article.title, article.body))
+    return to_document(article, extract(article.title, article.body, article.date))
