@@ -12,8 +12,8 @@ user's words) and the snippet highlighter (which needs character offsets).
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Iterator
 
 from nltk.stem.snowball import EnglishStemmer
 from nltk.tokenize import RegexpTokenizer

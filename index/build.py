@@ -15,10 +15,10 @@ import os
 import queue
 import shutil
 import threading
-from multiprocessing.pool import Pool
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from multiprocessing.pool import Pool
 from pathlib import Path
 
 from whoosh import index as whoosh_index

@@ -46,10 +46,10 @@ import re
 import time
 import zlib
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 from datasketch import MinHash, MinHashLSH
@@ -347,21 +347,21 @@ def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, k
     df: Counter = Counter()
     documents = 0
     if previous is not None:
-        for member, signature in zip(previous.members, previous.signatures):
+        for member, signature in zip(previous.members, previous.signatures, strict=False):
             if member.id not in new_ids and (keep is None or member.id in keep):
                 old.append((member, signature))
         df, documents = Counter(previous.df), previous.documents
     words = _Words()
     read = [words.read(a) for a in new]
     counted = [counts for counts, _ in read]
-    for counts, article in zip(counted, new):
+    for counts, article in zip(counted, new, strict=False):
         df.update(counts.keys())
         df.update(_entity_keys(article.entities))
     documents += len(new)
     idf = _Idf(df, documents)
     members = [member for member, _ in old]
     signatures = [signature for _, signature in old]
-    for article, (counts, words) in zip(new, read):
+    for article, (counts, words) in zip(new, read, strict=False):
         heaviest = sorted(counts, key=lambda t: (-(1 + math.log(counts[t])) * idf(t), t))[:PROFILE_TERMS]
         members.append(Member(article.id, article.date, article.source, {t: counts[t] for t in heaviest}, "",
                               article.content_hash, sorted(set(article.entities))))
@@ -422,12 +422,12 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
     keys = [
         sorted(w, key=lambda t: (-w[t], t))[:KEY_TERMS]
         + sorted(e, key=lambda k: (-idf(k), k))[:KEY_ENTITIES]
-        for w, e in zip(weights, entities)
+        for w, e in zip(weights, entities, strict=False)
     ]
     days = [_days(m.date) for m in members]
     limit = max(RARE_NAME_MIN, RARE_NAME_SHARE * idf.documents)
     # Rare words and names, not numbers: "3,398,000" is three tokens that any two earnings briefs may share.
-    rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()} for m, e in zip(members, entities)]
+    rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()} for m, e in zip(members, entities, strict=False)]
     postings = _Postings(REWRITE_DAYS)
     sets = _UnionFind()
     founders: dict[str, int] = {}

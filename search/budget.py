@@ -26,9 +26,9 @@ import tempfile
 import threading
 import time
 import weakref
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Callable, Iterator
 
 DEFAULT_TIME_BUDGET_SECONDS = 2.0  # CPU seconds per web request; see README "Limits"
 WALL_FACTOR = 3.0  # a request also ends after this many times its budget of wall-clock time

@@ -17,15 +17,15 @@ the months of the chosen year).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
 from index.analysis import fold
 from index.schema import FACET_FIELDS
-from search.matching import postings_of
 from search import budget
+from search.matching import postings_of
 from search.query import MAX_EXPANSIONS, DateRange
 
 _WORD = re.compile(r"\w+")

@@ -20,7 +20,7 @@ setup.cfg); any other matcher falls back to the public one-document-at-a-time AP
 from __future__ import annotations
 
 import math
-from typing import Iterator
+from collections.abc import Iterator
 
 import numpy as np
 from whoosh import query as wq

@@ -24,16 +24,24 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Callable, Iterable, Protocol, Sequence
+from typing import Protocol
 
 from whoosh import query
 from whoosh.qparser import syntax
 from whoosh.qparser.default import QueryParser
 from whoosh.qparser.plugins import (
-    FieldsPlugin, FuzzyTermPlugin, GroupPlugin, MultifieldPlugin, OperatorsPlugin, PhrasePlugin,
-    PrefixPlugin, TaggingPlugin, WildcardPlugin,
+    FieldsPlugin,
+    FuzzyTermPlugin,
+    GroupPlugin,
+    MultifieldPlugin,
+    OperatorsPlugin,
+    PhrasePlugin,
+    PrefixPlugin,
+    TaggingPlugin,
+    WildcardPlugin,
 )
 
 from index.analysis import EXACT, STOP_WORDS, fold, stem, terms
@@ -527,7 +535,7 @@ def resolve(
         if _is_placeholder(leaf):
             placeholders.setdefault(_claim(leaf), leaf)
     found_for = {key: _limited(leaf, MAX_EXPANSIONS) for key, leaf in placeholders.items()}
-    shares = dict(zip(found_for, fair_shares([len(found) for found in found_for.values()], MAX_TOTAL_EXPANSIONS)))
+    shares = dict(zip(found_for, fair_shares([len(found) for found in found_for.values()], MAX_TOTAL_EXPANSIONS), strict=False))
     expansions: dict[tuple, list[str]] = {}
     narrowed = []
     for key, found in found_for.items():

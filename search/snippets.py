@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import Iterable, Sequence
 
 import bleach
 
@@ -275,7 +275,7 @@ def clean_many(markups: list[str]) -> list[str]:
     each is cleaned on its own.
     """
     cleaned = [m if _RENDERED.fullmatch(m) else None for m in markups]
-    rest = [m for m, done in zip(markups, cleaned) if done is None]
+    rest = [m for m, done in zip(markups, cleaned, strict=False) if done is None]
     if not rest:
         return cleaned
     if any("\n" in m for m in rest):

@@ -10,7 +10,7 @@ and are left alone.
 from __future__ import annotations
 
 import re
-from typing import Callable, Iterator
+from collections.abc import Callable, Iterator
 
 from index.analysis import fold
 from index.schema import FACET_FIELDS

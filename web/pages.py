@@ -1,7 +1,8 @@
 """The HTML pages: search with facets, and articles. Each page's state is its URL."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, render_template, request, url_for
@@ -11,7 +12,16 @@ from search.results import RELAXED_NOTICE
 from web import views
 from web.api import get_article, get_similar, run_search
 from web.params import (
-    ARTICLE_PARAMS, FACETS, MAX_QUERY_LENGTH, PAGE_ONLY, SORTS, ParamError, pairs, parse, query_string, search_url,
+    ARTICLE_PARAMS,
+    FACETS,
+    MAX_QUERY_LENGTH,
+    PAGE_ONLY,
+    SORTS,
+    ParamError,
+    pairs,
+    parse,
+    query_string,
+    search_url,
 )
 
 blueprint = Blueprint("pages", __name__)

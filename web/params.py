@@ -8,8 +8,9 @@ whether a date exists) to the search engine, which answers with `search.QueryErr
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import bleach
@@ -168,7 +169,7 @@ class FacetItem:
     excluded: bool
     toggle_url: str  # add when unselected, remove when selected
     exclude_url: str  # exclude, or stop excluding
-    children: list["FacetItem"] = field(default_factory=list)
+    children: list[FacetItem] = field(default_factory=list)
 
 
 def _item(state: Mapping[str, Any], facet: str, value: str, count: int | None) -> FacetItem:
@@ -314,7 +315,7 @@ def pagination(state: Mapping[str, Any], total: int, per_page: int, window: int 
 
     numbers = sorted({1, pages, *range(max(1, current - window), min(pages, current + window) + 1)})
     links: list[PageLink] = []
-    for previous, number in zip([0, *numbers], numbers):
+    for previous, number in zip([0, *numbers], numbers, strict=False):
         if number - previous > 1:
             links.append(PageLink(None, None))
         links.append(PageLink(number, url(number), number == current))

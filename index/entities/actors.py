@@ -10,11 +10,11 @@ word trie so the text is scanned once, longest match first.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import yaml
 
@@ -135,7 +135,7 @@ class ActorDictionary:
                 self._add(alias, actor)
 
     @staticmethod
-    def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list["_Alias"]]]:
+    def _parse(entries: Iterable[dict]) -> list[tuple[Actor, list[_Alias]]]:
         """Validate entries; a later entry for the same name keeps the earlier aliases and adds
         its own, and its name spelling and type win (so a user's file extends ours)."""
         by_key: dict[str, tuple[Actor, list[_Alias]]] = {}
@@ -162,7 +162,7 @@ class ActorDictionary:
             by_key[key] = (actor, [*earlier, whole, *aliases])
         return list(by_key.values())
 
-    def _add(self, written: "_Alias", actor: Actor) -> None:
+    def _add(self, written: _Alias, actor: Actor) -> None:
         alias = written.text
         letters = alias.replace(".", "").replace(" ", "")
         acronym = letters.isupper() and len(letters) <= 6
@@ -187,7 +187,7 @@ class ActorDictionary:
         node[self._END] = [*senses, _Sense(actor, acronym, valid_from, valid_to)]
 
     @staticmethod
-    def _sense(senses: list["_Sense"], when: date | None) -> "_Sense":
+    def _sense(senses: list[_Sense], when: date | None) -> _Sense:
         """The sense valid on `when`; with no date (or none valid then), the current one: an
         undated sense, else the one whose period started last."""
         if when is not None:

@@ -19,12 +19,13 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
+from index.analysis import fold
 from index.entities import chunking, furniture
 from index.entities.actors import (
     ARMED_HEADS,
@@ -41,10 +42,8 @@ from index.entities.actors import (
 from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
 from index.entities.dates import find_dates
 from index.entities.model import Entities, Mention, Place
-from index.analysis import fold
 from index.entities.places import BIG_CITY, Gazetteer, locate
 from index.entities.places import name_key as place_key
-
 
 # Nouns after a demonym that make the state the actor ("Israeli warplanes").
 AGENT_NOUNS = frozenset(

@@ -19,13 +19,13 @@ Why this shape:
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
 import hashlib
 import json
 import os
 import pickle
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -160,7 +160,7 @@ class Gazetteer:
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
-    def load(cls) -> "Gazetteer":
+    def load(cls) -> Gazetteer:
         """The shared gazetteer (built once per process; ~0.5 s)."""
         return _load_default()
 
@@ -575,7 +575,7 @@ class _LowerWords:
 
 
 def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer,
-            lower_words: "_LowerWords | frozenset[str]" = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
+            lower_words: _LowerWords | frozenset[str] = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
     """`context` counts the countries of every unambiguous name in the text, cities included."""
     context = context or Counter()
     """Pick the entry a match means, or None when the evidence for a place is too weak."""

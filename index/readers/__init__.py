@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from multiprocessing.pool import Pool
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from index.article import Article, Skipped
 from index.dates import find_date, parse_date
 from index.readers._base import (
-    MAX_BODY_CHARS, MAX_HTML_BYTES, MAX_TEXT_BYTES, ReadError, page_article, read_text,
+    MAX_BODY_CHARS,
+    MAX_HTML_BYTES,
+    MAX_TEXT_BYTES,
+    ReadError,
+    page_article,
+    read_text,
 )
 from index.readers.html import parse_html
 from index.readers.records import read_csv, read_json, read_jsonl

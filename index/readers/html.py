@@ -242,7 +242,7 @@ def _shingle_containment(part: str, whole: str) -> float:
     """Share of `part`'s word pairs found in `whole`: is one body the other with different breaks?"""
     def pairs(text: str) -> set[tuple[str, str]]:
         words = text.casefold().split()
-        return set(zip(words, words[1:]))
+        return set(zip(words, words[1:], strict=False))
     mine = pairs(part)
     return len(mine & pairs(whole)) / len(mine) if mine else 0.0
 

@@ -10,13 +10,19 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from index.article import Article, Skipped
 from index.dates import parse_date
 from index.readers._base import (
-    MAX_JSON_BYTES, MAX_RECORD_CHARS, ReadError, build_article, open_text, read_text,
+    MAX_JSON_BYTES,
+    MAX_RECORD_CHARS,
+    ReadError,
+    build_article,
+    open_text,
+    read_text,
 )
 
 _ALIASES = {

@@ -17,8 +17,8 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import feedparser
 import pypdf
@@ -27,7 +27,14 @@ from warcio.archiveiterator import ArchiveIterator
 
 from index.article import Article, Skipped
 from index.readers._base import (
-    MAX_BODY_CHARS, MAX_HTML_BYTES, ReadError, build_article, charset_name, decode_bytes, open_binary, page_article,
+    MAX_BODY_CHARS,
+    MAX_HTML_BYTES,
+    ReadError,
+    build_article,
+    charset_name,
+    decode_bytes,
+    open_binary,
+    page_article,
 )
 from index.readers.html import parse_html
 from index.readers.text import ParsedPage, parse_text, split_authors
