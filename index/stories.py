@@ -141,8 +141,8 @@ class Sidecar:
             "documents": self.documents,
             "df": dict(sorted(self.df.items())),
             "members": [
-                {"id": m.id, "date": m.date, "source": m.source, "story": m.story, "hash": m.content_hash, "terms": m.terms,
-                 "entities": m.entities}
+                {"id": m.id, "date": m.date, "source": m.source, "story": m.story, "hash": m.content_hash,
+                 "terms": m.terms, "entities": m.entities}
                 for m in self.members
             ],
         }
@@ -229,7 +229,8 @@ class _Hasher:
         return minhash.hashvalues.astype(np.uint32)
 
     def minhash(self, signature: np.ndarray) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashvalues=signature, permutations=self._template.permutations, scheme=MINHASH_SCHEME)
+        return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashvalues=signature,
+                       permutations=self._template.permutations, scheme=MINHASH_SCHEME)
 
 
 _WORD = re.compile(r"\w+")
@@ -427,7 +428,8 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
     days = [_days(m.date) for m in members]
     limit = max(RARE_NAME_MIN, RARE_NAME_SHARE * idf.documents)
     # Rare words and names, not numbers: "3,398,000" is three tokens that any two earnings briefs may share.
-    rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()} for m, e in zip(members, entities, strict=False)]
+    rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()}
+            for m, e in zip(members, entities, strict=True)]
     postings = _Postings(REWRITE_DAYS)
     sets = _UnionFind()
     founders: dict[str, int] = {}
@@ -467,7 +469,8 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
                 continue  # templated briefs (earnings, bond issues) share only common words
             text = _cosine(weights[i], weights[j])
             if text >= REWRITE_COSINE or (
-                text >= REWRITE_FLOOR and _rare_shared(entities[i], entities[j], idf.df, idf.documents) >= SHARED_RARE_NAMES
+                text >= REWRITE_FLOOR
+                and _rare_shared(entities[i], entities[j], idf.df, idf.documents) >= SHARED_RARE_NAMES
             ):
                 matches.add(j)
         for j in sorted(matches):

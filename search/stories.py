@@ -21,9 +21,9 @@ import json
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
@@ -182,7 +182,8 @@ def render(story: dict) -> str:
     for n, version in enumerate(story["versions"], start=1):
         lines.append("")
         lines.append(f"{n}. {_plain(version['title']) or '(untitled)'}")
-        lines.append("   " + " · ".join([version["date"] or "undated"] + [_plain(v) for v in (version["source"],) if v]))
+        meta = [version["date"] or "undated"] + ([_plain(version["source"])] if version["source"] else [])
+        lines.append("   " + " · ".join(meta))
         lines.append(f"   id: {_plain(version['id'])}")
         for label, key in (("adds", "adds"), ("drops", "drops")):
             for sentence in version.get(key, []):

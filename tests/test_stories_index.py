@@ -21,7 +21,8 @@ from index.stories import DOC_STORIES, SIDECAR, Sidecar, story_id
 REPO = Path(__file__).resolve().parent.parent
 PAIRS = REPO / "tests" / "data" / "stories"
 PALMYRA, HOMS, BORDER, PALMYRA_AGAIN, BORDER_AGAIN = (
-    "000_10c9a217b4c4d965", "001_88ebea6c751ab514", "002_7dd07a4f241c65c2", "003_5477bb3d7176de64", "004_a73966cd6b1bce15")
+    "000_10c9a217b4c4d965", "001_88ebea6c751ab514", "002_7dd07a4f241c65c2", "003_5477bb3d7176de64",
+    "004_a73966cd6b1bce15")
 
 
 def _sidecar(index_dir: Path) -> Sidecar:
@@ -125,7 +126,8 @@ def test_fakes_story_ids_name_their_earliest_article(fakes_index) -> None:
 
 
 def test_eval_script_reports_pairwise_scores(fakes_index) -> None:
-    done = subprocess.run([sys.executable, str(REPO / "scripts" / "eval_stories.py"), "--index", str(fakes_index), "--json"],
+    script = str(REPO / "scripts" / "eval_stories.py")
+    done = subprocess.run([sys.executable, script, "--index", str(fakes_index), "--json"],
                           capture_output=True, text=True, cwd=REPO, timeout=600)
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)

@@ -65,7 +65,8 @@ def test_pages_of_stories_never_repeat_a_story(searcher, sort) -> None:
     first = searcher.search("killed Aleppo", sort=sort, per_page=100)
     seen: list[str] = []
     for page in range(1, -(-first.total // 100) + 1):
-        seen += [hit.story or hit.id for hit in searcher.search("killed Aleppo", sort=sort, per_page=100, page=page).hits]
+        result = searcher.search("killed Aleppo", sort=sort, per_page=100, page=page)
+        seen += [hit.story or hit.id for hit in result.hits]
     assert len(seen) == len(set(seen)) == first.total
     if sort == "newest":
         dates = [hit.date for hit in first.hits if hit.date]
@@ -125,7 +126,8 @@ def test_cli_story_and_no_collapse(searcher, index_dir) -> None:
     story_id = searcher.article(PALMYRA)["story"]
     shown = _cli("story", story_id, "--index", str(index_dir), "--json")
     assert shown.returncode == 0, shown.stderr
-    assert [v["id"] for v in json.loads(shown.stdout)["versions"]] == [v["id"] for v in searcher.story(story_id)["versions"]]
+    expected = [v["id"] for v in searcher.story(story_id)["versions"]]
+    assert [v["id"] for v in json.loads(shown.stdout)["versions"]] == expected
     text = _cli("story", story_id, "--index", str(index_dir))
     assert text.returncode == 0 and "first reported by" in text.stdout
     assert _cli("story", "s000000000000", "--index", str(index_dir)).returncode == 2
