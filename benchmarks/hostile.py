@@ -224,8 +224,8 @@ def report(alone: list[Alone], body: tuple[int, float], result: Attack, document
     statuses = ", ".join(f"{status}: {count}" for status, count in sorted(result.hostile.items()))
     return f"""`python benchmarks/hostile.py --clients {result.clients} --seconds {result.seconds:.0f}` on {machine()}.
 
-`newsfacets serve` (one worker per core, defaults: 2 s time budget, one expensive query at a time per
-worker with two waiting) over {documents}, driven over loopback from the same machine.
+`newsfacets serve` (one worker per core, defaults: 2 s CPU budget per request, one expensive-query
+slot per two cores shared by the workers, none waiting) over {documents}, driven over loopback from the same machine.
 
 Each request alone (server CPU from /proc, all processes; 400 = refused by the query limits before any work):
 

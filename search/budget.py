@@ -35,7 +35,7 @@ WALL_FACTOR = 3.0  # a request also ends after this many times its budget of wal
 GATE_POLL_SECONDS = 0.01
 YIELD_EVERY_CPU_SECONDS = 0.01  # an admitted expensive query sleeps this long after each such slice of CPU
 PROMOTE_AFTER_CPU_SECONDS = 0.05  # a request that has used this much CPU is expensive, whatever it looked like  # how often a waiting expensive query looks for a free slot
-DEFAULT_EXPENSIVE_QUEUE = 2  # expensive queries that may wait for a slot; more are refused at once
+DEFAULT_EXPENSIVE_QUEUE = 0  # expensive queries that may wait for a slot (per process); more are refused at once
 DEFAULT_EXPENSIVE_WAIT_SECONDS = 1.0  # how long one may wait
 DISCONNECT_POLL_SECONDS = 0.05  # how often `check()` asks whether the client is still there
 
