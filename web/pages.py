@@ -112,6 +112,8 @@ def search_context(state: dict[str, Any], result: dict[str, Any]) -> dict[str, A
         "clear_all_url": views.clear_all_url(state),
         "pagination": views.pagination(state, result.get("total", 0), state["per_page"]),
         "sort_urls": {sort: search_url(state, sort=sort) for sort in SORTS},
+        "every_version_url": search_url(state, collapse="none"),
+        "by_story_url": search_url(state, collapse="story"),
         "relaxed_notice": RELAXED_NOTICE if result.get("relaxed") else None,
         "suggestion_url": search_url(state, q=result["suggestion"]) if result.get("suggestion") else None,
         # The twin asks for as many values as the longest list shown, so it holds every value on the page.

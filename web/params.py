@@ -18,6 +18,7 @@ from werkzeug.datastructures import MultiDict
 from index.schema import FACET_FIELDS as FACETS
 from search.query import MAX_QUERY_LENGTH
 from search.searcher import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_LENGTH, SORTS
+from search.stories import COLLAPSES
 
 # Limits that protect the server; each is documented in the OpenAPI description. The
 # engine's own bounds (imported above) are used as they are; these are the web's tighter ones.
@@ -122,6 +123,8 @@ SEARCH_PARAMS: tuple[Param, ...] = (
     Param("from", "date", "Earliest publication date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.", "date_from"),
     Param("to", "date", "Latest publication date, inclusive (`to=2020` includes all of 2020).", "date_to"),
     Param("sort", "string", "Order of hits.", "sort", default="relevance", choices=SORTS),
+    Param("collapse", "string", "`story`: one hit per story (its best-ranked version) and `total` counts stories; "
+          "`none`: every article.", "collapse", default="story", choices=COLLAPSES),
     Param("page", "integer", "Page of hits, from 1.", "page", default=1, minimum=1, maximum=MAX_PAGE),
     Param("per_page", "integer", "Hits per page.", "per_page", default=10, minimum=1, maximum=MAX_PER_PAGE),
     Param("facet_size", "integer", "Values per facet (the date histogram always lists every period).", "facet_size",
