@@ -60,8 +60,8 @@ HOSTILE = [
     ("499-word phrase of 'a'", _search('"' + " ".join(["a"] * 499) + '"')),
     ("'the' x 249 phrase", _search('"' + " ".join(["the"] * 249) + '"')),
     ("12 x 'said' phrase", _search('"' + " ".join(["said"] * 12) + '"')),
-    ("10 phrases of 6 common words", _search(" ".join(f'"said {w} said {w} said {w}"' for w in
-                                                       ("the", "it", "would", "in", "to", "of", "a", "and", "for", "on")))),
+    ("10 phrases of 6 common words", _search(" ".join(
+        f'"said {w} said {w} said {w}"' for w in ("the", "it", "would", "in", "to", "of", "a", "and", "for", "on")))),
     ("20 fuzzy words", _search(" ".join(w + "~2" for w in (
         "oill pricse markt compny bankk tradde dollr stcok yeer monht goverment minstry reprt exprt imprt "
         "shars profitt lossse ratse inflaton").split()))),
@@ -234,8 +234,10 @@ Each request alone (server CPU from /proc, all processes; 400 = refused by the q
 {rows}
 
 - Most expensive alone: **{worst.cpu:.2f} s CPU** ({worst.name}); target under 2 s.
-- `POST` announcing a 1 GiB body: answered **{body[0]}** after {body[1] * 1000:.0f} ms, with 1 KiB sent (nothing spooled).
-- Attack: {result.clients} clients sending the requests above back to back for {result.seconds:.0f} s; answers {statuses}.
+- `POST` announcing a 1 GiB body: answered **{body[0]}** after {body[1] * 1000:.0f} ms, with 1 KiB sent
+  (nothing spooled).
+- Attack: {result.clients} clients sending the requests above back to back for {result.seconds:.0f} s;
+  answers {statuses}.
 - Normal client during the attack (plain searches, one every 50 ms): {len(result.normal)} answered, p50
   **{result.percentile(result.normal, 0.5):.0f} ms**, p99 **{result.percentile(result.normal, 0.99):.0f} ms**,
   failures **{len(result.normal_failures)}** (targets: p99 under 1 s, none failed).

@@ -32,9 +32,9 @@ from dataclasses import dataclass, field
 
 DEFAULT_TIME_BUDGET_SECONDS = 2.0  # CPU seconds per web request; see README "Limits"
 WALL_FACTOR = 3.0  # a request also ends after this many times its budget of wall-clock time
-GATE_POLL_SECONDS = 0.01
+GATE_POLL_SECONDS = 0.01  # how often a waiting expensive query looks for a free slot
 YIELD_EVERY_CPU_SECONDS = 0.01  # an admitted expensive query sleeps this long after each such slice of CPU
-PROMOTE_AFTER_CPU_SECONDS = 0.05  # a request that has used this much CPU is expensive, whatever it looked like  # how often a waiting expensive query looks for a free slot
+PROMOTE_AFTER_CPU_SECONDS = 0.05  # a request that has used this much CPU is expensive, whatever it looked like
 DEFAULT_EXPENSIVE_QUEUE = 0  # expensive queries that may wait for a slot (per process); more are refused at once
 DEFAULT_EXPENSIVE_WAIT_SECONDS = 1.0  # how long one may wait
 DISCONNECT_POLL_SECONDS = 0.05  # how often `check()` asks whether the client is still there
@@ -202,7 +202,7 @@ class AdmissionGate:
             return fd
         with self._lock:
             if self._waiting >= self.queue:
-                raise SearchBusy(self._busy_message(), retry_after=max(1, math.ceil(self.wait)))
+                raise self._busy()
             self._waiting += 1
         try:
             until = time.monotonic() + self.wait
@@ -213,12 +213,12 @@ class AdmissionGate:
             with self._lock:
                 self._waiting -= 1
         if fd is None:
-            raise SearchBusy(self._busy_message(), retry_after=max(1, math.ceil(self.wait)))
+            raise self._busy()
         return fd
 
-    def _busy_message(self) -> str:
-        return ("the server is busy with other expensive searches (wildcards, fuzzy words, long phrases): "
-                "try again in a moment, or search with plain words")
+    def _busy(self) -> SearchBusy:
+        return SearchBusy("the server is busy with other expensive searches (wildcards, fuzzy words, long phrases): "
+                          "try again in a moment, or search with plain words", retry_after=max(1, math.ceil(self.wait)))
 
 
 class _Ticket:

@@ -27,7 +27,7 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
 from search import budget
-from search.query import QueryError
+from search.query import QueryError, shown_phrase
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # Articles x words one search may check positions for (phrases): about 1 s of Whoosh's matching.
@@ -117,10 +117,8 @@ class ArrayMatcher:
         """
         self.positional_work += candidates * len(phrase.words)
         if self.positional_work > self.max_positional_work:
-            shown = " ".join(phrase.words)
-            shown = shown if len(shown) <= 40 else shown[:40] + "…"
-            raise QueryError(f'the phrase "{shown}" is too common to match word by word ({candidates} articles '
-                             "have all its words): add a rarer word to it")
+            raise QueryError(f'the phrase "{shown_phrase(phrase.words)}" is too common to match word by word '
+                             f"({candidates} articles have all its words): add a rarer word to it")
 
     def _whoosh(self, q: wq.Query) -> np.ndarray:
         """Whoosh's own matcher (positional queries), checking the time budget as it goes (`search.budget`)."""

@@ -423,10 +423,15 @@ def parse_query(text: str) -> ParsedQuery:
     return ParsedQuery(text, rest, dates, plain, _relaxable_words(text, rest), _is_expensive(leaves))
 
 
+def shown_phrase(words: Sequence[str], chars: int = 40) -> str:
+    """A phrase as an error message quotes it: its words, cut after `chars` characters."""
+    shown = " ".join(words)
+    return shown if len(shown) <= chars else shown[:chars] + "…"
+
+
 def _check_phrase(words: Sequence[str]) -> None:
     """Refuse phrases whose positional matching would cost too much (per word, and most for common words)."""
-    shown = " ".join(words)
-    shown = shown if len(shown) <= 40 else shown[:40] + "…"
+    shown = shown_phrase(words)
     if len(words) > MAX_PHRASE_WORDS:
         raise QueryError(f'the phrase "{shown}" has {len(words)} words: at most {MAX_PHRASE_WORDS}')
     if len(words) > MAX_COMMON_PHRASE_WORDS and all(word in STOP_WORDS for word in words):
@@ -483,7 +488,9 @@ def _any_of(terms_: Iterable[query.Query]) -> query.Query:
 
 def _is_placeholder(node: query.Query) -> bool:
     """A clause `resolve` expands against the index: a wildcard, a fuzzy word or a facet value."""
-    return isinstance(node, (WordPattern, FuzzyWord)) or (isinstance(node, query.Term) and node.fieldname in FACET_FIELDS)
+    if isinstance(node, (WordPattern, FuzzyWord)):
+        return True
+    return isinstance(node, query.Term) and node.fieldname in FACET_FIELDS
 
 
 def fair_shares(wanted: Sequence[int], budget: int) -> list[int]:
@@ -535,7 +542,8 @@ def resolve(
         if _is_placeholder(leaf):
             placeholders.setdefault(_claim(leaf), leaf)
     found_for = {key: _limited(leaf, MAX_EXPANSIONS) for key, leaf in placeholders.items()}
-    shares = dict(zip(found_for, fair_shares([len(found) for found in found_for.values()], MAX_TOTAL_EXPANSIONS), strict=False))
+    wanted = [len(found) for found in found_for.values()]
+    shares = dict(zip(found_for, fair_shares(wanted, MAX_TOTAL_EXPANSIONS), strict=True))
     expansions: dict[tuple, list[str]] = {}
     narrowed = []
     for key, found in found_for.items():
@@ -607,6 +615,7 @@ def _shown(node: query.Query) -> str:
 
 
 __all__ = [
-    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_TOTAL_EXPANSIONS", "MAX_PHRASE_WORDS", "MAX_FUZZY_DISTANCE", "MIN_RELAXED_WORDS", "QueryError", "DateRange",
+    "MAX_QUERY_LENGTH", "MAX_CLAUSES", "MAX_EXPANSIONS", "MAX_TOTAL_EXPANSIONS", "MAX_PHRASE_WORDS",
+    "MAX_FUZZY_DISTANCE", "MIN_RELAXED_WORDS", "QueryError", "DateRange",
     "ParsedQuery", "Resolved", "Highlight", "parse_query", "resolve", "date_range", "date_bound",
 ]

@@ -123,10 +123,10 @@ class Highlighter:
     def __init__(self, highlight: Highlight) -> None:
         self.highlight = highlight
         self.prefixes = _prefixes(highlight)
-        self.first_words = {phrase[0]: [] for phrase in highlight.phrases if phrase}
+        self.first_words: dict[str, list[tuple[str, ...]]] = {}  # first word -> the phrases it starts
         for phrase in highlight.phrases:
             if phrase:
-                self.first_words[phrase[0]].append(phrase)
+                self.first_words.setdefault(phrase[0], []).append(phrase)
         self.scan = len(self.prefixes) > MAX_ALTERNATIVES
 
     def _confirm(self, word: str) -> Iterable[tuple[str, tuple[str, ...] | None]]:

@@ -16,11 +16,17 @@ import pytest
 from whoosh import query as wq
 
 from index.build import build_index
-from search import QueryError, Searcher, SearchBusy, SearchTimeout
+from search import QueryError, SearchBusy, Searcher, SearchTimeout
 from search.budget import AdmissionGate, Deadline, within
 from search.query import (
-    MAX_COMMON_PHRASE_WORDS, MAX_EXPANSIONS, MAX_PHRASE_WORDS, MAX_TOTAL_EXPANSIONS, Highlight, fair_shares,
-    parse_query, resolve,
+    MAX_COMMON_PHRASE_WORDS,
+    MAX_EXPANSIONS,
+    MAX_PHRASE_WORDS,
+    MAX_TOTAL_EXPANSIONS,
+    Highlight,
+    fair_shares,
+    parse_query,
+    resolve,
 )
 from search.snippets import MAX_ALTERNATIVES, Highlighter
 from search.vocabulary import Vocabulary
@@ -82,7 +88,7 @@ def test_wildcards_of_one_query_share_one_budget_and_say_what_was_cut(searcher, 
     assert len(stems) <= MAX_TOTAL_EXPANSIONS
     assert len(resolved.highlight.words) <= MAX_TOTAL_EXPANSIONS
     assert len(resolved.narrowed) == len(PREFIXES)  # one line per wildcard, not per field it searches
-    for prefix, line in zip(PREFIXES, resolved.narrowed):
+    for prefix, line in zip(PREFIXES, resolved.narrowed, strict=False):
         assert line.startswith(f"{prefix}*") and f"{MAX_EXPANSIONS} or more words" in line
     result = searcher.search(" OR ".join(f"{prefix}*" for prefix in PREFIXES))
     assert result.narrowed == list(resolved.narrowed) and result.to_dict()["narrowed"] == result.narrowed
@@ -192,7 +198,6 @@ def test_a_waiting_query_gets_the_slot_when_it_frees():
 
 def test_hostile_queries_over_http_are_narrowed_or_refused_in_one_line(hostile_index):
     import requests
-
     from hostile import Server
 
     wildcards = " OR ".join(f"{prefix}*" for prefix in PREFIXES)
@@ -212,7 +217,6 @@ def test_hostile_queries_over_http_are_narrowed_or_refused_in_one_line(hostile_i
 
 def test_a_request_over_its_time_budget_answers_503_with_retry_after(hostile_index):
     import requests
-
     from hostile import Server
 
     with Server(hostile_index, env={"NEWSFACETS_TIME_BUDGET": "0.000001"}) as server:

@@ -12,8 +12,8 @@ from search.handle import MAX_SEARCHERS, IndexHandle
 def _corpus(root: Path, marker: str, count: int) -> Path:
     root.mkdir(parents=True, exist_ok=True)
     for n in range(count):
-        (root / f"{marker}{n}.txt").write_text(f"{marker} report {n}\n\nOfficials in Homs said {marker} talks resumed.\n",
-                                               encoding="utf-8")
+        text = f"{marker} report {n}\n\nOfficials in Homs said {marker} talks resumed.\n"
+        (root / f"{marker}{n}.txt").write_text(text, encoding="utf-8")
     return root
 
 
