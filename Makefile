@@ -46,7 +46,8 @@ lint: install-lint
 	$(BIN)/mypy index search web newsfacets
 
 # Figures go to docs/BENCHMARKS.md; they need ../shared/corpus (Reuters-21578, Cranfield).
-bench: install
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python benchmarks/bench_index.py
 	$(BIN)/python benchmarks/bench_search.py
 	$(BIN)/python benchmarks/bench_ranking.py
