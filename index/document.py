@@ -12,7 +12,8 @@ from dataclasses import asdict
 from index.analysis import exact_terms, stemmed_terms
 from index.article import Article
 from index.entities import Entities, extract
-from index.schema import DOCUMENT_VERSION, FACET_SEPARATOR
+from index.entities.model import Place
+from index.schema import DOCUMENT_VERSION, FACET_SEPARATOR, PLACE_TREE_SEPARATOR
 
 
 def content_hash(article: Article) -> str:
@@ -38,6 +39,38 @@ def _facet_values(values: list[str] | tuple[str, ...]) -> list[str]:
     return [v for v in values if v and FACET_SEPARATOR not in v]
 
 
+def division_value(place: Place) -> str | None:
+    """The division facet value of a place ("Homs Governorate, Syria"), None when its division is unknown.
+
+    A division's own `Place.value` has this form, so the division named in the text ("rural
+    Idlib") and the division of a town in it are one value, and one filter finds both.
+    """
+    if not place.division:
+        return None
+    return f"{place.division}, {place.country}" if place.country else place.division
+
+
+def tree_paths(places: tuple[Place, ...] | list[Place]) -> list[str]:
+    """Every node of the location tree these places reach: country, country > division, and
+    country > division > place (country > place when the division is unknown), each once.
+
+    A place with no country is not in the tree; a division is a node of the second level only.
+    """
+    paths: dict[str, None] = {}
+    for place in places:
+        if not place.country:
+            continue
+        path = [place.country]
+        division = division_value(place)
+        if division:
+            path.append(division)
+        if place.value not in path:
+            path.append(place.value)
+        for depth in range(1, len(path) + 1):
+            paths[PLACE_TREE_SEPARATOR.join(path[:depth])] = None
+    return list(paths)
+
+
 def to_document(article: Article, entities: Entities) -> dict:
     """The Whoosh document for an article and its entities (keys are index/schema.py fields)."""
     actors = _facet_values(entities.actors)
@@ -46,6 +79,8 @@ def to_document(article: Article, entities: Entities) -> dict:
     sources = _facet_values([article.source] if article.source else [])
     authors = _facet_values(article.authors)
     languages = _facet_values([article.language] if article.language else [])
+    divisions = _facet_values(list(dict.fromkeys(d for d in map(division_value, entities.places) if d)))
+    tree = _facet_values(tree_paths(entities.places))
     return {
         "id": article.id,
         "title": " ".join(stemmed_terms(article.title)),
@@ -65,6 +100,10 @@ def to_document(article: Article, entities: Entities) -> dict:
         "_stored_author": authors,
         "language": FACET_SEPARATOR.join(languages),
         "_stored_language": languages,
+        "division": FACET_SEPARATOR.join(divisions),
+        "_stored_division": divisions,
+        "place_tree": FACET_SEPARATOR.join(tree),
+        "_stored_place_tree": tree,
         "date": date_number(article.date),
         "mentioned_dates": " ".join(entities.mentioned_dates),
         "_stored_mentioned_dates": list(entities.mentioned_dates),

@@ -14,13 +14,21 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from index.analysis import EXACT, STEMMED
 
-# Multi-valued facet fields. Values are indexed verbatim (case kept), one term each.
-FACET_FIELDS = ("actor", "location", "country", "source")
+# Multi-valued facet fields. Values are indexed verbatim (case kept), one term each. Each one is
+# counted, filtered (`--language en`, `language=en`, `language:en`) and excluded the same way.
+# `division` holds the first-level divisions of an article's places as "Homs Governorate, Syria"
+# (the division's `Place.value`), a division named in the text included.
+FACET_FIELDS = ("actor", "location", "country", "source", "author", "language", "division")
 FACET_SEPARATOR = "\t"
 # Title counts double against body in BM25F.
 TITLE_BOOST = 2.0
 # Bumped whenever the analysed form of a document changes, so `--incremental` re-analyses everything.
-DOCUMENT_VERSION = "3"
+DOCUMENT_VERSION = "4"
+# The location tree (country > division > place) is counted from one hidden facet field whose
+# values are paths joined by the unit separator, every prefix its own value ("Syria", "Syria" US
+# "Homs Governorate, Syria", ...), so each node's count is a number of articles, as every facet's is.
+PLACE_TREE_FIELD = "place_tree"
+PLACE_TREE_SEPARATOR = "\x1f"
 
 
 class FacetValues(KEYWORD):
@@ -53,17 +61,18 @@ def _schema(text: Analyzer, exact: Analyzer) -> Schema:
         location=FacetValues(),
         country=FacetValues(),
         source=FacetValues(),
-        # Bylined people and the ISO 639-1 language: stored, indexed and columned like the
-        # facets above, so search can count and filter them (not yet in FACET_FIELDS).
-        author=FacetValues(),
-        language=FacetValues(),
+        author=FacetValues(),  # the bylined people
+        language=FacetValues(),  # ISO 639-1
+        division=FacetValues(),
+        place_tree=FacetValues(),
         # Publication date as an integer yyyymmdd, 0 when unknown; a column for fast sorting.
         date=NUMERIC(int, bits=32, signed=False, sortable=True),
         mentioned_dates=KEYWORD(stored=True, lowercase=False, scorable=False),
         published=STORED,  # ISO date string or None
         url=STORED,
         path=STORED,
-        places=STORED,  # [{"geonameid", "name", "country", "value"}]
+        # [{"geonameid", "name", "country", "value", "division", "division_code", "latitude", "longitude"}]
+        places=STORED,
         actor_types=STORED,  # {actor: person|organisation|armed_group|state}
         mentions=STORED,  # [[start, end, kind, facet, value]] spans into the body
         content_hash=ID(stored=True),

@@ -1,16 +1,19 @@
 """What a search returns: plain records whose `to_dict()` is the JSON of issue 3.
 
 The Python API, the CLI (`--json`) and the HTTP API all print `to_dict()`, so the
-three interfaces cannot disagree. Three keys go beyond issue 3's list: `title_html` in
+three interfaces cannot disagree. Keys beyond issue 3's list: `title_html` in
 each hit (the title with its matches marked, like `snippet`), `fuzzy` (true when
 nothing matched as typed and the hits come from fuzzy matching of the unknown words)
 `relaxed` (true when no article had all the words of a plain query of three or
-more words, and the hits are articles with most of them; see `Searcher._match`) and
-`narrowed` (what the query's expansion budget cut, one line per wildcard or fuzzy word).
+more words, and the hits are articles with most of them; see `Searcher._match`),
+`narrowed` (what the query's expansion budget cut, one line per wildcard or fuzzy word)
+and `location_tree` (the matched articles' places as country > division > place, issue 10).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+from index.schema import PLACE_TREE_SEPARATOR
 
 # What the CLI and the web page say when `relaxed` is true: one sentence, so they cannot drift apart.
 RELAXED_NOTICE = "No article has all your words; showing articles with most of them."
@@ -29,6 +32,8 @@ class Hit:
     actors: list[str] = field(default_factory=list)
     locations: list[str] = field(default_factory=list)
     countries: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)  # bylined people, in page order
+    language: str | None = None  # ISO 639-1; None when neither the source nor the detector said
     story: str | None = None  # its story's id (issue 11); None when the index has no stories
     versions: int = 1  # articles in that story
     outlets: list[str] = field(default_factory=list)  # the story's outlets in time order, the first few
@@ -46,10 +51,45 @@ class Hit:
             "actors": list(self.actors),
             "locations": list(self.locations),
             "countries": list(self.countries),
+            "authors": list(self.authors),
+            "language": self.language,
             "story": self.story,
             "versions": self.versions,
             "outlets": list(self.outlets),
         }
+
+
+def location_tree(path_counts: list[dict], size: int) -> list[dict]:
+    """The location facet as a tree: `[{"value": country, "count": n, "children": [{"value":
+    division, "count": n, "children": [{"value": place, "count": n}]}]}]`.
+
+    `path_counts` are the counts of `index.schema.PLACE_TREE_FIELD` values (a path per node,
+    every prefix its own value), so each count is the articles with any place under that
+    node, never a sum that counts an article twice. Every level keeps its `size` largest
+    nodes, by count then name, as the flat facets do. A place whose division is unknown is
+    a leaf at the division level (no `children`); a division named in the text is a node of
+    the second level only.
+    """
+    nodes: dict[tuple[str, ...], dict] = {}
+    for item in path_counts:
+        nodes[tuple(item["value"].split(PLACE_TREE_SEPARATOR))] = {"value": None, "count": item["count"]}
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path, node in nodes.items():
+        node["value"] = path[-1]
+        if len(path) > 1:
+            children.setdefault(path[:-1], []).append(path)
+
+    def level(paths: list[tuple[str, ...]]) -> list[dict]:
+        kept = sorted(paths, key=lambda p: (-nodes[p]["count"], p[-1]))[:size]
+        out = []
+        for path in kept:
+            node = dict(nodes[path])
+            if path in children:
+                node["children"] = level(children[path])
+            out.append(node)
+        return out
+
+    return level([path for path in nodes if len(path) == 1])
 
 
 @dataclass(frozen=True)
@@ -71,6 +111,8 @@ class SearchResult:
     stories: int | None = None
     articles: int | None = None
     collapse: str = "none"
+    # The matched articles' places as country > division > place (`location_tree`), for the sidebar and the API.
+    location_tree: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -88,4 +130,5 @@ class SearchResult:
             "narrowed": list(self.narrowed),
             "hits": [hit.to_dict() for hit in self.hits],
             "facets": {name: [dict(v) for v in values] for name, values in self.facets.items()},
+            "location_tree": self.location_tree,
         }

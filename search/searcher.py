@@ -20,29 +20,38 @@ the 19,000 Reuters stories; `Searcher.warm()` does it ahead of the requests, and
 from __future__ import annotations
 
 import math
+import threading
 import time
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 import numpy as np
 from whoosh import query as wq
 
-from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH  # characters of one filter value or prefix
 from index.analysis import STEMMED, terms
-from index.schema import FACET_FIELDS
+from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH  # characters of one filter value or prefix
+from index.schema import FACET_FIELDS, PLACE_TREE_FIELD
 from search.budget import AdmissionGate, SearchBusy
-from search.facets import Filters, date_counts
+from search.facets import FacetField, Filters, date_counts
 from search.handle import Generation, IndexHandle
 from search.matching import ArrayMatcher
 from search.query import (
-    MAX_QUERY_LENGTH, DateRange, Highlight, ParsedQuery, QueryError, Resolved, date_range, parse_query, resolve,
+    MAX_QUERY_LENGTH,
+    DateRange,
+    Highlight,
+    ParsedQuery,
+    QueryError,
+    Resolved,
+    date_range,
+    parse_query,
+    resolve,
 )
-from search.results import Hit, SearchResult
-from search.stories import COLLAPSES, MAX_VERSIONS, StoryIndex, differences, representatives, story_index
+from search.results import Hit, SearchResult, location_tree
 from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
+from search.stories import COLLAPSES, MAX_VERSIONS, StoryIndex, differences, representatives, story_index
 from search.suggest import fuzzy_query, suggestion
 
 SORTS = ("relevance", "newest", "oldest")
@@ -94,7 +103,14 @@ def _described(fields: dict) -> dict:
         "actors": list(fields.get("actor") or []),
         "locations": list(fields.get("location") or []),
         "countries": list(fields.get("country") or []),
+        "authors": list(fields.get("author") or []),
+        "language": (fields.get("language") or [None])[0],
     }
+
+
+def _stored_fields(whoosh_searcher, docs: Iterable[int]) -> list[dict]:
+    """The stored fields of documents, in the order given."""
+    return [whoosh_searcher.stored_fields(int(doc)) for doc in docs]
 
 
 def _plain_markup(fields: dict) -> tuple[str, str]:
@@ -123,6 +139,31 @@ def _values(name: str, values: Iterable[str] | str | None) -> list[str]:
 
 
 _parse = lru_cache(maxsize=1024)(parse_query)
+
+_TREES: OrderedDict[Path, FacetField] = OrderedDict()
+_TREES_LOCK = threading.Lock()
+_TREE_GENERATIONS = 2  # the live generation and the one readers may still be on
+
+
+def _tree_field(generation: Generation, whoosh_searcher) -> FacetField:
+    """The location tree's paths of a generation (`index.schema.PLACE_TREE_FIELD`), read once from
+    their column and shared by all threads, as the facet arrays are (generations never change).
+
+    An index built before the tree has no such field, and an empty tree.
+    """
+    with _TREES_LOCK:
+        found = _TREES.get(generation.path)
+        if found is not None:
+            _TREES.move_to_end(generation.path)
+            return found
+    reader = whoosh_searcher.reader()
+    loaded = FacetField.from_reader(reader, PLACE_TREE_FIELD) if PLACE_TREE_FIELD in reader.schema else FacetField(
+        PLACE_TREE_FIELD, {})
+    with _TREES_LOCK:
+        _TREES[generation.path] = loaded
+        while len(_TREES) > _TREE_GENERATIONS:
+            _TREES.popitem(last=False)
+    return loaded
 
 
 class Searcher:
@@ -179,10 +220,16 @@ class Searcher:
         location: Sequence[str] = (),
         country: Sequence[str] = (),
         source: Sequence[str] = (),
+        author: Sequence[str] = (),
+        language: Sequence[str] = (),
+        division: Sequence[str] = (),
         not_actor: Sequence[str] = (),
         not_location: Sequence[str] = (),
         not_country: Sequence[str] = (),
         not_source: Sequence[str] = (),
+        not_author: Sequence[str] = (),
+        not_language: Sequence[str] = (),
+        not_division: Sequence[str] = (),
         date_from: str | None = None,
         date_to: str | None = None,
         sort: str = "relevance",
@@ -195,11 +242,14 @@ class Searcher:
         """One page of hits for `query` and the filters, with facet counts (see README for the syntax).
 
         Facet filters: several values of one facet are OR, facets are AND; `not_<facet>`
-        values exclude articles. Values match case- and accent-insensitively. Dates are
-        `YYYY`, `YYYY-MM` or `YYYY-MM-DD`, inclusive (`date_to="2020"` includes all of
-        2020). `facet_size=0` skips facet counting and `snippets=False` highlighting, for
-        callers that only need the hits (the benchmark times each part). Raises QueryError (one line) for input we refuse, IndexMissing or
-        IndexUnreadable (from `index.store`) when there is no usable index.
+        values exclude articles. `division` ("Idlib Governorate, Syria") finds the articles
+        about any place inside it and those naming the division itself ("rural Idlib");
+        `language` takes ISO 639-1 codes ("en"), `author` bylined names. Values match
+        case- and accent-insensitively. Dates are `YYYY`, `YYYY-MM` or `YYYY-MM-DD`,
+        inclusive (`date_to="2020"` includes all of 2020). `facet_size=0` skips facet
+        counting (and the location tree) and `snippets=False` highlighting, for callers
+        that only need the hits (the benchmark times each part). Raises QueryError (one
+        line) for input we refuse, IndexMissing or IndexUnreadable (from `index.store`) when there is no usable index.
 
         `collapse="story"` (issue 11) shows one hit per story, its best-ranked version,
         and `total` counts stories; `collapse="none"` shows every article. Either way the
@@ -222,8 +272,10 @@ class Searcher:
         query = "" if query is None else query
         if not isinstance(query, str):
             raise QueryError("the query must be text")
-        include = {"actor": actor, "location": location, "country": country, "source": source}
-        exclude = {"actor": not_actor, "location": not_location, "country": not_country, "source": not_source}
+        include = {"actor": actor, "location": location, "country": country, "source": source, "author": author,
+                   "language": language, "division": division}
+        exclude = {"actor": not_actor, "location": not_location, "country": not_country, "source": not_source,
+                   "author": not_author, "language": not_language, "division": not_division}
         include = {name: _values(name, values) for name, values in include.items()}
         exclude = {name: _values(name, values) for name, values in exclude.items()}
         parsed = _parse(query)
@@ -234,8 +286,9 @@ class Searcher:
             return self._search(query, parsed, filters, in_force, sort, page, per_page, facet_size, snippets, started,
                                 collapse)
 
-    def _search(self, query: str, parsed: ParsedQuery, filters: Filters, in_force: DateRange | None, sort: str, page: int,
-                per_page: int, facet_size: int, snippets: bool, started: float, collapse: str) -> SearchResult:
+    def _search(self, query: str, parsed: ParsedQuery, filters: Filters, in_force: DateRange | None, sort: str,
+                page: int, per_page: int, facet_size: int, snippets: bool, started: float,
+                collapse: str) -> SearchResult:
         """`search` once its arguments are checked: match, rank, read and mark the page, count the facets."""
         with self._handle.borrow() as (generation, whoosh_searcher):
             return self._search_in(generation, whoosh_searcher, query, parsed, filters, in_force, sort, page,
@@ -265,12 +318,16 @@ class Searcher:
             return whole_markup(fields.get("title"), highlight), body
 
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
-        hits = [replace(hit, **stories.describe(doc)) for hit, (doc, _) in zip(hits, ranked)]
+        hits = [replace(hit, **stories.describe(doc)) for hit, (doc, _) in zip(hits, ranked, strict=False)]
         facets = self._facets(generation, counted, in_force, facet_size)
+        tree: list[dict] = []
+        if facet_size:
+            paths = _tree_field(generation, whoosh_searcher)
+            tree = location_tree(paths.count(total_mask, len(paths.values)), facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
                             facets, found.relaxed, list(resolved.narrowed), stories=story_count, articles=articles,
-                            collapse=collapse)
+                            collapse=collapse, location_tree=tree)
 
     def _match(self, matcher: ArrayMatcher, generation: Generation, parsed: ParsedQuery, filters: Filters) -> _Match:
         """What a query matches under the filters: as typed, else relaxed, else fuzzy.
@@ -314,7 +371,7 @@ class Searcher:
     @staticmethod
     def _resolve(matcher: ArrayMatcher, generation: Generation, parsed: ParsedQuery) -> Resolved:
         if parsed.query is None:
-            return resolve(None, None, None)
+            return Resolved(None, Highlight(), False)
         fields = generation.facets.fields
         return resolve(
             parsed.query,
@@ -341,7 +398,8 @@ class Searcher:
             return []
         if sort == "relevance" and resolved.scored:
             def top(n: int) -> list[tuple[int, float | None]]:
-                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, 0 if stories else start, n)]
+                first = 0 if stories else start
+                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, first, n)]
 
             return top(stop) if stories is None else representatives(stories, top, total, start, stop)
         docs = np.flatnonzero(mask)
@@ -410,6 +468,7 @@ class Searcher:
             "body": fields.get("body") or "",
             "actor_types": dict(fields.get("actor_types") or {}),
             "places": list(fields.get("places") or []),
+            "divisions": list(fields.get("division") or []),
             "mentioned_dates": list(fields.get("mentioned_dates") or []),
             "mentions": [
                 {"start": m[0], "end": m[1], "kind": m[2], "facet": m[3], "value": m[4]}
@@ -418,8 +477,9 @@ class Searcher:
         }
         if query is not None:
             highlight = self._highlight(generation, whoosh_searcher, query)
-            spans = find_hits(found["body"], highlight, fields.get("mentions") or (),
-                              max_per_term=ARTICLE_HITS_PER_TERM, max_candidates=ARTICLE_CANDIDATES) if highlight else []
+            mentions = fields.get("mentions") or ()
+            spans = find_hits(found["body"], highlight, mentions, max_per_term=ARTICLE_HITS_PER_TERM,
+                              max_candidates=ARTICLE_CANDIDATES) if highlight else []
             found["hits"] = [[start, end] for start, end, _ in spans]
         return found
 
@@ -462,7 +522,8 @@ class Searcher:
         matcher = generation.matcher(whoosh_searcher)
         mask = matcher.mask(q) & generation.facets.live
         mask[docnum] = False
-        found = [(whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
+        found: list[tuple[dict, float | None]] = [
+            (whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
         # No query to show in them: the plain title and the article's lead (marking the key terms cost 25 ms).
         return [hit.to_dict() for hit in self._hits(found, _plain_markup)]
 
@@ -482,12 +543,12 @@ class Searcher:
             if ordinal is None:
                 return None
             docs = stories.members(ordinal, generation.facets.dates)
-            stored = [whoosh_searcher.stored_fields(int(doc)) for doc in docs[:MAX_VERSIONS]]
+            stored = _stored_fields(whoosh_searcher, docs[:MAX_VERSIONS])
         if not stored:
             return None
         earliest = stored[0].get("body") or ""
         versions = [_described(fields) for fields in stored]
-        for version, fields in list(zip(versions, stored))[1:]:
+        for version, fields in list(zip(versions, stored, strict=False))[1:]:
             version.update(differences(fields.get("body") or "", earliest))
         first = versions[0]
         return {"id": story_id, "articles": len(docs),

@@ -566,10 +566,12 @@ def test_threads_share_one_searcher(searcher):
 def test_to_dict_is_the_issue_3_json(searcher):
     data = searcher.search("geneva", source=["Wire A"]).to_dict()
     assert set(data) == {"query", "total", "page", "per_page", "took_ms", "suggestion", "fuzzy", "relaxed", "narrowed",
-                         "hits", "facets", "stories", "articles", "collapse"}  # the last three: issue 11
-    assert set(data["facets"]) == {"actor", "location", "country", "source", "date"}
+                         "hits", "facets", "stories", "articles", "collapse",  # these three: issue 11
+                         "location_tree"}  # issue 10
+    assert set(data["facets"]) == {"actor", "location", "country", "source", "author", "language", "division", "date"}
     assert set(data["hits"][0]) == {"id", "title", "title_html", "date", "source", "url", "score", "snippet",
-                                   "actors", "locations", "countries", "story", "versions", "outlets"}
+                                   "actors", "locations", "countries", "authors", "language",  # issue 9
+                                   "story", "versions", "outlets"}
     json.dumps(data)
 
 
