@@ -21,6 +21,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Response, abort, current_app, request
+from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import MethodNotAllowed
 
@@ -125,12 +126,19 @@ def _relative(location: str) -> str:
     return urlunsplit(("", "", path, parts.query, parts.fragment))
 
 
+class _JSON(DefaultJSONProvider):
+    """JSON in the order the engine builds it (`to_dict()`), which is the order the API documents."""
+
+    sort_keys = False
+
+
 class _App(Flask):
     """Flask without its automatic OPTIONS answers: every method but GET (and HEAD) is
     refused with 405, OPTIONS included. A class default, because Flask adds the static
     route in its constructor, before any configuration of ours applies."""
 
     default_config = ImmutableDict({**Flask.default_config, "PROVIDE_AUTOMATIC_OPTIONS": False})
+    json_provider_class = _JSON
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
@@ -147,7 +155,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     config = dict(config or {})
     app.config.update(_env_config(config))
     app.config.update(config)
-    app.json.sort_keys = False
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Form limits come from the engine's, so the browser never lets through what the server refuses.

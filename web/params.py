@@ -1,17 +1,16 @@
 """The search parameters, described once: parsing, URL building and the OpenAPI document.
 
-The HTML pages, the JSON API and `/api/openapi.json` all read `SEARCH_PARAMS`, so a
-parameter cannot be accepted by one and missing from another. Parsing is strict about
+The HTML pages, the JSON API and `/api/openapi.json` all read `SEARCH_PARAMS` (the pages
+and the API through `web.state.SearchState`), so a parameter cannot be accepted by one
+and missing from another. Parsing is strict about
 shape (types, bounds, how often a parameter repeats) and leaves meaning (query syntax,
 whether a date exists) to the search engine, which answers with `search.QueryError`.
 """
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlencode
 
 from werkzeug.datastructures import MultiDict
 
@@ -87,7 +86,8 @@ class Param:
             if not re.fullmatch(r"[0-9]{1,9}", value):
                 raise ParamError(f"'{self.name}' must be a whole number, not {value[:40]!r}")
             number = int(value)
-            if (self.minimum is not None and number < self.minimum) or (self.maximum is not None and number > self.maximum):
+            too_small = self.minimum is not None and number < self.minimum
+            if too_small or (self.maximum is not None and number > self.maximum):
                 raise ParamError(f"'{self.name}' must be between {self.minimum} and {self.maximum}")
             return number
         if self.kind == "date" and not _DATE.match(value):
@@ -107,19 +107,27 @@ def _exclude(facet: str, what: str) -> Param:
                  f"not_{facet}", repeatable=True, default=[], max_length=MAX_VALUE_LENGTH)
 
 
+# What the value of each facet's filter names, for the parameter descriptions.
+_WHAT = {
+    "actor": "actor (person, organisation, armed group or state)",
+    "location": "location, as listed in the location facet",
+    "country": "country",
+    "division": "first-level division (governorate, province, state), as \"Idlib Governorate, Syria\": "
+                "articles about any place inside it, or naming it",
+    "source": "source",
+    "author": "bylined author",
+    "language": "language (ISO 639-1 code, as `en`)",
+}
+# Every facet the engine counts can filter and exclude a search, in the engine's order.
+FILTER_FACETS: dict[str, str] = {facet: _WHAT.get(facet, facet) for facet in FACETS}
+
 SEARCH_PARAMS: tuple[Param, ...] = (
-    Param("q", "string", "Free-text query (see the query syntax in the README); empty browses everything, newest first. "
-          "All words must match; if no article has every word of a plain query of three or more words, "
+    Param("q", "string", "Free-text query (see the query syntax in the README); empty browses everything, "
+          "newest first. All words must match; if no article has every word of a plain query of three or more words, "
           "the answer lists articles with most of them and says `relaxed: true`.",
           "query", default="", max_length=MAX_QUERY_LENGTH),
-    _filter("actor", "actor (person, organisation, armed group or state)"),
-    _filter("location", "location, as listed in the location facet"),
-    _filter("country", "country"),
-    _filter("source", "source"),
-    _exclude("actor", "actor"),
-    _exclude("location", "location"),
-    _exclude("country", "country"),
-    _exclude("source", "source"),
+    *(_filter(facet, what) for facet, what in FILTER_FACETS.items()),
+    *(_exclude(facet, facet) for facet in FILTER_FACETS),
     Param("from", "date", "Earliest publication date, inclusive: YYYY, YYYY-MM or YYYY-MM-DD.", "date_from"),
     Param("to", "date", "Latest publication date, inclusive (`to=2020` includes all of 2020).", "date_to"),
     Param("sort", "string", "Order of hits.", "sort", default="relevance", choices=SORTS),
@@ -149,7 +157,8 @@ ARTICLE_PARAMS: tuple[Param, ...] = (
 PAGE_ONLY = ("more",)
 
 
-def parse(args: MultiDict, params: tuple[Param, ...] = SEARCH_PARAMS, page_only: tuple[str, ...] = ()) -> dict[str, Any]:
+def parse(args: MultiDict, params: tuple[Param, ...] = SEARCH_PARAMS,
+          page_only: tuple[str, ...] = ()) -> dict[str, Any]:
     """Query-string arguments -> {parameter name: value}; raises ParamError.
 
     Unknown parameters are refused rather than ignored, so a typo (`actors=`) is
@@ -159,46 +168,10 @@ def parse(args: MultiDict, params: tuple[Param, ...] = SEARCH_PARAMS, page_only:
     for name in args:
         if name not in known:
             raise ParamError(f"unknown parameter '{name[:40]}'")
-    state = {param.name: param.parse(args.getlist(param.name)) for param in params}
+    parsed = {param.name: param.parse(args.getlist(param.name)) for param in params}
     for name in page_only:
         values = args.getlist(name)
         if len(values) > MAX_VALUES:
             raise ParamError(f"too many '{name}' values: at most {MAX_VALUES}")
-        state[name] = [value for value in values if value in FACETS]
-    return state
-
-
-def search_keywords(state: Mapping[str, Any]) -> dict[str, Any]:
-    """Parsed state -> keyword arguments of `Searcher.search`."""
-    return {BY_NAME[name].keyword: value for name, value in state.items() if name in BY_NAME}
-
-
-def pairs(state: Mapping[str, Any], **changes: Any) -> list[tuple[str, Any]]:
-    """(name, value) pairs of `state` with `changes` applied, defaults left out.
-
-    Changing anything but the page goes back to page 1, because the old page
-    number means nothing in a different result list.
-    """
-    merged = dict(state)
-    merged.update(changes)
-    if "page" not in changes:
-        merged["page"] = 1
-    found: list[tuple[str, Any]] = []
-    for param in SEARCH_PARAMS:
-        value = merged.get(param.name)
-        if param.repeatable:
-            found.extend((param.name, item) for item in value or ())
-        elif value not in (None, "") and value != param.default:
-            found.append((param.name, value))
-    found.extend((name, item) for name in PAGE_ONLY for item in merged.get(name) or ())
-    return found
-
-
-def query_string(state: Mapping[str, Any], **changes: Any) -> str:
-    """The URL query string of `state` with `changes` applied (see `pairs`)."""
-    return urlencode(pairs(state, **changes))
-
-
-def search_url(state: Mapping[str, Any], **changes: Any) -> str:
-    """The search page's URL for `state` with `changes` applied (see `pairs`)."""
-    return "/search?" + query_string(state, **changes)
+        parsed[name] = [value for value in values if value in FACETS]
+    return parsed

@@ -1,34 +1,36 @@
-"""The web layer's pure parts: parameter parsing, URL state, sanitising, facets, histogram."""
+"""The web layer's pure parts: parameter parsing, the typed search state, sanitising, presenters."""
 from __future__ import annotations
 
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from web import params, views
+from web import params, presenters
 from web.openapi import openapi_document
+from web.state import SearchState
 
 
-def state(**given) -> dict:
+def state(**given) -> SearchState:
     args = MultiDict()
     for name, value in given.items():
         for item in value if isinstance(value, list) else [value]:
             args.add(name, item)
-    return params.parse(args, page_only=params.PAGE_ONLY)
+    return SearchState.from_args(args)
 
 
 def link(facet: str, value: str) -> tuple[str, str]:
-    return "/search?" + params.query_string({}, **{facet: [value]}), value
+    return SearchState().url(**{facet: [value]}), value
 
 
 # --- parameters ---------------------------------------------------------------------------
 
 def test_parse_defaults_and_repeats():
     parsed = state(q=" syria ", actor=["Hezbollah", "Bashar al-Assad"], page="2")
-    assert parsed["q"] == "syria"
-    assert parsed["actor"] == ["Hezbollah", "Bashar al-Assad"]
-    assert parsed["page"] == 2 and parsed["per_page"] == 10 and parsed["sort"] == "relevance"
-    assert params.search_keywords(parsed)["query"] == "syria"
-    assert params.search_keywords(parsed)["date_from"] is None
+    assert parsed.q == "syria"
+    assert parsed.chosen("actor") == ("Hezbollah", "Bashar al-Assad") == parsed.get("actor")
+    assert parsed.page == 2 and parsed.per_page == 10 and parsed.sort == "relevance"
+    assert parsed.search_keywords()["query"] == "syria"
+    assert parsed.search_keywords()["date_from"] is None
+    assert parsed.search_keywords()["actor"] == ("Hezbollah", "Bashar al-Assad")
 
 
 @pytest.mark.parametrize("args, message", [
@@ -52,9 +54,9 @@ def test_parse_refuses_with_one_line(args, message):
 
 def test_query_string_round_trips_and_resets_page():
     parsed = state(q="air strike", actor=["A & B"], to="2020", page="3", more="actor")
-    again = state(**{k: v for k, v in MultiDict(_pairs(params.query_string(parsed, page=3))).lists()})
+    again = state(**{k: v for k, v in MultiDict(_pairs(parsed.query_string(page=3))).lists()})
     assert again == parsed
-    assert "page=" not in params.query_string(parsed, sort="newest")  # a new order starts at page 1
+    assert "page=" not in parsed.query_string(sort="newest")  # a new order starts at page 1
 
 
 def _pairs(query: str):
@@ -69,7 +71,7 @@ def test_snippet_keeps_only_mark():
     from search.snippets import clean
 
     html = 'a <mark>hit</mark> <script>alert(1)</script><img src=x onerror=alert(2)><b>bold</b>'
-    cleaned = str(views.clean_snippet(clean(html)))
+    cleaned = str(presenters.clean_snippet(clean(html)))
     assert "<mark>hit</mark>" in cleaned
     assert "<script" not in cleaned and "<img" not in cleaned and "<b>" not in cleaned
 
@@ -82,14 +84,14 @@ def test_snippet_keeps_only_mark():
     (None, None),
 ])
 def test_safe_url(url, expected):
-    assert views.safe_url(url) == expected
+    assert presenters.safe_url(url) == expected
 
 
 def test_article_body_marks_the_engines_hits_and_links_entities():
     body = "Bashar al-Assad visited Homs.\n\nStrikes hit <b>Homs</b> again <script>x()</script>."
     mentions = [[0, 15, "person", "actor", "Bashar al-Assad"], [24, 28, "place", "location", "Homs, Syria"]]
     hits = [[31, 38], [24, 28]]  # "Strikes", and "Homs" inside the entity link; given out of order
-    html = str(views.article_body(body, mentions, hits, link))
+    html = str(presenters.present_body(body, mentions, hits, link))
     assert html.count("<p>") == 2
     assert '<a class="entity entity-actor" href="/search?actor=Bashar+al-Assad"' in html
     assert 'href="/search?location=Homs%2C+Syria" title="Homs, Syria"><mark>Homs</mark></a>' in html
@@ -99,7 +101,7 @@ def test_article_body_marks_the_engines_hits_and_links_entities():
 
 def test_article_body_splits_a_hit_across_paragraphs():
     body = "air\n\nstrikes"
-    html = str(views.article_body(body, [], [[0, len(body)]], link))
+    html = str(presenters.present_body(body, [], [[0, len(body)]], link))
     assert html == "<p><mark>air</mark></p>\n<p><mark>strikes</mark></p>"
 
 
@@ -107,19 +109,19 @@ def test_article_body_ignores_bad_mentions_and_hits():
     body = "Short text."
     bad_mentions = [[5, 500, "person", "actor", "X"], ["a"], [0, 5, "x", "nope", "Y"]]
     bad_hits = [[5, 500], [3, 3], ["0", "5"], [0], None, [True, 4], [6, 10, 1]]
-    html = str(views.article_body(body, bad_mentions, bad_hits, link))
+    html = str(presenters.present_body(body, bad_mentions, bad_hits, link))
     assert html == "<p>Short text.</p>"
 
 
 def test_article_body_keeps_the_first_of_overlapping_hits():
-    html = str(views.article_body("abcdef", [], [[2, 5], [0, 3], [4, 6]], link))
+    html = str(presenters.present_body("abcdef", [], [[2, 5], [0, 3], [4, 6]], link))
     assert html == "<p><mark>abc</mark>d<mark>ef</mark></p>"
 
 
 def test_web_has_no_query_matching_of_its_own():
     """The engine is the one source of the hits; the stemming twin must not come back."""
-    assert not hasattr(views, "query_stems")
-    assert "index.analysis" not in open(views.__file__, encoding="utf-8").read()
+    assert not hasattr(presenters, "query_stems")
+    assert "index.analysis" not in open(presenters.__file__, encoding="utf-8").read()
 
 
 # --- facets, histogram, chips, pagination -------------------------------------------------
@@ -127,7 +129,7 @@ def test_web_has_no_query_matching_of_its_own():
 def test_facet_items_pin_chosen_values_and_build_toggles():
     s = state(actor="Rare Actor", not_actor="Excluded")
     buckets = [{"value": f"Actor {i}", "count": 20 - i} for i in range(15)]
-    items = views.facet_items(s, "actor", buckets, 10)
+    items = presenters.present_facet(s, "actor", buckets, 10)
     assert [i.value for i in items[:2]] == ["Rare Actor", "Excluded"]
     assert len(items) == 12
     assert items[0].selected and items[0].toggle_url == "/search?not_actor=Excluded"
@@ -139,7 +141,7 @@ def test_facet_items_pin_chosen_values_and_build_toggles():
 def test_locations_grouped_under_countries():
     facets = {"country": [{"value": "Syria", "count": 5}, {"value": "Lebanon", "count": 2}],
               "location": [{"value": "Homs, Syria", "count": 3}, {"value": "Paris, France", "count": 1}]}
-    groups = views.locations_by_country(state(), facets, 10)
+    groups = presenters.present_locations(state(), facets, 10)
     assert [g.value for g in groups] == ["Syria", "Lebanon", "France"]
     assert [c.value for c in groups[0].children] == ["Homs, Syria"]
     assert groups[2].count is None and groups[2].children[0].value == "Paris, France"
@@ -153,26 +155,28 @@ def test_location_country_reads_every_gazetteer_value():
     places = {entry.place for entries in Gazetteer.load().index.values() for entry in entries}
     located = [place for place in places if place.value != place.country]  # countries are their own facet
     assert len(located) > 1000
-    wrong = [place for place in located if views.location_country(place.value) != place.country]
+    wrong = [place for place in located if presenters.location_country(place.value) != place.country]
     assert wrong == []
 
 
 def test_more_opens_only_its_own_list():
-    from web.pages import EXPANDED_FACET_SIZE, facet_sizes, fetch_size
+    from web.presenters import EXPANDED_FACET_SIZE, facet_sizes, fetch_size
 
-    assert facet_sizes(state()) == {"actor": 10, "location": 10, "country": 10, "source": 10}
+    every = dict.fromkeys(params.FILTER_FACETS, 10)
+    assert facet_sizes(state()) == every
     opened = facet_sizes(state(more="actor", facet_size="5"))
-    assert opened == {"actor": EXPANDED_FACET_SIZE, "location": 5, "country": 5, "source": 5}
-    assert facet_sizes(state(more="location")) == {"actor": 10, "location": EXPANDED_FACET_SIZE,
-                                                   "country": EXPANDED_FACET_SIZE, "source": 10}
+    assert opened == {**dict.fromkeys(every, 5), "actor": EXPANDED_FACET_SIZE}
+    assert facet_sizes(state(more="location")) == {**every, "location": EXPANDED_FACET_SIZE,
+                                                   "country": EXPANDED_FACET_SIZE}
     assert fetch_size(state(more="source")) == EXPANDED_FACET_SIZE and fetch_size(state(facet_size="3")) == 3
 
 
 def test_cut_facets_are_what_the_engine_answers_for_that_size(tmp_path_factory, seeds_dir):
     """One search at the largest size, cut per facet, equals a search at each facet's own size."""
-    from search.searcher import Searcher
-    from web.pages import shown_facets
     from web_support import build_test_index
+
+    from search.searcher import Searcher
+    from web.presenters import shown_facets
 
     searcher = Searcher(build_test_index(tmp_path_factory, seeds_dir))
     sizes = {"actor": 50, "location": 4, "country": 2, "source": 1}
@@ -185,27 +189,27 @@ def test_cut_facets_are_what_the_engine_answers_for_that_size(tmp_path_factory, 
 
 def test_histogram_orders_by_time_and_marks_range():
     s = state(**{"from": "2020", "to": "2020"})
-    bars = views.histogram(s, [{"value": "2021", "count": 1}, {"value": "2019", "count": 4}, {"value": "2020", "count": 2}])
+    bars = presenters.present_dates(s, [{"value": "2021", "count": 1}, {"value": "2019", "count": 4}, {"value": "2020", "count": 2}])
     assert [b.value for b in bars] == ["2019", "2020", "2021"]
     assert [b.in_range for b in bars] == [False, True, False]
-    assert bars[0].height == views.HISTOGRAM_HEIGHT and bars[1].height == views.HISTOGRAM_HEIGHT / 2
+    assert bars[0].height == presenters.HISTOGRAM_HEIGHT and bars[1].height == presenters.HISTOGRAM_HEIGHT / 2
     assert "from=2021&to=2021" in bars[2].url
 
 
 def test_chips_and_clear_all():
     s = state(q="x", actor="A", not_source="S", **{"from": "2020"})
-    found = views.chips(s)
+    found = presenters.present_chips(s)
     assert [(c.label, c.value) for c in found] == [("Actor", "A"), ("Not source", "S"), ("Date", "2020 – …")]
     assert "actor" not in found[0].remove_url and "not_source=S" in found[0].remove_url
-    assert views.clear_all_url(s) == "/search?q=x"
+    assert presenters.clear_all_url(s) == "/search?q=x"
 
 
 def test_pagination_window():
-    pages = views.pagination(state(page="5"), total=200, per_page=10)
+    pages = presenters.present_pages(state(page="5"), total=200)
     numbers = [link.number for link in pages["links"]]
     assert numbers == [1, None, 3, 4, 5, 6, 7, None, 20]
     assert "page=4" in pages["previous"] and "page=6" in pages["next"]
-    assert views.pagination(state(), total=3, per_page=10)["links"] == []
+    assert presenters.present_pages(state(), total=3)["links"] == []
 
 
 # --- OpenAPI ------------------------------------------------------------------------------
