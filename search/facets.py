@@ -1,11 +1,11 @@
-"""Facet counting over arrays, built once per open index.
+"""Facet counting over arrays, written at index time and mapped per open index (`index.columns`).
 
 Whoosh's `groupedby` rebuilds its facet maps and walks every hit in Python on every
-query. Here each facet field is read once per index generation into numpy arrays of
-(document, value ordinal) pairs, grouped by ordinal; a query's matches arrive as a
-boolean document mask, and counting a facet is one `np.bincount` over the pairs whose
-document is in the mask. Filters work the same way: the documents of the chosen values
-are a slice of the pairs.
+query. Here each facet field is a set of arrays of one index generation: its values (a
+string table in display order), and its (document, value ordinal) pairs grouped by
+ordinal; a query's matches arrive as a boolean document mask, and counting a facet is
+one `np.bincount` over the pairs whose document is in the mask. Filters work the same
+way: the documents of the chosen values are a slice of the pairs.
 
 Rules (issue 3): several values of one facet are OR, facets are AND, exclusions remove
 documents everywhere, and each facet is counted with every filter except its own, so
@@ -16,6 +16,7 @@ the months of the chosen year).
 """
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,17 +24,12 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import fold
+from index.columns import Columns, StringTable, facet_documents, facet_part, merge_facet, normalise
 from index.schema import FACET_FIELDS
 from search import budget
-from search.matching import postings_of
 from search.query import MAX_EXPANSIONS, DateRange
 
-_WORD = re.compile(r"\w+")
-
-
-def normalise(text: str) -> str:
-    """Folded words joined by single spaces: `Bashar al-Assad` -> `bashar al assad`."""
-    return " ".join(_WORD.findall(fold(text)))
+__all__ = ["FacetField", "FacetIndex", "Filters", "date_counts", "normalise", "top_counts"]
 
 
 def top_counts(labels: Sequence[str], counts: np.ndarray, size: int) -> list[dict]:
@@ -46,64 +42,51 @@ def top_counts(labels: Sequence[str], counts: np.ndarray, size: int) -> list[dic
     return [{"value": labels[i], "count": int(counts[i])} for i in order]
 
 
-def _from_column(leaf, name: str) -> dict[str, np.ndarray]:
-    """Documents per value, from the per-document column `index.schema.FacetValues` writes."""
-    deletions = leaf.has_deletions()
-    documents: dict[str, list[int]] = {}
-    for docnum, values in enumerate(leaf.column_reader(name)):
-        if values and not (deletions and leaf.is_deleted(docnum)):
-            for value in values:
-                documents.setdefault(value, []).append(docnum)
-    return {value: np.array(ids, dtype=np.int32) for value, ids in documents.items()}
-
-
-def _from_postings(leaf, name: str) -> dict[str, np.ndarray]:
-    """Documents per value from the postings (segments written before facets had a column)."""
-    found = {}
-    for term in leaf.lexicon(name):
-        value = term.decode("utf-8") if isinstance(term, bytes) else term
-        ids, _ = postings_of(leaf, name, value)
-        if len(ids):
-            found[value] = ids
-    return found
-
-
 class FacetField:
-    """One facet's values and the documents that carry each, as arrays."""
+    """One facet's values and the documents that carry each, as arrays (see `index.columns.merge_facet`)."""
 
-    def __init__(self, name: str, postings: Mapping[str, np.ndarray]) -> None:
+    def __init__(self, name: str, postings: Mapping[str, np.ndarray] | Columns) -> None:
+        """From a generation's columns, or from documents per value (computed here, in the same layout)."""
+        if not isinstance(postings, Columns):
+            size = 1 + max((int(ids.max()) for ids in postings.values() if len(ids)), default=-1)
+            arrays: dict[str, np.ndarray] = {}
+            merge_facet(name, [(Columns({}, facet_part(name, postings)), 0)], np.ones(size, dtype=bool), arrays)
+            postings = Columns({}, arrays)
         self.name = name
-        keyed = sorted((normalise(value), value) for value in postings)  # display order
-        self.values = [value for _, value in keyed]
-        self.normalised = [key for key, _ in keyed]
-        self.ordinal = {value: i for i, value in enumerate(self.values)}
-        self.totals = np.array([len(postings[v]) for v in self.values], dtype=np.int64)  # documents per value
-        self.offsets = np.concatenate(([0], np.cumsum(self.totals)))
-        self.docs = (
-            np.concatenate([postings[v] for v in self.values]).astype(np.int32)
-            if self.values else np.zeros(0, dtype=np.int32)
-        )
-        self.ords = np.repeat(np.arange(len(self.values), dtype=np.int32), self.totals)
-        self._by_normalised: dict[str, list[int]] = {}
-        for i, key in enumerate(self.normalised):
-            self._by_normalised.setdefault(key, []).append(i)
+        prefix = f"facet.{name}."
+        self.values: StringTable = postings.table(prefix + "values")  # display order: folded, then as written
+        self.normalised: StringTable = postings.table(prefix + "normalised")  # so sorted
+        self._by_value = postings.arrays[prefix + "by_value"]  # ordinals in the order of their values
+        self.totals = postings.arrays[prefix + "totals"]  # documents per value
+        self.offsets = postings.arrays[prefix + "offsets"]
+        self.docs = postings.arrays[prefix + "docs"]
+        self.ords = postings.arrays[prefix + "ords"]
 
     @classmethod
     def from_reader(cls, reader, name: str) -> FacetField:
-        """Segment by segment: from the facet's column where the segment has one (one
-        sequential pass), else from its postings, one list per value."""
-        parts: dict[str, list[np.ndarray]] = {}
-        for leaf, offset in reader.leaf_readers():
-            found = _from_column(leaf, name) if leaf.has_column(name) else _from_postings(leaf, name)
-            for value, ids in found.items():
-                parts.setdefault(value, []).append(ids + offset)
-        return cls(name, {value: np.concatenate(ids) for value, ids in parts.items()})
+        """Computed segment by segment from an open reader (a field the generation's columns lack)."""
+        parts = [(Columns({}, facet_part(name, facet_documents(leaf, name))), offset)
+                 for leaf, offset in reader.leaf_readers()]
+        arrays: dict[str, np.ndarray] = {}
+        merge_facet(name, parts, np.ones(reader.doc_count_all(), dtype=bool), arrays)
+        return cls(name, Columns({}, arrays))
+
+    def _ordinal(self, value: str) -> int | None:
+        """The ordinal of exactly `value`: a binary search through the values in their own order."""
+        at = bisect.bisect_left(self._by_value, value, key=lambda ordinal: self.values[int(ordinal)])
+        if at < len(self._by_value) and self.values[int(self._by_value[at])] == value:
+            return int(self._by_value[at])
+        return None
+
+    def _folded(self, key: str) -> list[int]:
+        """Ordinals of the values whose folded form is `key` (adjacent: display order sorts by it)."""
+        lo, hi = self.normalised.span(key)
+        return list(range(lo, hi))
 
     def lookup(self, value: str) -> list[int]:
         """Ordinals a filter value stands for: the value itself, else values equal to it folded."""
-        if value in self.ordinal:
-            return [self.ordinal[value]]
-        return list(self._by_normalised.get(normalise(value), ()))
+        ordinal = self._ordinal(value)
+        return [ordinal] if ordinal is not None else self._folded(normalise(value))
 
     def docs_of(self, ordinals: Iterable[int]) -> np.ndarray:
         parts = [self.docs[self.offsets[i] : self.offsets[i + 1]] for i in ordinals]
@@ -134,7 +117,7 @@ class FacetField:
             key = normalise(text)
             if not key:
                 return []
-            found = list(self._by_normalised.get(key, ()))
+            found = self._folded(key)
             if not found:
                 needle = f" {key} "
                 found = [i for i, other in enumerate(self.normalised) if needle in f" {other} "]
@@ -194,17 +177,10 @@ class FacetIndex:
         self.size = len(live)
 
     @classmethod
-    def from_reader(cls, reader) -> FacetIndex:
-        size = reader.doc_count_all()
-        live = np.ones(size, dtype=bool)
-        if reader.has_deletions():  # an incremental build leaves deleted documents in old segments
-            live[:] = False
-            live[np.fromiter(reader.all_doc_ids(), dtype=np.int64)] = True
-        dates = np.zeros(size, dtype=np.int64)
-        if size and reader.has_column("date"):
-            dates = np.fromiter(reader.column_reader("date"), dtype=np.int64, count=size)
-        fields = {name: FacetField.from_reader(reader, name) for name in FACET_FIELDS}
-        return cls(fields, dates, live)
+    def from_columns(cls, columns: Columns) -> FacetIndex:
+        """Every facet field the columns have (`index.schema.FacetValues`), counted or not."""
+        fields = {name: FacetField(name, columns) for name in columns.meta["facets"]}
+        return cls(fields, columns.arrays["dates"], columns.arrays["live"])
 
     def date_mask(self, dates: DateRange) -> np.ndarray:
         return (self.dates >= dates.lo) & (self.dates <= dates.hi)

@@ -1,8 +1,16 @@
 """`IndexHandle`: the open generation of an index directory, and Whoosh searchers lent from a small pool.
 
 What `Searcher` needs beneath the search plan: which generation `CURRENT` names (one small
-file read per call, so a rebuilt index is picked up without a restart), what is cached
-for it (facet arrays, field lengths, vocabulary), and a Whoosh searcher to read it with.
+file read per call, so a rebuilt index is picked up without a restart), its columns (facet
+arrays, dates, field lengths, vocabulary: written by the indexer and mapped, see
+`index.columns`), and a Whoosh searcher to read it with.
+
+An index without valid columns (built before they existed) still opens: its columns are
+computed in memory, once per process, as the indexer would write them. They are not
+written into the generation then: a generation is never changed once live (`intact`
+would take new files for damage and reopen it in every process), and a cache elsewhere
+would need its own invalidation; `index.columns.write_columns` upgrades such an index
+on purpose, and the next build writes them anyway.
 
 Whoosh's file reads are not thread-safe, so a searcher serves one thread at a time; and
 each one costs real memory (about 80 MB of its own, plus its file mappings, on the 19,000
@@ -26,8 +34,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
+from index.columns import Columns, compute_columns, load_columns
 from index.store import IndexUnreadable, current_generation, open_index
 from search.budget import SearchBusy, deadline_in_force
 from search.facets import FacetIndex
@@ -36,18 +43,6 @@ from search.vocabulary import Vocabulary
 
 MAX_SEARCHERS = 2  # Whoosh searchers open at once per generation in one process
 POOL_WAIT_SECONDS = 30.0  # longest wait for a free searcher when no deadline is in force
-
-
-class _SharedLengths(FieldLengths):
-    """`FieldLengths` behind a lock: a warm-up and requests share one read of each field, never two."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._lock = threading.Lock()
-
-    def of(self, fieldname: str, searcher) -> tuple[np.ndarray, float]:
-        with self._lock:
-            return super().of(fieldname, searcher)
 
 
 class _Pool:
@@ -104,16 +99,16 @@ class _Pool:
 
 @dataclass
 class Generation:
-    """One opened index generation and what is cached for it."""
+    """One opened index generation and its columns."""
 
     path: Path
     index: object
+    columns: Columns
     facets: FacetIndex
     lengths: FieldLengths
     pool: _Pool
+    spelling: Vocabulary
     files: tuple[tuple[str, int, int], ...] = ()  # (name, size, mtime) of its files when opened (`intact`)
-    _vocabulary: Vocabulary | None = None
-    _vocabulary_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _warmed: bool = False
     _warm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -122,12 +117,14 @@ class Generation:
         """The generation CURRENT names, labelled with the directory actually opened (CURRENT may move meanwhile)."""
         ix = open_index(index_dir)
         path = Path(ix.storage.folder)
+        files = _snapshot(path)  # before reading: a file changed meanwhile then shows as damage
         try:
             with ix.reader() as reader:
-                facets = FacetIndex.from_reader(reader)
+                columns = load_columns(path, reader) or compute_columns(reader)
         except Exception as error:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
-        return cls(path, ix, facets, _SharedLengths(), _Pool(ix, path, searchers), _snapshot(path))
+        return cls(path, ix, columns, FacetIndex.from_columns(columns), FieldLengths(columns),
+                   _Pool(ix, path, searchers), Vocabulary(columns), files)
 
     def intact(self) -> bool:
         """Whether its files are as they were when opened: a generation is never rewritten, so a change is damage.
@@ -139,32 +136,24 @@ class Generation:
         return _snapshot(self.path) == self.files
 
     def matcher(self, whoosh_searcher) -> ArrayMatcher:
-        """Matching and ranking for one search, over this generation's cached arrays."""
+        """Matching and ranking for one search, over this generation's columns."""
         return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths)
 
     def vocabulary(self, whoosh_searcher) -> Vocabulary:
-        """Built on first need, through an open searcher (see `search.matching.FieldLengths`)."""
-        if self._vocabulary is None:
-            with self._vocabulary_lock:
-                if self._vocabulary is None:
-                    self._vocabulary = Vocabulary.from_reader(whoosh_searcher.reader())
-        return self._vocabulary
+        """The spelling vocabulary (from the columns, so there is nothing to build; the searcher is not needed)."""
+        return self.spelling
 
     def warm(self, whoosh_searcher) -> bool:
-        """Build now what queries would build on first need; False if an earlier call already did.
+        """Have the kernel read the columns into the page cache; False if an earlier call already did.
 
-        The same caches and locks as the request path, so a request that needs one of
-        these meanwhile waits for this work instead of repeating it.
+        Nothing is built any more (the columns are mapped), so a warm-up only saves the
+        first queries their page faults; the pages go to the OS page cache, shared by every
+        server worker, not into this process.
         """
         with self._warm_lock:
             if self._warmed:
                 return False
-            for name, field_type in self.index.schema.items():
-                if field_type.scorable:  # the fields BM25F ranks by
-                    self.lengths.of(name, whoosh_searcher)
-            vocabulary = self.vocabulary(whoosh_searcher)
-            if vocabulary.words:
-                vocabulary.near(vocabulary.words[0], 0, 1)  # the first near-spelling lookup builds its index
+            self.columns.prefetch()
             self._warmed = True
             return True
 

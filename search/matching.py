@@ -25,7 +25,9 @@ from collections.abc import Iterator
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.util.numeric import byte_to_length
 
+from index.columns import Columns
 from search import budget
 from search.query import QueryError, shown_phrase
 
@@ -33,6 +35,8 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # Articles x words one search may check positions for (phrases): about 1 s of Whoosh's matching.
 MAX_POSITIONAL_WORK = 150_000
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+# A stored length byte's length, as Whoosh's `doc_field_length` decodes it (0: no length).
+LENGTH_OF_BYTE = np.array([0.0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
 
 
 def postings_of(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -176,7 +180,7 @@ class ArrayMatcher:
                 continue
             idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
             lengths, average = self.lengths.of(fieldname, self.searcher)
-            norm = K1 * ((1 - B) + B * lengths[ids] / average)
+            norm = K1 * ((1 - B) + B * LENGTH_OF_BYTE[lengths[ids]] / average)
             scores[ids] += boost * idf * (weights * (K1 + 1)) / (weights + norm)
         candidates = np.flatnonzero(mask)
         if stop < len(candidates):
@@ -187,21 +191,19 @@ class ArrayMatcher:
 
 
 class FieldLengths:
-    """Per-document field lengths (as Whoosh stores them, quantised) and averages; read once per generation.
+    """Per-document field lengths as Whoosh stores them (one quantised byte each) and their averages.
 
-    Read through the caller's already open searcher: a generation's files may be gone
-    from disk (the builder keeps only the previous one) while open readers still work.
+    From the generation's columns (`index.columns`): ranking decodes the bytes of the
+    documents it scores (`LENGTH_OF_BYTE`), never a whole field. A field the columns lack
+    (one BM25F does not rank by) has no lengths, as in Whoosh.
     """
 
-    def __init__(self) -> None:
-        self._fields: dict[str, tuple[np.ndarray, float]] = {}
+    def __init__(self, columns: Columns) -> None:
+        self._columns = columns
 
     def of(self, fieldname: str, searcher) -> tuple[np.ndarray, float]:
-        if fieldname not in self._fields:
-            lengths = np.zeros(searcher.doc_count_all(), dtype=np.float64)
-            for leaf, offset in searcher.reader().leaf_readers():
-                size = leaf.doc_count_all()
-                lengths[offset : offset + size] = np.fromiter(
-                    (leaf.doc_field_length(d, fieldname, 0) for d in range(size)), dtype=np.float64, count=size)
-            self._fields[fieldname] = (lengths, searcher.avg_field_length(fieldname) or 1.0)
-        return self._fields[fieldname]
+        """(length byte per document, average length) of a field."""
+        found = self._columns.arrays.get(f"length.{fieldname}")
+        if found is None:
+            return np.zeros(searcher.doc_count_all(), dtype=np.uint8), searcher.avg_field_length(fieldname) or 1.0
+        return found, self._columns.meta["averages"][fieldname]

@@ -1,18 +1,21 @@
 """The index's own words: wildcard expansion, fuzzy matching and spelling suggestions.
 
-Built once per index generation from the lexicon of the `exact` field (folded, not
-stemmed: real words as people type them), with each word's document frequency.
-Whoosh's own `terms_within` walks the whole lexicon in Python for every fuzzy word;
-here a character-bigram index narrows a lookup to a few dozen candidates first, so
-fuzzy expansion and "Did you mean" cost a millisecond or two.
+The words of the `exact` field (folded, not stemmed: real words as people type them),
+with each word's document frequency, are written per index generation by the indexer
+(`index.columns`) and mapped: a sorted string table, searched by bisection, so no Python
+object per word is made until a lookup reads it. Whoosh's own `terms_within` walks the
+whole lexicon in Python for every fuzzy word; here a character-bigram index (also in the
+columns) narrows a lookup to a few dozen candidates first, so fuzzy expansion and "Did
+you mean" cost a millisecond or two.
 """
 from __future__ import annotations
 
 import bisect
 import re
-import threading
 
 import numpy as np
+
+from index.columns import Columns, StringTable, bigram_key, compute_columns
 
 MIN_SUGGEST_LENGTH = 3  # shorter words are never "corrected"
 MAX_CANDIDATES = 300  # words scored by edit distance per lookup, after the bigram filter
@@ -29,7 +32,7 @@ def max_edits(word: str) -> int:
 
 
 def edit_distance(a: str, b: str, limit: int) -> int:
-    """Optimal-string-alignment distance (insert, delete, substitute, swap neighbours); `limit + 1` when above `limit`."""
+    """Optimal-string-alignment distance (insert, delete, substitute, swap neighbours); `limit + 1` above `limit`."""
     if abs(len(a) - len(b)) > limit:
         return limit + 1
     previous2: list[int] = []
@@ -54,30 +57,24 @@ def _bigrams(word: str) -> set[str]:
 
 
 class Vocabulary:
-    """Sorted words with document frequencies; lookups are thread-safe."""
+    """Sorted words with document frequencies and their bigram index, from a generation's columns; thread-safe."""
 
-    def __init__(self, words: list[str], frequencies: list[int]) -> None:
-        order = sorted(range(len(words)), key=words.__getitem__)
-        self.words = [words[i] for i in order]
-        self.frequencies = np.array([frequencies[i] for i in order], dtype=np.int64)
-        self._position = {word: i for i, word in enumerate(self.words)}
-        self._bigram_index: dict[str, np.ndarray] | None = None
-        self._lengths: np.ndarray | None = None
-        self._lock = threading.Lock()
+    def __init__(self, columns: Columns) -> None:
+        self.words: StringTable = columns.table("vocabulary.words")
+        self.frequencies = columns.arrays["vocabulary.frequencies"]
+        self._lengths = columns.arrays["vocabulary.lengths"]
+        self._bigrams = columns.arrays["vocabulary.bigrams"]  # sorted keys (`index.columns.bigram_key`)
+        self._bigram_offsets = columns.arrays["vocabulary.bigram_offsets"]
+        self._bigram_words = columns.arrays["vocabulary.bigram_words"]
 
     @classmethod
-    def from_reader(cls, reader, fieldname: str = "exact") -> Vocabulary:
-        """Segment by segment: a multi-segment reader's merged term walk is ten times slower."""
-        counts: dict[str, int] = {}
-        for leaf, _ in reader.leaf_readers():
-            for text, info in leaf.iter_field(fieldname):
-                word = text.decode("utf-8") if isinstance(text, bytes) else text
-                counts[word] = counts.get(word, 0) + info.doc_frequency()
-        return cls(list(counts), list(counts.values()))
+    def from_reader(cls, reader) -> Vocabulary:
+        """Computed from an open reader, as the indexer computes it (`index.columns.compute_columns`)."""
+        return cls(compute_columns(reader))
 
     def frequency(self, word: str) -> int:
-        position = self._position.get(word)
-        return 0 if position is None else int(self.frequencies[position])
+        lo, hi = self.words.span(word)
+        return int(self.frequencies[lo]) if hi > lo else 0
 
     def _most_frequent(self, positions: list[int] | np.ndarray, limit: int) -> list[str]:
         positions = np.asarray(positions, dtype=np.int64)
@@ -98,16 +95,13 @@ class Vocabulary:
         positions = [i for i in range(start, stop) if regex.fullmatch(self.words[i])]
         return self._most_frequent(positions, limit)
 
-    def _index(self) -> tuple[dict[str, np.ndarray], np.ndarray]:
-        with self._lock:
-            if self._bigram_index is None:
-                postings: dict[str, list[int]] = {}
-                for i, word in enumerate(self.words):
-                    for gram in _bigrams(word):
-                        postings.setdefault(gram, []).append(i)
-                self._lengths = np.array([len(w) for w in self.words], dtype=np.int32)
-                self._bigram_index = {gram: np.array(ids, dtype=np.int32) for gram, ids in postings.items()}
-            return self._bigram_index, self._lengths
+    def _holders(self, gram: str) -> np.ndarray | None:
+        """Positions of the words holding a bigram, or None if none does."""
+        key = bigram_key(gram)
+        at = int(np.searchsorted(self._bigrams, key))
+        if at == len(self._bigrams) or self._bigrams[at] != key:
+            return None
+        return self._bigram_words[self._bigram_offsets[at] : self._bigram_offsets[at + 1]]
 
     def near(self, word: str, maxdist: int, limit: int) -> list[str]:
         """Words within `maxdist` edits of `word` (itself included if present), closest then most frequent first."""
@@ -116,14 +110,13 @@ class Vocabulary:
     def _near(self, word: str, maxdist: int) -> list[tuple[int, str]]:
         if not word or not self.words:
             return []
-        index, lengths = self._index()
-        grams = [index[g] for g in _bigrams(word) if g in index]
+        grams = [found for found in map(self._holders, _bigrams(word)) if found is not None]
         if not grams:
             return []
         shared = np.bincount(np.concatenate(grams), minlength=len(self.words))
         # An edit changes at most two bigrams, so a word within maxdist shares this many.
         needed = max(1, len(word) + 1 - 2 * maxdist)
-        candidates = np.flatnonzero((shared >= needed) & (np.abs(lengths - len(word)) <= maxdist))
+        candidates = np.flatnonzero((shared >= needed) & (np.abs(self._lengths - len(word)) <= maxdist))
         if len(candidates) > MAX_CANDIDATES:
             candidates = candidates[np.argsort(-shared[candidates], kind="stable")[:MAX_CANDIDATES]]
         found = []
