@@ -64,7 +64,7 @@ def test_missing_corpus_is_one_line_error(tmp_path: Path):
 
 
 def run_quick(reuters_dir: Path, data: Path, *extra: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, str(SCRIPT), "--quick", "--no-write", "--build-from", str(reuters_dir),
+    command = [sys.executable, str(SCRIPT), "--quick", "--rounds", "1", "--no-write", "--build-from", str(reuters_dir),
                "--data", str(data), *extra]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
