@@ -216,6 +216,24 @@ class AdmissionGate:
             raise self._busy()
         return fd
 
+    def refusal(self) -> SearchBusy | None:
+        """The `SearchBusy` an expensive query would get now (every slot held and no place to wait), else None.
+
+        For the server's door (`web.dispatch`): it repeats the gate's answer without
+        running the app. Only a look (a free slot is locked and released at once, so a
+        query asking in that instant is refused as if it were held); nothing is kept.
+        """
+        if not self.slots:
+            return None
+        with self._lock:
+            if self._waiting < self.queue:
+                return None
+        fd = self._try_slot()
+        if fd is None:
+            return self._busy()
+        os.close(fd)
+        return None
+
     def _busy(self) -> SearchBusy:
         return SearchBusy("the server is busy with other expensive searches (wildcards, fuzzy words, long phrases): "
                           "try again in a moment, or search with plain words", retry_after=max(1, math.ceil(self.wait)))

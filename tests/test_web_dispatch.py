@@ -1,9 +1,15 @@
-"""The waitress dispatcher keeps plain searches ahead of queued wildcard ones (`web.dispatch`)."""
+"""Waitress's side of admission control (`web.dispatch`): cheap requests first, recent refusals repeated at the door."""
 from __future__ import annotations
 
+import os
+import threading
 from dataclasses import dataclass, field
 
-from web.dispatch import CheapFirstDispatcher, looks_expensive
+import pytest
+import requests
+from waitress import wasyncore
+
+from web.dispatch import CheapFirstDispatcher, RefusedRecently, looks_expensive
 
 
 @dataclass
@@ -33,3 +39,80 @@ def test_cheap_requests_go_ahead_of_expensive_ones_and_keep_their_order():
     for name, query in [("w1", "q=a%2A"), ("c1", "q=oil"), ("w2", "q=b%2A"), ("c2", "q=gas"), ("w3", "q=c~")]:
         dispatcher.add_task(_channel(name, query))
     assert [task.name for task in dispatcher.queue] == ["c1", "c2", "w1", "w2", "w3"]
+
+
+def test_refused_targets_are_forgotten_after_their_time_and_beyond_the_bound():
+    now = [0.0]
+    refused = RefusedRecently(seconds=10.0, size=2, clock=lambda: now[0])
+    refused.add("/api/search?q=a%2A")
+    assert "/api/search?q=a%2A" in refused and "/api/search?q=b%2A" not in refused
+    now[0] = 10.5
+    assert "/api/search?q=a%2A" not in refused
+    for target in ("/1", "/2", "/3"):
+        refused.add(target)
+    assert "/1" not in refused and "/2" in refused and "/3" in refused
+
+
+@pytest.fixture()
+def served(sample_index):
+    """The production server (`web.cli.make_server`) in a thread, with a count of the requests that reached Flask."""
+    from web import create_app
+    from web.cli import make_server
+
+    app = create_app({"INDEX_DIR": str(sample_index)})
+    reached: list[str] = []
+
+    @app.before_request
+    def count() -> None:
+        from flask import request
+
+        reached.append(request.full_path)
+
+    server = make_server("127.0.0.1", 0, str(sample_index), app=app)
+    stop = threading.Event()
+
+    def run() -> None:  # server.run(), but it can be stopped between polls rather than closed under select()
+        while not stop.is_set():
+            wasyncore.loop(timeout=0.05, map=server._map, use_poll=server.adj.asyncore_use_poll, count=1)
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}", app, reached
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        server.task_dispatcher.shutdown()
+        wasyncore.close_all(server._map)
+
+
+def _hold_every_slot(gate) -> list[int]:
+    return [gate.acquire() for _ in range(gate.slots)]
+
+
+@pytest.mark.parametrize("path", ["/api/search", "/search"])
+def test_a_target_the_gate_just_refused_is_refused_at_the_door_while_the_gate_is_full(served, path):
+    base, app, reached = served
+    gate = app.extensions["newsfacets.searcher"].gate
+    params = {"q": "s* OR t*"}
+    held = _hold_every_slot(gate)
+    try:
+        first = requests.get(base + path, params=params, timeout=30)
+        assert first.status_code == 503 and int(first.headers["Retry-After"]) >= 1
+        through_app = len(reached)
+        again = requests.get(base + path, params=params, timeout=30)
+        assert again.status_code == 503 and int(again.headers["Retry-After"]) >= 1
+        assert len(reached) == through_app  # answered without Flask
+        assert again.headers["Cache-Control"] == "no-store" and again.headers["X-Content-Type-Options"] == "nosniff"
+        message = "the server is busy with other expensive searches"
+        assert message in first.text and message in again.text and "Traceback" not in again.text
+        if path.startswith("/api/"):
+            assert again.json()["status"] == 503 and again.json()["error"] == first.json()["error"]
+        plain = requests.get(base + path, params={"q": "said"}, timeout=30)
+        assert plain.status_code == 200  # plain searches never meet the door
+    finally:
+        for fd in held:
+            os.close(fd)
+    freed = requests.get(base + path, params=params, timeout=30)
+    assert freed.status_code == 200  # the door only repeats the gate's answer while the gate is full
+    assert len(reached) == through_app + 2

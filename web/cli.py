@@ -72,7 +72,8 @@ class ServeOptions:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
     parser.add_argument("--port", type=int, default=5000, help="port to listen on (default: 5000)")
     parser.add_argument("--index", default=None, metavar="DIR",
                         help="index directory (default: $NEWSFACETS_INDEX or var/index)")
@@ -86,8 +87,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help=f"on SIGTERM, how long to let requests in flight finish (default: {DRAIN_SECONDS:g})")
 
 
-def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, sockets: list[socket.socket] | None = None,
-                *, warm: bool = False, allowed_hosts: Sequence[str] | None = None, app: Any = None):
+def make_server(host: str, port: int, index_dir: str, threads: int = THREADS,
+                sockets: list[socket.socket] | None = None, *, warm: bool = False,
+                allowed_hosts: Sequence[str] | None = None, app: Any = None):
     """A waitress server for the app, bound but not yet serving (port 0 picks a free one).
 
     `warm` also starts the thread that opens each new index generation before a request
@@ -100,7 +102,7 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, so
 
     from web import allowed_hosts as default_hosts
     from web import create_app, start_warming
-    from web.dispatch import CheapFirstDispatcher
+    from web.dispatch import CheapFirstDispatcher, RefusedRecently, RememberRefusals
 
     if app is None:
         hosts = tuple(allowed_hosts) if allowed_hosts is not None else default_hosts(bind_host=host)
@@ -109,9 +111,13 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS, so
         start_warming(app)
     listen = {"sockets": sockets} if sockets else {"host": host, "port": port}
     threads = max(threads, THREADS)
-    dispatcher = CheapFirstDispatcher()  # plain searches ahead of queued wildcard ones (`web.dispatch`)
+    # Plain searches ahead of queued wildcard ones, and what the gate just refused refused
+    # again at the door while it is full, without the app (`web.dispatch`).
+    gate = getattr(app.extensions.get("newsfacets.searcher"), "gate", None)
+    refused = RefusedRecently()
+    dispatcher = CheapFirstDispatcher(refused, busy=gate.refusal if gate is not None else None)
     dispatcher.set_thread_count(threads)
-    return create_server(app, threads=threads, _dispatcher=dispatcher,
+    return create_server(RememberRefusals(app, refused), threads=threads, _dispatcher=dispatcher,
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE, ident="newsfacets",
                          # waitress refuses a Content-Length >= this; the app allows up to its limit.
                          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,
@@ -328,7 +334,8 @@ def _supervise(listener: socket.socket, app: Any, options: ServeOptions, workers
         os.close(reasons[0])
         os.close(reasons[1])
     if gave_up is not None:
-        print(f"newsfacets serve: workers cannot start ({START_FAILURES} in a row): {gave_up}", file=sys.stderr, flush=True)
+        print(f"newsfacets serve: workers cannot start ({START_FAILURES} in a row): {gave_up}",
+              file=sys.stderr, flush=True)
         return EXIT_CANNOT_START
     return 0
 

@@ -16,6 +16,8 @@ from web.params import ParamError
 
 log = logging.getLogger(__name__)
 
+BUSY_HINT = "Narrow the search, or try again in a moment."  # with every 503 for cost (also `web.dispatch`'s)
+
 _TITLES = {
     400: "Bad request",
     404: "Not found",
@@ -53,7 +55,7 @@ def register(app: Flask) -> None:
     @app.errorhandler(SearchTimeout)
     @app.errorhandler(SearchBusy)
     def over_budget(error: SearchTimeout | SearchBusy):
-        response, status = error_response(503, str(error), "Narrow the search, or try again in a moment.")
+        response, status = error_response(503, str(error), BUSY_HINT)
         response = make_response(response, status)
         response.headers["Retry-After"] = str(error.retry_after)
         return response
