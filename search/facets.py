@@ -29,6 +29,9 @@ from index.schema import FACET_FIELDS
 from search import budget
 from search.query import MAX_EXPANSIONS, DateRange
 
+# Counting reads the matched documents' own values below this share of the corpus matched (`FacetField.count`).
+BY_DOCUMENT_SHARE = 0.1
+
 __all__ = ["FacetField", "FacetIndex", "Filters", "date_counts", "normalise", "top_counts"]
 
 
@@ -61,6 +64,8 @@ class FacetField:
         self.offsets = postings.arrays[prefix + "offsets"]
         self.docs = postings.arrays[prefix + "docs"]
         self.ords = postings.arrays[prefix + "ords"]
+        self._doc_offsets = postings.arrays[prefix + "doc_offsets"]  # the same pairs grouped by document
+        self._doc_ords = postings.arrays[prefix + "doc_ords"]
 
     @classmethod
     def from_reader(cls, reader, name: str) -> FacetField:
@@ -99,8 +104,26 @@ class FacetField:
         return mask
 
     def count(self, mask: np.ndarray, size: int) -> list[dict]:
-        counts = np.bincount(self.ords[mask[self.docs]], minlength=len(self.values))
-        return top_counts(self.values, counts, size)
+        """The `size` values most carried by the masked documents.
+
+        A query matching few documents reads only their values (pairs grouped by document),
+        so its cost, and the pages it touches, follow the matches rather than the corpus;
+        one matching many reads every pair once (`BY_DOCUMENT_SHARE`).
+        """
+        matched = np.flatnonzero(mask)
+        if len(matched) <= BY_DOCUMENT_SHARE * len(mask):
+            ords = self._ords_of(matched)
+        else:
+            ords = self.ords[mask[self.docs]]
+        return top_counts(self.values, np.bincount(ords, minlength=len(self.values)), size)
+
+    def _ords_of(self, docs: np.ndarray) -> np.ndarray:
+        """The value ordinals the documents carry, each once per document."""
+        docs = docs[docs < len(self._doc_offsets) - 1]  # a field built from postings ends at its last document
+        starts = self._doc_offsets[docs]
+        lengths = self._doc_offsets[docs + 1] - starts
+        before = np.cumsum(lengths) - lengths  # where each document's values go in the result
+        return self._doc_ords[np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))]
 
     def match(self, text: str, is_pattern: bool) -> list[str]:
         """Values a query clause (`actor:assad`, `actor:"Bashar al-Assad"`, `location:hom*`) names.
@@ -178,8 +201,10 @@ class FacetIndex:
 
     @classmethod
     def from_columns(cls, columns: Columns) -> FacetIndex:
-        """Every facet field the columns have (`index.schema.FacetValues`), counted or not."""
+        """Every facet field the columns have (`index.schema.FacetValues`), counted or not; a counted one
+        the index lacks (built before that facet existed) has no values."""
         fields = {name: FacetField(name, columns) for name in columns.meta["facets"]}
+        fields.update({name: FacetField(name, {}) for name in FACET_FIELDS if name not in fields})
         return cls(fields, columns.arrays["dates"], columns.arrays["live"])
 
     def date_mask(self, dates: DateRange) -> np.ndarray:
