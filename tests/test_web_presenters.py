@@ -1,12 +1,29 @@
 """The web layer's pure parts: parameter parsing, the typed search state, sanitising, presenters."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import NotRequired, TypedDict
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
 from web import params, presenters
 from web.openapi import openapi_document
 from web.state import SearchState
+
+
+class Node(TypedDict):
+    name: str
+    below: NotRequired[list[Node]]
+
+
+@dataclass(frozen=True)
+class Record:
+    count: int
+    score: float | None
+    span: tuple[int, int]
+    nodes: list[Node] = field(default_factory=list)
+    extra: dict[str, bool] = field(default_factory=dict)
 
 
 def state(**given) -> SearchState:
@@ -189,7 +206,8 @@ def test_cut_facets_are_what_the_engine_answers_for_that_size(tmp_path_factory, 
 
 def test_histogram_orders_by_time_and_marks_range():
     s = state(**{"from": "2020", "to": "2020"})
-    bars = presenters.present_dates(s, [{"value": "2021", "count": 1}, {"value": "2019", "count": 4}, {"value": "2020", "count": 2}])
+    bars = presenters.present_dates(s, [{"value": "2021", "count": 1}, {"value": "2019", "count": 4},
+                                        {"value": "2020", "count": 2}])
     assert [b.value for b in bars] == ["2019", "2020", "2021"]
     assert [b.in_range for b in bars] == [False, True, False]
     assert bars[0].height == presenters.HISTOGRAM_HEIGHT and bars[1].height == presenters.HISTOGRAM_HEIGHT / 2
@@ -220,7 +238,8 @@ def test_openapi_lists_every_parameter_the_server_parses():
     assert listed == {p.name for p in params.SEARCH_PARAMS}
     page = next(p for p in document["paths"]["/api/search"]["get"]["parameters"] if p["name"] == "page")
     assert page["schema"]["maximum"] == params.MAX_PAGE
-    assert {"q", "actor", "location", "country", "source", "from", "to", "sort", "page", "per_page", "facet_size"} <= listed
+    assert {"q", "actor", "location", "country", "division", "source", "from", "to", "sort", "page", "per_page",
+            "facet_size"} <= listed
 
 
 def test_openapi_document_is_valid():
@@ -229,3 +248,91 @@ def test_openapi_document_is_valid():
     schema = schemathesis.openapi.from_dict(openapi_document("http://127.0.0.1:5000"))
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) == 5
+
+
+def test_response_schemas_come_from_the_types_they_describe():
+    """Fields, types and required keys are read from the annotations, recursion and NotRequired included."""
+    from web import openapi
+
+    components: dict = {}
+    assert openapi._component(Record, components) == "Record"
+    record, node = components["Record"], components["Node"]
+    assert record["required"] == ["count", "score", "span", "nodes", "extra"]
+    assert record["properties"]["score"] == {"type": ["number", "null"]}
+    assert record["properties"]["span"] == {"type": "array", "items": {"type": "integer"}, "minItems": 2, "maxItems": 2}
+    assert record["properties"]["nodes"]["items"] == {"$ref": "#/components/schemas/Node"}
+    assert record["properties"]["extra"] == {"type": "object", "additionalProperties": {"type": "boolean"}}
+    assert node["required"] == ["name"]
+    assert node["properties"]["below"]["items"] == {"$ref": "#/components/schemas/Node"}
+
+
+def test_every_schema_note_names_a_real_field():
+    from web import openapi
+
+    schemas = openapi.response_schemas()
+    for key in [*openapi.NOTES, *openapi.REFINED]:
+        name, field = key.split(".")
+        assert field in schemas[name]["properties"], key
+
+
+def test_real_answers_have_exactly_the_documented_fields_and_validate(searcher):
+    """`to_dict()` gives every dataclass field and no other, and the answers match their schemas."""
+    import jsonschema_rs
+
+    components = openapi_document()["components"]
+
+    def check(answer, name):
+        schema = components["schemas"][name]
+        root = {"$ref": f"#/components/schemas/{name}", "components": components}
+        jsonschema_rs.Draft202012Validator(root).validate(answer)
+        return set(schema["properties"]), set(schema["required"])
+
+    result = searcher.search("syria", per_page=3).to_dict()
+    assert check(result, "SearchResult") == (set(result), set(result))
+    assert check(result["hits"][0], "Hit") == (set(result["hits"][0]), set(result["hits"][0]))
+    assert result["location_tree"] and result["facets"]["location"]  # the tree and the buckets were checked
+    article = searcher.article(result["hits"][0]["id"], "syria")
+    properties, required = check(article, "Article")
+    assert required <= set(article) <= properties | {"hits"} and "hits" in properties
+    check({"facet": "actor", "prefix": "", "values": searcher.facet_values("actor", limit=3)}, "FacetValues")
+
+
+# --- the search state ---------------------------------------------------------------------
+
+def test_state_is_frozen_and_changes_make_new_states():
+    import dataclasses
+
+    s = state(q="homs", actor=["A", "B"], page="3")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        s.q = "x"
+    with pytest.raises(TypeError):
+        s.filters["actor"] = ("C",)
+    assert s.toggled("actor", "A").chosen("actor") == ("B",)
+    assert s.toggled("actor", "C").chosen("actor") == ("A", "B", "C") and s.chosen("actor") == ("A", "B")
+    assert s.toggled("actor", "C").page == 1 and s.changed(page=4).page == 4
+
+
+def test_excluding_a_chosen_value_unchooses_it():
+    s = state(country="Syria", location="Homs, Syria")
+    excluded = s.toggled("not_country", "Syria")
+    assert excluded.chosen("country") == () and excluded.excluded("country") == ("Syria",)
+    assert excluded.chosen("location") == ("Homs, Syria",)
+    assert excluded.toggled("not_country", "Syria").excluded("country") == ()
+
+
+def test_state_url_is_the_page_url_with_the_change():
+    s = state(q="air strike", source="Example Wire", sort="newest", page="2", more="actor")
+    assert s.url() == "/search?q=air+strike&source=Example+Wire&sort=newest&more=actor"
+    assert s.url(page=2).endswith("sort=newest&page=2&more=actor")
+    assert s.toggled("source", "Example Wire").url() == "/search?q=air+strike&sort=newest&more=actor"
+    assert s.url(**{"from": "2019"}) == "/search?q=air+strike&source=Example+Wire&from=2019&sort=newest&more=actor"
+    assert state().url() == "/search?"
+    with pytest.raises(TypeError):
+        s.url(actors=["typo"])
+
+
+def test_every_counted_facet_is_a_filter_of_the_state_and_the_engine():
+    s = state(**{name: "x" for name in params.FILTER_FACETS}, **{f"not_{name}": "y" for name in params.FILTER_FACETS})
+    keywords = s.search_keywords()
+    for name in params.FILTER_FACETS:
+        assert keywords[name] == ("x",) and keywords[f"not_{name}"] == ("y",)

@@ -31,6 +31,15 @@ class Bucket(TypedDict):
     count: int
 
 
+class LocationNode(TypedDict):
+    """A node of the search result's `location_tree` (`search.results.location_tree`): a country, one
+    of its first-level divisions, or a place in one, with the articles under it."""
+
+    value: str
+    count: int
+    children: NotRequired[list[LocationNode]]
+
+
 class Mention(TypedDict):
     """A recognised entity as a character span of an article's body."""
 
@@ -52,15 +61,18 @@ class Article(TypedDict):
     actors: list[str]
     locations: list[str]
     countries: list[str]
+    authors: list[str]
+    language: str | None
     story: str | None
     versions: int
     outlets: list[str]
     body: str
+    divisions: list[str]  # the first-level divisions of its places, as the `division` facet has them
     actor_types: dict[str, str]
     places: list[dict[str, Any]]
     mentioned_dates: list[str]
     mentions: list[Mention]
-    hits: NotRequired[list[list[int]]]
+    hits: NotRequired[list[tuple[int, int]]]
 
 
 class Similar(TypedDict):
