@@ -352,8 +352,8 @@ def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, k
             if member.id not in new_ids and (keep is None or member.id in keep):
                 old.append((member, signature))
         df, documents = Counter(previous.df), previous.documents
-    words = _Words()
-    read = [words.read(a) for a in new]
+    reader = _Words()
+    read = [reader.read(a) for a in new]
     counted = [counts for counts, _ in read]
     for counts, article in zip(counted, new, strict=False):
         df.update(counts.keys())
@@ -435,10 +435,11 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
     founders: dict[str, int] = {}
 
     def index(i: int, founder: bool) -> None:
-        """Only a story's founder is matched by later articles: a copy of a copy of a brief
-        that shares a template with another brief must not pull the two stories together."""
+        """Any version can be copied, but only a story's founder is rewritten: a copy of any version
+        is that version's story, while rewrites of rewrites drift (two briefs sharing a template
+        with a third would pull their stories together)."""
+        lsh.insert(str(i), minhashes[i])
         if founder:
-            lsh.insert(str(i), minhashes[i])
             for key in keys[i]:
                 postings.add(key, days[i], i)
 
@@ -455,7 +456,7 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
         matches = set()
         for found in lsh.query(minhashes[i]):
             j = int(found)
-            if _near(days[i], days[j], COPY_DAYS) and minhashes[i].jaccard(minhashes[j]) >= COPY_JACCARD:
+            if _near(days[i], sets.first(j), COPY_DAYS) and minhashes[i].jaccard(minhashes[j]) >= COPY_JACCARD:
                 matches.add(j)
         candidates = set()
         for key in keys[i]:
@@ -468,10 +469,13 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
             if len(rare[i] & rare[j]) < SHARED_RARE_TERMS:
                 continue  # templated briefs (earnings, bond issues) share only common words
             text = _cosine(weights[i], weights[j])
-            if text >= REWRITE_COSINE or (
-                text >= REWRITE_FLOOR
-                and _rare_shared(entities[i], entities[j], idf.df, idf.documents) >= SHARED_RARE_NAMES
-            ):
+            if text < REWRITE_FLOOR:
+                continue
+            names = _rare_shared(entities[i], entities[j], idf.df, idf.documents) >= SHARED_RARE_NAMES
+            # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
+            # the event's own names must agree too.
+            dated = days[i] is not None and days[j] is not None
+            if names or (dated and text >= REWRITE_COSINE):
                 matches.add(j)
         for j in sorted(matches):
             sets.union(i, j)

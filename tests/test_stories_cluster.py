@@ -86,6 +86,49 @@ def test_dateless_copies_are_joined_on_their_text() -> None:
     assert stories["a"] == stories["b"]
 
 
+def test_a_copy_of_a_later_version_joins_its_story() -> None:
+    """A site that reruns an outlet's rewrite days later copies that version, not the first report:
+    it shares no shingles with the founder and is too late to be a rewrite of it."""
+    rerun = _article("rerun", REWRITE.replace("Boats sent by the Red Cross", "Red Cross boats"), 20240310,
+                     "Brellin empties as river breaks levee", source="Weekly Example")
+    stories = _stories([*_pile(), rerun])
+    assert stories["rerun"] == stories["rewrite"] == stories["wire"]
+
+
+def test_a_copy_too_long_after_its_story_began_is_another_story() -> None:
+    """Copies of copies do not carry a story on for ever: a rerun joins only within `COPY_DAYS`
+    of the story's first report, even when it copies a version that is itself recent."""
+    pile = _pile()
+    reruns = [_article(f"rerun-{n}", WIRE, 20240304 + 5 * n, "Floods force 4,300 from homes in Brellin",
+                       source=f"Site {n}") for n in range(1, 3)]
+    stories = _stories([*pile, *reruns])
+    assert stories["rerun-1"] == stories["wire"]
+    assert stories["rerun-2"] != stories["wire"]  # 10 days after the first report, 5 after the last copy
+
+
+PAPERS = [  # two abstracts of one lab's series: alike in words, not one story
+    ("Pressure measurements on a swept wing", "Pressure measurements on a swept wing at transonic speeds. Pressure "
+     "distributions were measured on a tapered swept wing of aspect ratio 3 at Mach numbers between 0.8 and 1.2 in a "
+     "transonic wind tunnel. The results show how the shock moves aft with increasing Mach number and how "
+     "leading-edge separation develops at high incidence."),
+    ("Leading-edge separation on a swept wing", "Leading-edge separation on a swept wing at transonic speeds. "
+     "Oil-flow visualisation and pressure measurements on a swept wing of aspect ratio 3 in a transonic wind tunnel "
+     "show how separation at the leading edge grows with incidence at Mach numbers near 1, and how the vortex "
+     "changes the spanwise load on the tapered wing."),
+]
+
+
+def test_dateless_texts_alike_in_words_need_the_events_names_to_join() -> None:
+    """Without dates, a shared subject is not a shared event (Cranfield's abstracts joined in series):
+    a dateless rewrite joins when it also names the event's people and places."""
+    papers = [_article(f"paper-{n}", body, 0, title) for n, (title, body) in enumerate(PAPERS)]
+    reports = [_article("wire", WIRE, 0, "Floods force 4,300 from homes in Brellin"),
+               _article("rewrite", REWRITE, 0, "Brellin empties as river breaks levee")]
+    stories = _stories([*papers, *reports, *_pile()[3:]])
+    assert stories["paper-0"] != stories["paper-1"]
+    assert stories["wire"] == stories["rewrite"]
+
+
 def test_clustering_is_deterministic_whatever_the_input_order() -> None:
     pile = _pile()
     expected = _stories(pile)
