@@ -164,6 +164,30 @@ def test_locations_grouped_under_countries():
     assert groups[2].count is None and groups[2].children[0].value == "Paris, France"
 
 
+def test_location_tree_nodes_toggle_their_own_filters():
+    tree = [{"value": "Syria", "count": 9, "children": [
+        {"value": "Homs Governorate, Syria", "count": 5, "children": [{"value": "Homs, Syria", "count": 4},
+                                                                       {"value": "Rastan, Syria", "count": 1}]},
+        {"value": "Idlib Governorate, Syria", "count": 2},  # named in the text only: a division without places
+        {"value": "Nowhere, Syria", "count": 1}]}]  # a place whose division is unknown
+    s = state(location="Homs, Syria", not_country="Lebanon")
+    items = presenters.present_tree(s, tree, ["Idlib Governorate, Syria"], size=10)
+    assert [(i.facet, i.value, i.count) for i in items] == [("country", "Lebanon", None), ("country", "Syria", 9)]
+    assert items[0].excluded and "not_country" not in items[0].exclude_url  # pinned, so it can be taken back
+    syria = items[1]
+    assert [(i.facet, i.value) for i in syria.children] == [("division", "Homs Governorate, Syria"),
+                                                            ("division", "Idlib Governorate, Syria"),
+                                                            ("location", "Nowhere, Syria")]
+    # A leaf is a division only when the division facet counted it (or the search filters on it as one).
+    assert presenters.present_tree(state(), tree, [], size=10)[0].children[1].facet == "location"
+    homs = syria.children[0]
+    assert "division=Homs+Governorate%2C+Syria" in homs.toggle_url and "location=Homs%2C+Syria" in homs.toggle_url
+    assert homs.children[0].selected and homs.children[0].toggle_url == "/search?not_country=Lebanon"
+    assert syria.chosen_within and homs.chosen_within and not syria.children[1].chosen_within
+    cut = presenters.present_tree(state(), tree, [], size=1)
+    assert [len(cut), len(cut[0].children), len(cut[0].children[0].children)] == [1, 1, 1]
+
+
 def test_location_country_reads_every_gazetteer_value():
     """The sidebar's grouping relies on how the indexer writes a place's value ("Name, Country");
     this holds it to that for every place the gazetteer can produce."""

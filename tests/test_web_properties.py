@@ -19,9 +19,10 @@ PIECES = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"', "'",
 QUERIES = st.lists(st.sampled_from(PIECES), max_size=10).map("".join) | st.text(max_size=60)
 # What our templates emit (web/templates/, and <option> in the type-ahead list); anything else
 # in a page came from data or the query.
-TEMPLATE_TAGS = {"a", "article", "aside", "body", "button", "code", "datalist", "div", "footer", "form", "h1", "h2",
-                 "h3", "head", "header", "html", "input", "label", "li", "link", "main", "mark", "meta", "nav", "ol",
-                 "option", "p", "q", "rect", "script", "section", "span", "svg", "time", "title", "ul"}
+TEMPLATE_TAGS = {"a", "article", "aside", "body", "button", "code", "datalist", "details", "div", "footer", "form",
+                 "h1", "h2", "h3", "head", "header", "html", "input", "label", "li", "link", "main", "mark", "meta",
+                 "nav", "ol",
+                 "option", "p", "q", "rect", "script", "section", "span", "summary", "svg", "time", "title", "ul"}
 
 
 class _Tags(HTMLParser):
@@ -36,7 +37,8 @@ class _Tags(HTMLParser):
             if name.startswith("on"):
                 self.problems.append(f"{tag} {name}=")
             ours = tag == "link" and value == "data:,"  # the template's empty favicon
-            if name in ("href", "src", "action") and value and not ours and value.strip().lower().startswith(("javascript:", "data:")):
+            scripted = value and value.strip().lower().startswith(("javascript:", "data:"))
+            if name in ("href", "src", "action") and scripted and not ours:
                 self.problems.append(f"{tag} {name}={value}")
         if tag == "script" and not dict(attrs).get("src", "").startswith("/static/"):
             self.problems.append("inline <script>")

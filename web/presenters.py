@@ -169,6 +169,7 @@ def present_body(body: str, mentions: Iterable[Any], hits: Iterable[Any], link: 
 
 @dataclass
 class FacetItem:
+    facet: str  # the filter its links toggle
     value: str
     count: int | None
     selected: bool
@@ -177,9 +178,14 @@ class FacetItem:
     exclude_url: str  # exclude, or stop excluding
     children: list[FacetItem] = field(default_factory=list)
 
+    @property
+    def chosen_within(self) -> bool:
+        """Whether this value or one below it is selected or excluded: its branch of a tree starts open."""
+        return self.selected or self.excluded or any(child.chosen_within for child in self.children)
+
 
 def _item(state: SearchState, facet: str, value: str, count: int | None) -> FacetItem:
-    return FacetItem(value, count, value in state.chosen(facet), value in state.excluded(facet),
+    return FacetItem(facet, value, count, value in state.chosen(facet), value in state.excluded(facet),
                      state.toggled(facet, value).url(), state.toggled(f"not_{facet}", value).url())
 
 
@@ -221,6 +227,47 @@ def present_locations(state: SearchState, facets: dict[str, list[dict]], limit: 
             countries.append(parent)
         parent.children.append(location)
     return countries
+
+
+# The filter of each level of the location tree: country > division > place.
+TREE_FACETS = ("country", "division", "location")
+
+
+def present_tree(state: SearchState, tree: list[dict], divisions: Iterable[str], size: int) -> list[FacetItem]:
+    """The search result's `location_tree` as items, each level cut to `size`, each node toggling its own filter.
+
+    A country node filters `country=`, a place `location=`. A second-level node is a
+    division (`division=`) when it has places below it, or is a value of the division
+    facet (`divisions`: what the engine counted, and what the search filters on), since a
+    division named only in the text is a leaf there too; a second-level leaf that is
+    neither is a place whose division is unknown. Chosen values the tree does not hold
+    (an excluded country is in no result) come first, as in every facet list, so they
+    can be removed.
+    """
+    known = {*divisions, *state.chosen("division"), *state.excluded("division")}
+
+    def items(nodes: list[dict], depth: int) -> list[FacetItem]:
+        made = []
+        for node in nodes[:size]:
+            below = node.get("children") or []
+            facet = TREE_FACETS[depth] if depth != 1 or below or node["value"] in known else "location"
+            item = _item(state, facet, node["value"], node["count"])
+            item.children = items(below, depth + 1)
+            made.append(item)
+        return made
+
+    shown = items(tree, 0)
+    present = {(item.facet, item.value) for item in _walk(shown)}
+    pinned = [_item(state, facet, value, None) for facet in TREE_FACETS
+              for value in dict.fromkeys([*state.chosen(facet), *state.excluded(facet)])
+              if (facet, value) not in present]
+    return pinned + shown
+
+
+def _walk(items: list[FacetItem]) -> Iterable[FacetItem]:
+    for item in items:
+        yield item
+        yield from _walk(item.children)
 
 
 def facet_sizes(state: SearchState) -> dict[str, int]:
@@ -372,6 +419,7 @@ def present_search(state: SearchState, result: SearchResult) -> dict[str, Any]:
     limits = facet_sizes(state)
     facets = shown_facets(data["facets"], limits)
     link = entity_link(state)
+    location_size = max(limits["location"], limits["country"])
     hits = [{
         **hit,
         "title_html": clean_snippet(hit.get("title_html")),
@@ -387,7 +435,10 @@ def present_search(state: SearchState, result: SearchResult) -> dict[str, Any]:
         "hits": hits,
         "facet_lists": {
             "actor": present_facet(state, "actor", facets.get("actor", []), limits["actor"]),
-            "location": present_locations(state, facets, max(limits["location"], limits["country"])),
+            # The tree when the index has one; an index built before it, today's countries with their places.
+            "location": present_tree(state, data["location_tree"],
+                                     [bucket["value"] for bucket in data["facets"].get("division", [])], location_size)
+            if data["location_tree"] else present_locations(state, facets, location_size),
             "source": present_facet(state, "source", facets.get("source", []), limits["source"]),
         },
         "has_more": {facet: len(facets.get(facet, [])) >= state.facet_size for facet in FILTER_FACETS},
