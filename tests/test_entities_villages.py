@@ -1,0 +1,84 @@
+"""Villages and loose spellings (issue 10): GeoNames places under the cities' floor are found
+only where they can be told apart from words and from bigger namesakes.
+
+Real gazetteer and extractor; where a rule is about a kind of name, the examples are drawn
+from the gazetteer itself, so a rule written for the words below would fail.
+"""
+from __future__ import annotations
+
+import pytest
+
+from index.analysis import STOP_WORDS
+from index.entities import EntityExtractor
+from index.entities.chunking import COMMON_WORDS
+from index.entities.places import Gazetteer, _skeleton, name_key
+
+
+@pytest.fixture(scope="module")
+def extractor() -> EntityExtractor:
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def _values(extractor: EntityExtractor, body: str) -> list[str]:
+    return [p.value for p in extractor.extract("", body).places]
+
+
+def test_a_village_after_a_place_word_in_a_country_the_text_names(extractor):
+    places = {p.value: p for p in extractor.extract("", "Clashes near Atareb, in northern Syria, killed five.").places}
+    village = places["Al Atarib, Syria"]
+    assert village.division == "Aleppo Governorate" and village.geonameid and village.latitude
+    assert "Al Atarib, Syria" in _values(extractor, "Shelling hit the village of Atareb in Syria.")
+
+
+def test_no_village_without_its_country_or_without_a_place_word(extractor):
+    assert "Al Atarib, Syria" not in _values(extractor, "Clashes near Atareb killed five.")
+    assert "Al Atarib, Syria" not in _values(extractor, "Atareb residents fled Syria last week.")
+    assert "Al Atarib, Syria" not in _values(extractor, "Clashes near Atareb, in northern Iraq, killed five.")
+
+
+def test_spelling_variants_meet_through_the_consonants(extractor, gaz):
+    assert "Eastern Ghouta, Syria" in _values(extractor, "Air strikes in East Ghota, Syria, killed ten.")
+    assert "Maarrat an Numan, Syria" in _values(extractor, "Protests in Maaret al-Nouman, Syria, went on.")
+    assert _skeleton(name_key("Yacoubiyeh")) == _skeleton(name_key("Yaqubiyah"))
+
+
+def test_villages_named_like_common_words_are_never_taken(extractor, gaz):
+    words = sorted(k for k in gaz.minor("United States").by_key if k in COMMON_WORDS and k not in gaz.index
+                   and k not in STOP_WORDS)[:8]
+    assert len(words) >= 2  # the gazetteer has such villages: the rule is tested on them
+    for word in words:
+        found = _values(extractor, f"Storms in {word.title()}, in the United States, closed roads.")
+        assert all(not v.startswith(word.title() + ",") for v in found), (word, found)
+    # a word the text also writes in lower case is a word
+    table = gaz.minor("Syria")
+    village = next(e.place for _, entries in sorted(table.by_key.items()) for e in entries
+                   if (key := name_key(e.place.name)) == e.place.name.lower() and len(key) > 4 and " " not in key
+                   and key not in gaz.index and len({x.place.value for x in table.by_key[key]}) == 1)
+    body = f"Shelling in {village.name}, Syria, went on."
+    assert village.value in _values(extractor, body)
+    assert village.value not in _values(extractor, f"{body} Nobody said {name_key(village.name)} was the aim.")
+
+
+def test_a_bigger_namesake_abroad_is_left_to_the_cities_rules(extractor, gaz):
+    # villages of Syria named like a place abroad the main gazetteer knows: never the village
+    clashes = sorted(k for k in gaz.minor("Syria").by_key
+                     if k in gaz.index and all(e.place.country != "Syria" for e in gaz.index[k]))[:5]
+    assert clashes
+    for key in clashes:
+        village = gaz.minor("Syria").by_key[key][0].place
+        assert village.value not in _values(extractor, f"Shelling in {key.title()}, Syria, went on.")
+
+
+def test_two_places_of_one_name_in_the_country_give_no_value(extractor, gaz):
+    table = gaz.minor("Syria")
+    twins = sorted(k for k, entries in table.by_key.items() if len({e.place.value for e in entries}) > 1
+                   and k not in gaz.index and k not in COMMON_WORDS)
+    assert twins
+    values = {e.place.value for e in table.by_key[twins[0]]}
+    found = _values(extractor, f"Shelling in {twins[0].title()}, Syria, went on.")
+    assert not values & set(found)
