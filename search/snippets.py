@@ -82,9 +82,8 @@ MAX_ALTERNATIVES = 48  # prefixes one candidate regex may hold; beyond it, words
 
 
 @lru_cache(maxsize=512)
-def _candidates(prefixes: frozenset[str]) -> re.Pattern[str] | None:
-    if not prefixes:
-        return None
+def _candidates(prefixes: frozenset[str]) -> re.Pattern[str]:
+    """Words starting with any of `prefixes` (never empty: the caller stops when none is left)."""
     # Longest first so the alternation prefers the most specific prefix.
     alternation = "|".join(_accent_insensitive(p) for p in sorted(prefixes, key=lambda p: (-len(p), p)))
     return re.compile(rf"(?<!\w)(?:{alternation})\w*", re.IGNORECASE)
@@ -274,10 +273,10 @@ def clean_many(markups: list[str]) -> list[str]:
     separates the pieces; if bleach's output does not split back into as many pieces,
     each is cleaned on its own.
     """
-    cleaned = [m if _RENDERED.fullmatch(m) else None for m in markups]
+    cleaned: list[str | None] = [m if _RENDERED.fullmatch(m) else None for m in markups]
     rest = [m for m, done in zip(markups, cleaned, strict=False) if done is None]
     if not rest:
-        return cleaned
+        return markups
     if any("\n" in m for m in rest):
         parsed = [clean(m) for m in rest]
     else:
