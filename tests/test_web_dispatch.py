@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 
 import pytest
 import requests
 from waitress import wasyncore
 
-from web.dispatch import CheapFirstDispatcher, RefusedRecently, looks_expensive
+from web.dispatch import CheapFirstDispatcher, CostlyRecently, RememberCostly, looks_expensive
 
 
 @dataclass
@@ -41,16 +42,43 @@ def test_cheap_requests_go_ahead_of_expensive_ones_and_keep_their_order():
     assert [task.name for task in dispatcher.queue] == ["c1", "c2", "w1", "w2", "w3"]
 
 
-def test_refused_targets_are_forgotten_after_their_time_and_beyond_the_bound():
+def test_costly_targets_are_forgotten_after_their_time_and_beyond_the_bound():
     now = [0.0]
-    refused = RefusedRecently(seconds=10.0, size=2, clock=lambda: now[0])
-    refused.add("/api/search?q=a%2A")
-    assert "/api/search?q=a%2A" in refused and "/api/search?q=b%2A" not in refused
+    costly = CostlyRecently(seconds=10.0, size=2, clock=lambda: now[0])
+    costly.add("/api/search?q=a%2A")
+    assert "/api/search?q=a%2A" in costly and "/api/search?q=b%2A" not in costly
     now[0] = 10.5
-    assert "/api/search?q=a%2A" not in refused
+    assert "/api/search?q=a%2A" not in costly
     for target in ("/1", "/2", "/3"):
-        refused.add(target)
-    assert "/1" not in refused and "/2" in refused and "/3" in refused
+        costly.add(target)
+    assert "/1" not in costly and "/2" in costly and "/3" in costly
+
+
+def _wsgi(status: str, headers: list[tuple[str, str]], cpu: float):
+    """A WSGI app that answers `status` after burning `cpu` seconds of its thread's CPU."""
+    def app(environ, start_response):
+        started = time.thread_time()
+        while time.thread_time() - started < cpu:
+            sum(range(1000))
+        start_response(status, headers)
+        return [b""]
+    return app
+
+
+def _call(app, target: str) -> None:
+    app({"REQUEST_URI": target}, lambda status, headers, exc_info=None: None)
+
+
+def test_a_target_is_remembered_when_refused_for_cost_or_costly_and_forgotten_when_cheap():
+    costly = CostlyRecently()
+    _call(RememberCostly(_wsgi("503 Service Unavailable", [("Retry-After", "1")], 0), costly), "/busy")
+    _call(RememberCostly(_wsgi("503 Service Unavailable", [], 0), costly), "/no-index")  # says nothing of cost
+    _call(RememberCostly(_wsgi("200 OK", [], 0.03), costly, cpu_seconds=0.01), "/slow")
+    _call(RememberCostly(_wsgi("200 OK", [], 0), costly, cpu_seconds=0.01), "/quick")
+    assert "/busy" in costly and "/slow" in costly
+    assert "/no-index" not in costly and "/quick" not in costly
+    _call(RememberCostly(_wsgi("200 OK", [], 0), costly, cpu_seconds=0.01), "/slow")  # cheap this time
+    assert "/slow" not in costly
 
 
 @pytest.fixture()

@@ -102,7 +102,7 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS,
 
     from web import allowed_hosts as default_hosts
     from web import create_app, start_warming
-    from web.dispatch import CheapFirstDispatcher, RefusedRecently, RememberRefusals
+    from web.dispatch import CheapFirstDispatcher, CostlyRecently, RememberCostly
 
     if app is None:
         hosts = tuple(allowed_hosts) if allowed_hosts is not None else default_hosts(bind_host=host)
@@ -111,13 +111,13 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS,
         start_warming(app)
     listen = {"sockets": sockets} if sockets else {"host": host, "port": port}
     threads = max(threads, THREADS)
-    # Plain searches ahead of queued wildcard ones, and what the gate just refused refused
-    # again at the door while it is full, without the app (`web.dispatch`).
+    # Plain searches ahead of queued wildcard ones, and requests known to be costly refused
+    # at the door while the gate is full, without the app (`web.dispatch`).
     gate = getattr(app.extensions.get("newsfacets.searcher"), "gate", None)
-    refused = RefusedRecently()
-    dispatcher = CheapFirstDispatcher(refused, busy=gate.refusal if gate is not None else None)
+    costly = CostlyRecently()
+    dispatcher = CheapFirstDispatcher(costly, busy=gate.refusal if gate is not None else None)
     dispatcher.set_thread_count(threads)
-    return create_server(RememberRefusals(app, refused), threads=threads, _dispatcher=dispatcher,
+    return create_server(RememberCostly(app, costly), threads=threads, _dispatcher=dispatcher,
                          max_request_header_size=MAX_REQUEST_HEADER_SIZE, ident="newsfacets",
                          # waitress refuses a Content-Length >= this; the app allows up to its limit.
                          max_request_body_size=app.config["MAX_CONTENT_LENGTH"] + 1,

@@ -1,4 +1,4 @@
-"""Waitress's side of admission control: cheap requests first; one just refused for its cost, refused at the door.
+"""Waitress's side of admission control: cheap requests first; a request known to be costly, refused at the door.
 
 Two things cost a worker under an attack of expensive queries even though the admission
 gate (`search.budget.AdmissionGate`) refuses them at once:
@@ -8,15 +8,20 @@ gate (`search.budget.AdmissionGate`) refuses them at once:
   `CheapFirstDispatcher` puts a request whose query has no wildcard, fuzzy word or phrase
   (the expensive classes, told from the URL alone, `looks_expensive`) ahead of those that
   do, after the cheap ones already waiting, so cheap requests keep their arrival order.
-- **Refusing through the app.** A refusal that goes through Flask still costs a thread
-  and a few milliseconds of the interpreter (measured on Reuters-21578 under 20 hostile
-  clients: 3 to 6 ms for each 503 from the gate), and a request that looks cheap but is
-  not (30 misspelt words: 50 ms of spelling suggestions before the gate stops it) costs
-  its whole way to the gate each time. So the app's 503s with `Retry-After` (busy, or over
-  the time budget) are remembered by request target (`RememberRefusals`, `RefusedRecently`),
-  and while the gate would refuse an expensive query, the same target is answered 503 by
-  waitress itself (`DoorRefusal`): no Flask, no search, the same one line and `Retry-After`.
-  The app decides what is refused; the door only repeats its answer while nothing changed.
+- **Going through the app to be refused.** A refusal from the gate still costs a thread
+  and a few milliseconds of the interpreter in Flask (measured on Reuters-21578 under 20
+  hostile clients: 3 to 6 ms for each 503), and a request that looks cheap but is not (30
+  misspelt words: 50 ms of spelling suggestions each time, answered 200 without its fuzzy
+  retry) costs all of that every time it comes back. So `RememberCostly`, around the app,
+  notes each request target (path and query string, as sent) that the app refused for its
+  cost (503 with `Retry-After`: busy, or over the time budget) or that cost more CPU than
+  the gate lets a request use without a slot (`search.budget.PROMOTE_AFTER_CPU_SECONDS`),
+  and forgets it when it runs cheaply. While the gate would refuse an expensive query, such
+  a target is answered 503 by waitress itself (`DoorRefusal`): no Flask, no search, the
+  gate's own line and `Retry-After`. Known-costly targets also queue behind cheap ones.
+
+What the door refuses is what the gate refuses (an expensive query, while every slot is
+held), judged by what the same request cost last time rather than by its first 50 ms.
 
 waitress takes a dispatcher through `create_server(_dispatcher=...)`; this subclasses its
 `ThreadedTaskDispatcher` (waitress 3.x: the queued task is the channel, whose first
@@ -37,12 +42,12 @@ from urllib.parse import unquote_plus
 from waitress.task import ThreadedTaskDispatcher
 from waitress.utilities import Error
 
-from search.budget import SearchBusy
+from search.budget import PROMOTE_AFTER_CPU_SECONDS, SearchBusy
 from web.errors import BUSY_HINT
 
 # Characters that mark a wildcard, a fuzzy word or a phrase in a query string.
 _EXPENSIVE_MARKS = ("*", "~", '"')
-# How long a refused request target is remembered, and how many are (the oldest go first).
+# How long a costly request target is remembered, and how many are (the oldest go first).
 REMEMBER_SECONDS = 60.0
 REMEMBER_TARGETS = 4096
 
@@ -53,8 +58,8 @@ def looks_expensive(query_string: str) -> bool:
     return any(mark in text for mark in _EXPENSIVE_MARKS)
 
 
-class RefusedRecently:
-    """Request targets (path and query string, as sent) the app refused for their cost in the last `seconds`.
+class CostlyRecently:
+    """Request targets (path and query string, as sent) known to be costly, each for `seconds` after it last was.
 
     Bounded in size, so an attacker varying its queries only pushes out the oldest.
     """
@@ -72,34 +77,53 @@ class RefusedRecently:
             while len(self._until) > self.size:
                 self._until.popitem(last=False)
 
-    def __contains__(self, target: object) -> bool:
+    def discard(self, target: str) -> None:
         with self._lock:
-            until = self._until.get(target)  # type: ignore[call-overload]
+            self._until.pop(target, None)
+
+    def __contains__(self, target: object) -> bool:
+        if not isinstance(target, str):
+            return False
+        with self._lock:
+            until = self._until.get(target)
             if until is None:
                 return False
             if until < self._clock():
-                del self._until[target]  # type: ignore[arg-type]
+                del self._until[target]
                 return False
             return True
 
 
-class RememberRefusals:
-    """WSGI middleware: notes in `refused` each request the app answers 503 with `Retry-After` (busy, over budget).
+class RememberCostly:
+    """WSGI middleware: notes in `costly` each target the app refused for cost or that cost over `cpu_seconds`.
 
-    A 503 without `Retry-After` (no index yet, an unreadable one) says nothing about the
-    request's cost, so it is not remembered.
+    Refused for cost is a 503 with `Retry-After` (busy, over the time budget); a 503
+    without it (no index yet, an unreadable one) says nothing about the request. CPU is
+    the serving thread's own (`time.thread_time`), so a loaded machine does not make a
+    cheap request look costly. A target that runs cheaply is forgotten.
     """
 
-    def __init__(self, app: Callable[..., Any], refused: RefusedRecently) -> None:
-        self.app, self.refused = app, refused
+    def __init__(self, app: Callable[..., Any], costly: CostlyRecently,
+                 cpu_seconds: float = PROMOTE_AFTER_CPU_SECONDS) -> None:
+        self.app, self.costly, self.cpu_seconds = app, costly, cpu_seconds
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        refused = False
+
         def noting(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
-            if status.startswith("503") and any(name.lower() == "retry-after" for name, _ in headers):
-                self.refused.add(environ.get("REQUEST_URI", ""))
+            nonlocal refused
+            refused = status.startswith("503") and any(name.lower() == "retry-after" for name, _ in headers)
             return start_response(status, headers, exc_info)
 
-        return self.app(environ, noting)
+        target = environ.get("REQUEST_URI", "")
+        started = time.thread_time()
+        try:
+            return self.app(environ, noting)
+        finally:
+            if refused or time.thread_time() - started > self.cpu_seconds:
+                self.costly.add(target)
+            else:
+                self.costly.discard(target)
 
 
 class DoorRefusal(Error):
@@ -131,17 +155,17 @@ class DoorRefusal(Error):
 
 
 class CheapFirstDispatcher(ThreadedTaskDispatcher):
-    """`ThreadedTaskDispatcher` that orders cheap requests first and refuses recently refused ones at the door.
+    """`ThreadedTaskDispatcher` that orders cheap requests first and refuses known-costly ones at the door.
 
-    `refused` is filled by `RememberRefusals` around the app; `busy` says what the gate
+    `costly` is filled by `RememberCostly` around the app; `busy` says what the gate
     would answer an expensive query now (`AdmissionGate.refusal`). Without `busy` the
     dispatcher only orders the queue (see the module).
     """
 
-    def __init__(self, refused: RefusedRecently | None = None,
+    def __init__(self, costly: CostlyRecently | None = None,
                  busy: Callable[[], SearchBusy | None] | None = None) -> None:
         super().__init__()
-        self.refused = refused if refused is not None else RefusedRecently()
+        self.costly = costly if costly is not None else CostlyRecently()
         self.busy = busy
 
     def _is_cheap(self, task: object) -> bool:
@@ -150,14 +174,14 @@ class CheapFirstDispatcher(ThreadedTaskDispatcher):
         if request is None or getattr(request, "error", None) is not None:
             return True  # waitress answers it from the error: no app, no search
         return not looks_expensive(getattr(request, "query", "") or "") \
-            and getattr(request, "request_uri", None) not in self.refused
+            and getattr(request, "request_uri", None) not in self.costly
 
     def _refuse_at_the_door(self, task: object) -> None:
-        """Set a `DoorRefusal` on the task's request if the app refused this target lately and the gate still would."""
+        """Set a `DoorRefusal` on the task's request if its target is known costly and the gate would refuse it."""
         requests = getattr(task, "requests", None)
         request = requests[0] if requests else None
         if self.busy is None or request is None or getattr(request, "error", None) is not None \
-                or getattr(request, "request_uri", None) not in self.refused:
+                or getattr(request, "request_uri", None) not in self.costly:
             return
         busy = self.busy()
         if busy is not None:
