@@ -1,7 +1,14 @@
 #!/usr/bin/env python3
 """Scale: Reuters-21578 copied x1 and x10 (x50 with --million), ours beside tantivy in one run.
 
-    python benchmarks/bench_scale.py [--reuse] [--million] [--build-only] [--quick] [--no-write]
+    python benchmarks/bench_scale.py [--reuse] [--million] [--sizes 1,10] [--rounds 2]
+                                     [--build-only] [--quick] [--no-write]
+
+On a shared machine, build the large size first in a low-priority run of its own, then
+measure reusing it:
+
+    nice -n 19 python benchmarks/bench_scale.py --build-only --reuse --sizes 10
+    python benchmarks/bench_scale.py --reuse
 
 Each size N is N copies of Reuters-21578: copy 0 is the collection as it is, every other
 copy has each story's sentences shuffled (seeded by copy and story id, so the corpus is
@@ -17,17 +24,20 @@ of benchmarks/bench_search.py (200 seeded queries of 1-3 words or a two-word phr
 every second one with a facet filter; drawn once from the x1 index and used at every
 size) once to warm up and once timed, and report their RSS after it; this runs `--rounds`
 times per engine and size (default 2, the engines alternating which goes first) and the
-round with the lower p95 is kept, which takes the worst of a shared machine's noise out. Ours runs the full
-`Searcher.search` as the API calls it (page of 10, 10 values each of actor, location,
+round with the lower p95 is kept, which takes the worst of a shared machine's noise out.
+Ours runs the full `Searcher.search` as the API calls it (page of 10, 10 values each of actor, location,
 country and source, date counts, snippets); tantivy the same: a top-10 search with every
 word required, terms aggregations of 10 values over the matches for the same four facet
 fields, a month histogram of dates, and SnippetGenerator snippets of the page's bodies.
 
 Data lives in var/bench/scale-xN/ (corpus.jsonl, index/, tantivy/, manifest.json).
 `--reuse` keeps an index whose corpus hash matches the manifest, and reports the build
-rate recorded by the run that built it, with that run's date. `--build-only` builds
-(run it under `nice -n 19` on a shared machine) and measures nothing. Figures go to the
-`## Scale` section of docs/BENCHMARKS.md.
+rate recorded by the run that built it, with that run's date, per wall second and per
+CPU-second of the build and its workers (the one that stays meaningful at nice 19).
+`--build-only` builds and measures nothing. Once `index/columns.py` is committed, the
+mapped columns are written into the built generations (`write_columns`) before measuring,
+and the figures are kept as "after" beside the last "before" run's (today's code).
+Figures go to the `## Scale` section of docs/BENCHMARKS.md.
 """
 from __future__ import annotations
 
@@ -73,9 +83,15 @@ _SHUFFLE_TRIES = 8
 # ---------------------------------------------------------------- corpus
 
 
-def shuffled_body(body: str, rng: random.Random, taken: set[str]) -> str:
-    """`body` with its sentences in a new order not in `taken` (clauses, then words, when
-    a story has too few sentences for that); the body itself when nothing can differ."""
+def digest(text: str) -> bytes:
+    """A short fingerprint: the copies remember what they produced without holding x50 bodies."""
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def shuffled_body(body: str, rng: random.Random, taken: set[bytes]) -> str:
+    """`body` with its sentences in an order whose `digest` is not in `taken` (clauses, then
+    words, when a story has too few sentences for that), joined by single spaces (paragraph
+    breaks go); the body itself when nothing can differ."""
     for splitter in _SPLITTERS:
         units = [u for u in splitter.split(body) if u]
         if len(units) < 2:
@@ -83,14 +99,14 @@ def shuffled_body(body: str, rng: random.Random, taken: set[str]) -> str:
         for _ in range(_SHUFFLE_TRIES):
             rng.shuffle(units)
             candidate = " ".join(units)
-            if candidate not in taken:
+            if digest(candidate) not in taken:
                 return candidate
     return body
 
 
 def copies(records: list[dict], count: int) -> Iterator[dict]:
     """`count` copies of `records`: copy 0 as it is, the others shuffled with unique ids."""
-    taken: dict[str, set[str]] = {record["id"]: {record["body"]} for record in records}
+    taken = {record["id"]: {digest(record["body"])} for record in records}
     for copy in range(count):
         for record in records:
             if copy == 0:
@@ -98,23 +114,23 @@ def copies(records: list[dict], count: int) -> Iterator[dict]:
                 continue
             rng = random.Random(f"{SEED}:{copy}:{record['id']}")
             body = shuffled_body(record["body"], rng, taken[record["id"]])
-            taken[record["id"]].add(body)
+            taken[record["id"]].add(digest(body))
             yield {**record, "id": f"{record['id']}-copy{copy}", "body": body}
 
 
 def write_corpus(records: list[dict], count: int, out: Path) -> tuple[str, int, int]:
     """Write the copies as JSONL; returns (sha256 of the file, articles, distinct bodies)."""
-    digest = hashlib.sha256()
+    whole = hashlib.sha256()
     bodies: set[bytes] = set()
     articles = 0
     with out.open("wb") as handle:
         for record in copies(records, count):
             line = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
-            digest.update(line)
+            whole.update(line)
             handle.write(line)
-            bodies.add(hashlib.blake2b(record["body"].encode("utf-8"), digest_size=16).digest())
+            bodies.add(digest(record["body"]))
             articles += 1
-    return digest.hexdigest(), articles, len(bodies)
+    return whole.hexdigest(), articles, len(bodies)
 
 
 def source_records(sgml_dir: Path, limit: int | None) -> list[dict]:
