@@ -11,7 +11,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from web_support import HOSTILE_ID, build_test_index, serve
 
 pytestmark = pytest.mark.browser
@@ -40,8 +39,8 @@ def chromium():
 
 
 @pytest.fixture(scope="module")
-def base_url(tmp_path_factory, seeds_dir):
-    with serve(build_test_index(tmp_path_factory, seeds_dir)) as base:
+def base_url(tmp_path_factory, examples_dir):
+    with serve(build_test_index(tmp_path_factory, examples_dir)) as base:
         yield base
 
 
@@ -103,6 +102,38 @@ def test_search_facet_chip_cycle(watched):
     page.wait_for_url(re.compile(r"^(?!.*actor=)"))
     assert count_text(page) == before_count and hit_ids(page) == before_hits
     assert page.locator(".chip").count() == 0
+
+
+def test_location_tree_division_filters_results(watched):
+    """The tree is country > division > place in <details> branches; a division inside a closed
+    branch is opened by its summary (no script involved) and clicked: the search then keeps only
+    articles in that division, by the count the tree showed."""
+    page = watched.page
+    page.goto("/search")
+    before_count, before_hits = count_text(page), hit_ids(page)
+    tree = page.locator("section[aria-labelledby=facet-location-h] ul.facet-tree")
+    assert tree.locator(":scope > li > a.facet-toggle[href*='country=']").count() > 1
+    hidden = tree.locator("details:not([open]) a.facet-toggle[href*='division=']")
+    assert hidden.count() > 0  # some branch starts closed
+    division = tree.locator(f"a.facet-toggle[href='{hidden.first.get_attribute('href')}']")
+    assert not division.is_visible()
+    division.locator("xpath=ancestor::details[1]/summary").click()
+    assert division.is_visible()
+    name = division.locator(".facet-value").inner_text()
+    count = int(division.locator(".facet-count").inner_text())
+    division.click()
+    page.wait_for_url(re.compile(r"division="))
+    assert page.locator(".chip").filter(has_text=f"Division: {name}").count() == 1
+    assert re.search(rf"(?:^|, ){count} articles?\b", count_text(page)), count_text(page)
+    assert count_text(page) != before_count and hit_ids(page) != before_hits
+    for article_id in hit_ids(page):
+        assert name in page.request.get(f"/api/articles/{article_id}").json()["divisions"], article_id
+    chosen = page.locator("section[aria-labelledby=facet-location-h] .is-selected > a.facet-toggle")
+    assert chosen.locator(".facet-value").all_inner_texts() == [name]
+    assert chosen.first.is_visible()  # its branch opens by itself once chosen
+    chosen.first.click()  # and clicking it again removes the filter
+    page.wait_for_url(re.compile(r"^(?!.*division=)"))
+    assert count_text(page) == before_count
 
 
 def test_histogram_click_and_drag(watched):
@@ -194,7 +225,7 @@ def test_show_more_opens_one_list_and_its_json_twin_has_it(watched):
     assert actors.count() > 10
     assert places.count() == places_before and page.locator("svg.histogram .bar").count() == bars_before
     shown = dict(zip(actors.locator(".facet-value").all_inner_texts(),
-                     map(int, actors.locator(".facet-count").all_inner_texts())))
+                     map(int, actors.locator(".facet-count").all_inner_texts()), strict=True))
     twin = page.request.get(page.locator("a.json-link").get_attribute("href")).json()
     assert {b["value"]: b["count"] for b in twin["facets"]["actor"]} == shown
     page.locator("section[aria-labelledby=facet-actor-h]").get_by_role("link", name="Show fewer").click()

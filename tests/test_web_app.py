@@ -7,15 +7,15 @@ from urllib.parse import quote
 
 import pytest
 import requests
+from web_support import EXTRA_ARTICLES, build_test_index, serve
 
 from search.results import RELAXED_NOTICE
 from web import create_app
-from web_support import EXTRA_ARTICLES, build_test_index, serve
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, seeds_dir):
-    return build_test_index(tmp_path_factory, seeds_dir)
+def index_dir(tmp_path_factory, examples_dir):
+    return build_test_index(tmp_path_factory, examples_dir)
 
 
 @pytest.fixture(scope="module")
@@ -73,9 +73,13 @@ def test_date_filter_and_histogram(client):
     html = client.get("/search").get_data(as_text=True)
     bars = re.findall(r'class="bar[^"]*" data-value="([^"]+)"', html)
     assert "2019" in bars and "2021" in bars
-    dated = client.get("/api/search?from=2019&to=2019").get_json()
-    assert dated["total"] == sum(1 for a in EXTRA_ARTICLES if a["date"].startswith("2019"))
-    assert [b["value"] for b in dated["facets"]["date"]] and all(b["value"].startswith("2019-") for b in dated["facets"]["date"])
+    every = client.get("/api/search?collapse=none&per_page=100").get_json()
+    assert every["total"] == len(every["hits"])  # all of them, to count by hand
+    dated = client.get("/api/search?from=2019&to=2019&collapse=none&per_page=100").get_json()
+    in_2019 = {hit["id"] for hit in every["hits"] if (hit["date"] or "").startswith("2019")}
+    assert {hit["id"] for hit in dated["hits"]} == in_2019 and 0 < len(in_2019) < every["total"]
+    months = [b["value"] for b in dated["facets"]["date"]]
+    assert months and all(month.startswith("2019-") for month in months)
 
 
 def test_empty_result_suggests_and_explains(client):
@@ -283,3 +287,22 @@ def test_serve_command_runs_waitress(index_dir, tmp_path):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def test_location_tree_in_the_sidebar_matches_the_api(client):
+    """Each node of the sidebar's tree links to its own filter, and the count it shows is what that filter finds."""
+    from urllib.parse import quote_plus
+
+    data = client.get("/api/search").get_json()
+    html = client.get("/search").get_data(as_text=True)
+    sidebar = html.split('aria-labelledby="facet-location-h"', 1)[1].split("</section>", 1)[0]
+    country = data["location_tree"][0]
+    division = next(node for node in country["children"] if node.get("children"))
+    place = division["children"][0]
+    for facet, node in (("country", country), ("division", division), ("location", place)):
+        link = f'href="/search?{facet}={quote_plus(node["value"])}"'
+        assert link in sidebar, node
+        shown = int(re.search(r'class="facet-count">(\d+)<', sidebar.split(link, 1)[1])[1])
+        found = client.get("/api/search", query_string={facet: node["value"]}).get_json()
+        assert found["articles"] == shown >= node["count"], node  # a country facet also counts articles naming it only
+    assert '<details class="facet-branch" open>' in sidebar and '<details class="facet-branch">' in sidebar

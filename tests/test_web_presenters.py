@@ -171,20 +171,23 @@ def test_location_tree_nodes_toggle_their_own_filters():
         {"value": "Idlib Governorate, Syria", "count": 2},  # named in the text only: a division without places
         {"value": "Nowhere, Syria", "count": 1}]}]  # a place whose division is unknown
     s = state(location="Homs, Syria", not_country="Lebanon")
-    items = presenters.present_tree(s, tree, ["Idlib Governorate, Syria"], size=10)
-    assert [(i.facet, i.value, i.count) for i in items] == [("country", "Lebanon", None), ("country", "Syria", 9)]
+    facets = {"division": [{"value": "Idlib Governorate, Syria", "count": 2}],
+              "country": [{"value": "Syria", "count": 11}]}
+    items = presenters.present_tree(s, tree, facets, size=10)
+    # A node shows what its filter finds: the country facet also counts articles that name only the country.
+    assert [(i.facet, i.value, i.count) for i in items] == [("country", "Lebanon", None), ("country", "Syria", 11)]
     assert items[0].excluded and "not_country" not in items[0].exclude_url  # pinned, so it can be taken back
     syria = items[1]
     assert [(i.facet, i.value) for i in syria.children] == [("division", "Homs Governorate, Syria"),
                                                             ("division", "Idlib Governorate, Syria"),
                                                             ("location", "Nowhere, Syria")]
     # A leaf is a division only when the division facet counted it (or the search filters on it as one).
-    assert presenters.present_tree(state(), tree, [], size=10)[0].children[1].facet == "location"
+    assert presenters.present_tree(state(), tree, {}, size=10)[0].children[1].facet == "location"
     homs = syria.children[0]
     assert "division=Homs+Governorate%2C+Syria" in homs.toggle_url and "location=Homs%2C+Syria" in homs.toggle_url
     assert homs.children[0].selected and homs.children[0].toggle_url == "/search?not_country=Lebanon"
     assert syria.chosen_within and homs.chosen_within and not syria.children[1].chosen_within
-    cut = presenters.present_tree(state(), tree, [], size=1)
+    cut = presenters.present_tree(state(), tree, {}, size=1)
     assert [len(cut), len(cut[0].children), len(cut[0].children[0].children)] == [1, 1, 1]
 
 
@@ -212,14 +215,10 @@ def test_more_opens_only_its_own_list():
     assert fetch_size(state(more="source")) == EXPANDED_FACET_SIZE and fetch_size(state(facet_size="3")) == 3
 
 
-def test_cut_facets_are_what_the_engine_answers_for_that_size(tmp_path_factory, seeds_dir):
+def test_cut_facets_are_what_the_engine_answers_for_that_size(searcher):
     """One search at the largest size, cut per facet, equals a search at each facet's own size."""
-    from web_support import build_test_index
-
-    from search.searcher import Searcher
     from web.presenters import shown_facets
 
-    searcher = Searcher(build_test_index(tmp_path_factory, seeds_dir))
     sizes = {"actor": 50, "location": 4, "country": 2, "source": 1}
     cut = shown_facets(searcher.search("", facet_size=50).to_dict()["facets"], sizes)
     for name, size in sizes.items():

@@ -45,8 +45,8 @@ class _Tags(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def client(tmp_path_factory, seeds_dir):
-    return create_app({"INDEX_DIR": str(build_test_index(tmp_path_factory, seeds_dir))}).test_client()
+def client(tmp_path_factory, examples_dir):
+    return create_app({"INDEX_DIR": str(build_test_index(tmp_path_factory, examples_dir))}).test_client()
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

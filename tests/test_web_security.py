@@ -8,17 +8,17 @@ from pathlib import Path
 
 import pytest
 import requests
+from web_support import HOSTILE_ID, HOSTILE_TITLE, build_test_index, serve
 
 from web import CONTENT_SECURITY_POLICY, create_app
 from web.params import MAX_QUERY_LENGTH, MAX_VALUES
-from web_support import HOSTILE_ID, HOSTILE_TITLE, build_test_index, serve
 
 SCRIPT = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def index_dir(tmp_path_factory, seeds_dir):
-    return build_test_index(tmp_path_factory, seeds_dir)
+def index_dir(tmp_path_factory, examples_dir):
+    return build_test_index(tmp_path_factory, examples_dir)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +86,8 @@ def test_stored_xss_inert_in_pages_and_json(client):
         assert "<script" not in html and "<img" not in html
 
 
-@pytest.mark.parametrize("query", [SCRIPT, '"><img src=x onerror=alert(1)>', "javascript:alert(1)", "</title><script>x</script>"])
+@pytest.mark.parametrize("query", [SCRIPT, '"><img src=x onerror=alert(1)>', "javascript:alert(1)",
+                                   "</title><script>x</script>"])
 def test_reflected_xss_inert(client, query):
     for path in ("/search", "/articles/" + HOSTILE_ID):
         response = client.get(path, query_string={"q": query})
@@ -171,3 +172,22 @@ def test_index_built_after_start_is_picked_up(tmp_path, index_dir):
     assert client.get("/api/search").status_code == 503
     shutil.copytree(index_dir, tmp_path / "later")
     assert client.get("/api/search").status_code == 200
+
+
+def test_location_tree_values_are_escaped(app):
+    """Tree values reach the page as text, whatever a gazetteer or supplement holds."""
+    from flask import render_template
+
+    from search.results import SearchResult
+    from web.presenters import present_search
+    from web.state import SearchState
+
+    place = {"value": "<b>x</b>", "count": 1}
+    division = {"value": f'"><img src=x onerror=alert(1)>, {SCRIPT}', "count": 1, "children": [place]}
+    hostile = [{"value": SCRIPT, "count": 2, "children": [division]}]
+    result = SearchResult(query="", total=2, page=1, per_page=10, took_ms=1.0, suggestion=None, fuzzy=False, hits=[],
+                          facets={}, location_tree=hostile)
+    with app.test_request_context("/search"):
+        html = render_template("search.html", **present_search(SearchState(), result))
+    _no_markup_but_ours(html)
+    assert "&lt;script&gt;" in html and "&lt;b&gt;x&lt;/b&gt;" in html and SCRIPT not in html

@@ -1,16 +1,17 @@
 """Helpers for the web and browser tests: a real index and a real waitress server.
 
-The index is built once per test session from ../shared/corpus/seeds plus a few
-articles written here (dated, so the histogram has bars, and one hostile article
-whose title and body carry script), and served on a free loopback port.
+The index is built once per test session from examples/corpus (in the repo, so a clone
+without ../shared runs every web test) plus a few articles written here (dated, so the
+histogram has bars, and one hostile article whose title and body carry script), and
+served on a free loopback port.
 """
 from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 HOSTILE_ID = "hostile-xss"
 HOSTILE_TITLE = 'Evil <script>window.__xss = 1; alert("title")</script> <img src=x onerror="window.__xss=2"> headline'
@@ -34,15 +35,16 @@ EXTRA_ARTICLES = [
      "body": "The judge leading the inquiry into the Beirut port explosion suspended his work on Tuesday. "
              "Lebanon has seen protests by families of the victims.",
      "date": "2021-10-12", "source": "Daily Example", "url": "javascript:alert(1)"},
-    {"id": HOSTILE_ID, "title": HOSTILE_TITLE, "body": HOSTILE_BODY, "date": "2021-05-02", "source": "Hostile <b>Source</b>"},
+    {"id": HOSTILE_ID, "title": HOSTILE_TITLE, "body": HOSTILE_BODY, "date": "2021-05-02",
+     "source": "Hostile <b>Source</b>"},
 ]
 
 _BUILT: dict[str, Path] = {}
 
 
-def build_test_index(tmp_path_factory, seeds_dir: Path) -> Path:
-    """The session's index of seeds + EXTRA_ARTICLES (built once, whoever asks first)."""
-    key = str(seeds_dir)
+def build_test_index(tmp_path_factory, corpus_dir: Path) -> Path:
+    """The session's index of `corpus_dir` (the `examples_dir` fixture) and EXTRA_ARTICLES, built once."""
+    key = str(corpus_dir)
     if key not in _BUILT:
         from index.build import build_index
 
@@ -51,7 +53,7 @@ def build_test_index(tmp_path_factory, seeds_dir: Path) -> Path:
         extra.mkdir()
         (extra / "articles.jsonl").write_text(
             "\n".join(json.dumps(article) for article in EXTRA_ARTICLES) + "\n", encoding="utf-8")
-        report = build_index([seeds_dir, extra], root / "index", workers=1)
+        report = build_index([corpus_dir, extra], root / "index", workers=1)
         assert report.status == "ok", report.skipped
         _BUILT[key] = root / "index"
     return _BUILT[key]
