@@ -2,8 +2,13 @@
 
 Prints a readable listing (title, date, source, snippet with the matches emphasised,
 then the facets), or with `--json` exactly the JSON the HTTP API returns.
-Exit codes: 0 answered (even with no hits); 2 a query or argument we refuse; 1 no
-usable index. Errors are one line on stderr.
+Exit codes: 0 answered (even with no hits); 2 a query or argument we refuse, or a
+search over its `--time-budget`; 1 no usable index. Errors are one line on stderr.
+
+Unlike the web, the command sets no time budget by default: the person waiting is the
+one who asked, the query's parser limits already bound what it may ask for (README
+"Limits"), and Ctrl+C stops it. `--time-budget` is for scripts on a shared machine that
+would rather have a clear refusal than a slow answer.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from pathlib import Path
 
 from index.schema import FACET_FIELDS
 from index.store import IndexProblem, default_index_dir
+from search.budget import Deadline, SearchTimeout, within
 from search.query import QueryError
 from search.results import RELAXED_NOTICE, SearchResult
 from search.searcher import SORTS, Searcher
@@ -50,6 +56,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as JSON (as the HTTP API does)")
     parser.add_argument("--no-collapse", action="store_true",
                         help="show every article, not one hit per story (see README: Stories)")
+    parser.add_argument("--time-budget", type=_seconds, default=0.0, metavar="SECONDS",
+                        help="stop a search that uses more CPU than this, with an error (default: 0, no limit)")
+
+
+def _seconds(text: str) -> float:
+    """A budget in seconds for argparse: a finite number, 0 or more (0: no budget)."""
+    try:
+        seconds = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+    if not 0 <= seconds < float("inf"):
+        raise argparse.ArgumentTypeError(f"must be 0 (no limit) or a positive number of seconds, not {text!r}")
+    return seconds
 
 
 def terminal_text(markup: str, tty: bool) -> str:
@@ -94,7 +113,8 @@ def render(result: SearchResult, tty: bool) -> str:
         lines.append("   " + " · ".join(meta))
         if hit.versions > 1:
             outlets = ", ".join(_plain(o) for o in hit.outlets)
-            lines.append(f"   {hit.versions} versions{': ' + outlets if outlets else ''} (newsfacets story {hit.story})")
+            listed = f": {outlets}" if outlets else ""
+            lines.append(f"   {hit.versions} versions{listed} (newsfacets story {hit.story})")
         if hit.snippet:
             lines.append("   " + terminal_text(hit.snippet, tty))
         lines.append(f"   id: {_plain(hit.id)}")
@@ -119,12 +139,17 @@ def run(args: argparse.Namespace) -> int:
     keywords.update({f"not_{facet}": args.__dict__[f"not_{facet}"] for facet in FACET_FIELDS})
     try:
         with Searcher(index_dir) as searcher:
-            result = searcher.search(
-                args.query, date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
-                per_page=args.per_page, facet_size=args.facet_size, collapse="none" if args.no_collapse else "story",
-                **keywords,
-            )
-    except QueryError as error:
+            deadline = None
+            if args.time_budget > 0:
+                searcher.warm()  # the budget is for the search, not for opening the index (about 1 s on Reuters)
+                deadline = Deadline(args.time_budget)
+            with within(deadline):
+                result = searcher.search(
+                    args.query, date_from=args.date_from, date_to=args.date_to, sort=args.sort, page=args.page,
+                    per_page=args.per_page, facet_size=args.facet_size,
+                    collapse="none" if args.no_collapse else "story", **keywords,
+                )
+    except (QueryError, SearchTimeout) as error:
         print(f"newsfacets search: {error}", file=sys.stderr)
         return EXIT_BAD_QUERY
     except IndexProblem as error:

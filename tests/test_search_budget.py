@@ -275,3 +275,21 @@ def test_a_query_that_turns_out_expensive_takes_a_slot_when_it_has_cost_enough(h
     import os
 
     os.close(fd)
+
+
+def test_the_search_command_runs_unbounded_unless_given_a_time_budget(hostile_index):
+    """`newsfacets search --time-budget`: a clear one-line refusal over it, an answer within it, a bad value refused."""
+    from hostile import TRACEBACK, run_newsfacets
+
+    query = " OR ".join(f"{prefix}*" for prefix in PREFIXES)
+    unbounded = run_newsfacets("search", query, "--index", str(hostile_index), "--json")
+    assert unbounded.returncode == 0 and json.loads(unbounded.stdout)["total"] > 0
+    within_budget = run_newsfacets("search", query, "--index", str(hostile_index), "--json", "--time-budget", "60")
+    assert within_budget.returncode == 0
+    assert json.loads(within_budget.stdout)["total"] == json.loads(unbounded.stdout)["total"]
+    over = run_newsfacets("search", query, "--index", str(hostile_index), "--time-budget", "0.000001")
+    assert over.returncode == 2 and not over.stdout
+    assert over.stderr.count("\n") == 1 and "budget" in over.stderr and TRACEBACK not in over.stderr
+    for bad in ("-1", "soon", "inf"):
+        refused = run_newsfacets("search", query, "--index", str(hostile_index), "--time-budget", bad)
+        assert refused.returncode == 2 and "--time-budget" in refused.stderr and TRACEBACK not in refused.stderr
