@@ -26,7 +26,7 @@ ROWS = (
     "search p50 / p95 ms, ours", "search p50 / p95 ms, tantivy", "**p95 ours / tantivy**",
     "import + open + first query s, ours", "import + open + first query s, tantivy",
     "RSS after the mix MB, ours", "RSS after the mix MB, tantivy", "index on disk MB, ours / tantivy",
-    "full build articles/s, ours (date)", "tantivy indexing articles/s",
+    "full build articles per s / per CPU-s, ours (date)", "tantivy indexing articles/s",
 )
 FIGURES = ("import_s", "open_s", "first_query_s", "p50_ms", "p95_ms", "rss_mb", "median_hits", "bytes")
 
