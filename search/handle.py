@@ -12,10 +12,16 @@ would take new files for damage and reopen it in every process), and a cache els
 would need its own invalidation; `index.columns.write_columns` upgrades such an index
 on purpose, and the next build writes them anyway.
 
-Whoosh's file reads are not thread-safe, so a searcher serves one thread at a time; and
-each one costs real memory (about 80 MB of its own, plus its file mappings, on the 19,000
-Reuters stories). One per thread let a server worker with 8 threads grow to 2 GB under
-load. The pool lends at most `MAX_SEARCHERS` per generation instead: Python runs one
+Whoosh's segment files are read with plain reads, not through its memory maps: over a
+map, Whoosh's compound-file storage copies each segment's postings and term index into a
+`BytesIO` for every reader it opens (80 MB per searcher on the 19,000 Reuters stories,
+and once more for the reader that opens a generation), memory no process shares. With
+plain reads the bytes stay in the OS page cache, shared by every server worker; on the
+Reuters query mix that is as fast or faster.
+
+Whoosh's file reads are not thread-safe, so a searcher serves one thread at a time. One
+per thread let a server worker with 8 threads grow to 2 GB under load when each one
+copied its segments; the pool lends at most `MAX_SEARCHERS` per generation: Python runs one
 thread at a time per process, so more than a few in use at once would only queue on the
 interpreter. A thread that finds all of them lent waits for one (bounded by the request's
 deadline, else `POOL_WAIT_SECONDS`).
@@ -116,6 +122,7 @@ class Generation:
     def open(cls, index_dir: Path, searchers: int = MAX_SEARCHERS) -> Generation:
         """The generation CURRENT names, labelled with the directory actually opened (CURRENT may move meanwhile)."""
         ix = open_index(index_dir)
+        ix.storage.supports_mmap = False  # read before any reader opens a segment: see the module docstring
         path = Path(ix.storage.folder)
         files = _snapshot(path)  # before reading: a file changed meanwhile then shows as damage
         try:
