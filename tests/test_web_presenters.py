@@ -352,6 +352,8 @@ def test_state_url_is_the_page_url_with_the_change():
     assert state().url() == "/search?"
     with pytest.raises(TypeError):
         s.url(actors=["typo"])
+    with pytest.raises(TypeError):
+        s.toggled("actors", "typo")
 
 
 def test_every_counted_facet_is_a_filter_of_the_state_and_the_engine():

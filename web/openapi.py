@@ -171,7 +171,8 @@ def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
             "title": "newsfacets",
             "version": "1",
             "description": (
-                "Full-text news search with facets by actor, location, country, source and date. "
+                f"Full-text news search with facets by {', '.join(FACETS)} and date, and the places "
+                "as a tree (country > division > place). "
                 f"Limits: query at most {MAX_QUERY_LENGTH} characters; bounds on each parameter are in its schema; "
                 "unknown parameters are refused with 400."
             ),

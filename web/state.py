@@ -133,6 +133,8 @@ class SearchState:
         leaves them out. Excluding a chosen value also unchooses it, so a search never
         asks for and against one value.
         """
+        if name not in self.filters:
+            raise TypeError(f"not a filter parameter: {name}")
         values = self.filters[name]
         if value in values:
             return self.changed(**{name: [v for v in values if v != value]})
