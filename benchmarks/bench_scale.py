@@ -534,7 +534,7 @@ def section(results: dict, current: str) -> str:
 query, then the {QUERIES}-query mix of `bench_search.py` (drawn once from x1, the same queries at every size) \
 once to warm up and once timed, then its RSS; {result['rounds']} rounds, engines alternating which goes first, \
 the round with the lower p95 kept. Ours: the full `Searcher.search` (page of 10, four facets of 10 values, date \
-counts, snippets, story collapse). Tantivy {result['tantivy']}: every word required, title x2, top 10 with \
+counts, snippets, story collapse). Tantivy (`{result['tantivy']}`): every word required, title x2, top 10 with \
 stored fields, terms aggregations of 10 values for the same four facet fields, a month histogram of dates, \
 SnippetGenerator snippets of the 10 bodies; it indexes our stored title, body and facet values (no extraction)."""]
     for variant in ("before", "after"):
@@ -573,6 +573,14 @@ tantivy's; run it with `nice -n 19 python benchmarks/bench_scale.py --million --
 # ---------------------------------------------------------------- main
 
 
+def read_results(path: Path) -> dict:
+    """The kept figures, {"before": run, "after": run}; empty when none were kept yet."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
 def copy_counts(text: str) -> tuple[int, ...]:
     """`--sizes 1,10` -> (1, 10); argparse turns the ValueError into a one-line usage error."""
     counts = tuple(int(part) for part in text.split(","))
@@ -592,6 +600,8 @@ def main() -> int:
     parser.add_argument("--sizes", type=copy_counts, help="copy counts, e.g. 10 (default 1,10; with --million "
                         "1,10,50; with --quick 1,2): build the large one in its own `nice -n 19` run")
     parser.add_argument("--rounds", type=int, default=2, help="fresh processes per engine and size (best p95 kept)")
+    parser.add_argument("--report-only", action="store_true",
+                        help="write the section from the kept figures (var/bench/scale-results.json), measure nothing")
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
     parser.add_argument("--probe", nargs=3, metavar=("ENGINE", "INDEX", "MIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -601,6 +611,15 @@ def main() -> int:
         engine, index_dir, mix_file = args.probe
         print(json.dumps(probe(engine, Path(index_dir), Path(mix_file))))
         return 0
+    prefix = "scale-quick-" if args.quick else "scale-"
+    results_file = args.data / f"{prefix}results.json"
+    if args.report_only:
+        results = read_results(results_file)
+        if not results:
+            print(f"bench_scale: no figures in {results_file}: run the benchmark first", file=sys.stderr)
+            return 1
+        publish(TITLE, section(results, "after" if "after" in results else "before"), write=not args.no_write)
+        return 0
     from reuters import DEFAULT_SGML
 
     args.build_from = args.build_from or DEFAULT_SGML
@@ -609,7 +628,6 @@ def main() -> int:
         return 1
     limit = QUICK_ARTICLES if args.quick else None
     factors = args.sizes or ((1, 2) if args.quick else (1, 10, 50) if args.million else (1, 10))
-    prefix = "scale-quick-" if args.quick else "scale-"
     run = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     load_start = load_average()
     args.data.mkdir(parents=True, exist_ok=True)
@@ -642,11 +660,7 @@ def main() -> int:
     import tantivy
 
     variant = "before" if columns is None else "after"
-    results_file = args.data / f"{prefix}results.json"
-    try:
-        results = json.loads(results_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        results = {}
+    results = read_results(results_file)
     results[variant] = {"run": run, "commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                         "machine": machine(), "load": [load_start, load_average()],
                         "tantivy": getattr(tantivy, "__version__", "?"), "columns": columns, "rounds": args.rounds,
