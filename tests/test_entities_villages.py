@@ -82,3 +82,9 @@ def test_two_places_of_one_name_in_the_country_give_no_value(extractor, gaz):
     values = {e.place.value for e in table.by_key[twins[0]]}
     found = _values(extractor, f"Shelling in {twins[0].title()}, Syria, went on.")
     assert not values & set(found)
+
+
+def test_a_village_lies_in_a_division_the_text_names_when_it_names_some(extractor, gaz):
+    # Al Atarib lies in Aleppo Governorate
+    assert "Al Atarib, Syria" in _values(extractor, "Clashes near Atareb and in Aleppo, Syria, killed five.")
+    assert "Al Atarib, Syria" not in _values(extractor, "Clashes near Atareb and in Homs, Syria, killed five.")

@@ -157,6 +157,10 @@ class EntityExtractor:
                 self._place_cache[name] = cached
         return cached
 
+    def _is_actor(self, name: str) -> bool:
+        """A name of the actor dictionary (any sense): never a village (`places.locate`)."""
+        return self.dictionary.get(name) is not None
+
     def _is_big_place(self, name: str) -> bool:
         """A name that is a place whatever the context: a division or a large city under its own name."""
         return any(e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
@@ -277,7 +281,7 @@ class EntityExtractor:
         if not text:
             return [], []
         tokens = self._fold_possessives(chunking.tokenize(text), text)
-        located = locate(text, self.gazetteer, tokens)
+        located = locate(text, self.gazetteer, tokens, self._is_actor)
         actors = self._actors(text, located, tokens, when)
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
         # a capital speaking for its state ("Damascus said", "Tehran-backed") is not a place there
@@ -702,10 +706,15 @@ def _by_count(counts: Counter[str]) -> list[str]:
     return [value for value, _ in sorted(counts.items(), key=lambda item: -item[1])]
 
 
-@lru_cache(maxsize=1)
-def default_extractor() -> EntityExtractor:
-    """The extractor for this process; honours NEWSFACETS_ENTITIES=path/to/entities.yaml."""
-    path = os.environ.get("NEWSFACETS_ENTITIES")
+@lru_cache(maxsize=4)
+def default_extractor(user_entities: Path | None = None) -> EntityExtractor:
+    """The extractor for this process and entities file, built once (its dictionaries are big).
+
+    `user_entities` is the user's entities YAML; without it NEWSFACETS_ENTITIES names one.
+    The indexer passes its `--entities` file explicitly, so that every worker process,
+    here or on a cluster, extracts with the same dictionary whatever its environment.
+    """
+    path = user_entities or os.environ.get("NEWSFACETS_ENTITIES")
     return EntityExtractor(Path(path) if path else None)
 
 

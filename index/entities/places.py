@@ -26,6 +26,7 @@ import pickle
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -770,11 +771,15 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
 
 
-def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -> list[tuple[Mention, Place]]:
+def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
+           is_actor: Callable[[str], bool] | None = None) -> list[tuple[Mention, Place]]:
     """Place and country mentions in `text`, each with the resolved `Place`.
 
     `tokens` is `chunking.tokenize(text)` when the caller has it already; the scanner reads its
     words (marks between them are gaps).
+
+    `is_actor(name)` says whether a name is an actor's (the actor dictionary's): such a name is
+    never taken for a village ("Democrats in Congress" is not Congress, a hamlet in the text's country).
     """
     toks = [t for t in (tokenize(text) if tokens is None else tokens) if t.text[0].isalnum()]
     found = _scan(text, gazetteer, toks)
@@ -813,9 +818,8 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None) -
         else:
             mention = Mention(m.start, m.end, "place", "location", place.value)
         out.append((mention, place))
-    named = {place.country for _, place in out if place.country}
-    if named:
-        out.extend(_villages(text, toks, taken, named, gazetteer, lower_words))
+    if out:
+        out.extend(_villages(text, toks, taken, out, gazetteer, lower_words, is_actor))
         out.sort(key=lambda pair: pair[0].start)
     return out
 
@@ -835,21 +839,23 @@ def _village_cue(text: str, toks: list[Token], i: int) -> bool:
     return before == "of" and i > 1 and toks[i - 2].text.lower() in _SETTLEMENT_NOUNS
 
 
-def _villages(text: str, toks: list[Token], taken: set[int], named: set[str], gaz: Gazetteer,
-              lower_words: _LowerWords) -> list[tuple[Mention, Place]]:
+def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple[Mention, Place]], gaz: Gazetteer,
+              lower_words: _LowerWords, is_actor: Callable[[str], bool] | None = None) -> list[tuple[Mention, Place]]:
     """Villages and loosely spelt places, where they can be told apart from words and namesakes.
 
     GeoNames has some 200,000 places under the cities' population floor, and as many of their
     names are English words, surnames or bigger places abroad. So a name is only taken as one
     of them when every sign agrees: it is written capitalised right after a place preposition
     or settlement noun ("in Sarrin", "the village of Taduf"); its country is one the text
-    already names; it is no name the main gazetteer knows (that one was judged there, and a
-    bigger namesake wins); a one-word name is no common word and not written in lower case
+    already names, and its division one the text names where it names any of that country; it is no name the main gazetteer knows (that one was judged there, and a
+    bigger namesake wins) nor an actor's (`is_actor`); a one-word name is no common word and not written in lower case
     elsewhere in the text; and exactly one place of those countries has that name, under its
     own key or, failing that, its consonant skeleton (`_skeleton`: "East Ghota", "Maaret
     al-Nouman"), which also reaches the bigger places of those countries.
     """
     out: list[tuple[Mention, Place]] = []
+    named = {p.country for _, p in located if p.country}
+    divisions = {(p.country, p.division) for _, p in located if p.country and p.division}
     n = len(toks)
     i = 0
     while i < n:
@@ -864,8 +870,9 @@ def _villages(text: str, toks: list[Token], taken: set[int], named: set[str], ga
         for j in range(ext, i, -1):
             if not is_capitalised(toks[j - 1].text):
                 continue
-            place = _village(name_key(text[toks[i].start:toks[j - 1].end]), j - i == 1, named, gaz, lower_words)
-            if place is not None:
+            written = text[toks[i].start:toks[j - 1].end]
+            place = _village(name_key(written), j - i == 1, named, divisions, gaz, lower_words)
+            if place is not None and not (is_actor is not None and is_actor(written)):
                 out.append((Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place))
                 i = j
                 break
@@ -874,8 +881,10 @@ def _villages(text: str, toks: list[Token], taken: set[int], named: set[str], ga
     return out
 
 
-def _village(key: str, single: bool, named: set[str], gaz: Gazetteer, lower_words: _LowerWords) -> Place | None:
-    """The one place of the `named` countries a name key means (see `_villages`), or None."""
+def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, str]], gaz: Gazetteer,
+             lower_words: _LowerWords) -> Place | None:
+    """The one place of the `named` countries (and of the named `divisions` of a country where
+    the text names some) a name key means (see `_villages`), or None."""
     if not key or key in gaz.index or len(key.replace(" ", "")) < MIN_SKELETON:
         return None
     if single and (key in COMMON_WORDS or key in STOP_WORDS or key in gaz.stop or key in lower_words):
@@ -888,6 +897,10 @@ def _village(key: str, single: bool, named: set[str], gaz: Gazetteer, lower_word
             return None
         entries = [e for table in tables for e in table.by_skeleton.get(skeleton, ())]
         entries += [e for country in named for e in gaz.skeletons.get((country, skeleton), ())]
+    # where the text names divisions of a country, that country's village lies in one of them
+    # ("Safsafeh east of Tabqa" is not the Safsafah of another governorate)
+    entries = [e for e in entries if e.place.country not in {c for c, _ in divisions}
+               or (e.place.country, e.place.division) in divisions]
     # GeoNames lists some places twice (a village and its seat): one value is one place to a reader
     values = {e.place.value for e in entries}
     return max(entries, key=lambda e: e.rank).place if len(values) == 1 else None
