@@ -3,8 +3,9 @@
 No timing is asserted (speed is the benchmark's to report, beside tantivy): the tests check
 that the copies are what the figures claim (copy 0 the collection itself, every other copy
 a reshuffle of the same sentences under a new id, the same on every run), that a quick run
-builds, measures and reports every figure for both engines, and that `--reuse` keeps the
-indexes and the build rate of the run that built them.
+builds, measures and reports every figure for both engines, that `--reuse` keeps the
+indexes and the build rate of the run that built them, and that `--report-only` renders
+the kept figures.
 """
 from __future__ import annotations
 
@@ -63,6 +64,14 @@ def test_missing_corpus_is_one_line_error(tmp_path: Path):
     assert done.stderr.strip().splitlines() == [f"bench_scale: no Reuters-21578 at {tmp_path / 'none'}"]
 
 
+def test_report_without_figures_is_one_line_error(tmp_path: Path):
+    done = subprocess.run([sys.executable, str(SCRIPT), "--report-only", "--data", str(tmp_path), "--no-write"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.strip().splitlines() == [
+        f"bench_scale: no figures in {tmp_path / 'scale-results.json'}: run the benchmark first"]
+
+
 def run_quick(reuters_dir: Path, data: Path, *extra: str) -> subprocess.CompletedProcess:
     command = [sys.executable, str(SCRIPT), "--quick", "--rounds", "1", "--no-write", "--build-from", str(reuters_dir),
                "--data", str(data), *extra]
@@ -99,3 +108,8 @@ def test_quick_run_reports_every_figure_and_reuse_keeps_the_build(reuters_dir: P
     assert [s["manifest"]["build"] for s in rerun[variant]["sizes"].values()] == \
         [s["manifest"]["build"] for s in measured["sizes"].values()]
     assert rerun[variant]["run"] != measured["run"]
+
+    reported = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--report-only", "--no-write",
+                               "--data", str(tmp_path)], capture_output=True, text=True, timeout=60)
+    assert reported.returncode == 0, reported.stderr
+    assert reported.stdout.strip() == again.stdout.strip()  # the kept figures render as the run printed them
