@@ -6,7 +6,8 @@ path an index built before columns existed takes. Hits, scores, totals, every fa
 counts, the date histogram and the spelling suggestion must be identical, on the sample
 corpus and on a corpus changed, shrunk and grown over several incremental builds. The
 columns themselves are checked against Whoosh (field lengths, facet values per stored
-document), and an incremental build must reuse the files of segments it kept.
+document, and BM25F scores as Whoosh's own scorer gives them), and an incremental build
+must reuse the files of segments it kept.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 from whoosh import index as whoosh_index
+from whoosh import query as wq
 from whoosh.util.numeric import byte_to_length
 
 from index.build import build_index
@@ -114,6 +116,19 @@ def test_sample_index_answers_the_same_mapped_and_computed(sample_index, tmp_pat
     _assert_same_answers(sample_index, tmp_path)
 
 
+def _assert_scores_as_whoosh(index_dir: Path) -> None:
+    """BM25F over the mapped lengths and averages scores every document as Whoosh's own scorer does."""
+    with Searcher(index_dir) as searcher, searcher._handle.borrow() as (generation, whoosh_searcher):
+        matcher = generation.matcher(whoosh_searcher)
+        for words in (["harbour"], ["grain", "talks"], ["officials", "damascus", "relief"]):
+            q = wq.Or([wq.Term(name, word) for word in words for name in ("title", "body", "exact")])
+            mask = matcher.mask(q) & generation.facets.live
+            ours = dict(matcher.top(q, mask, 0, generation.facets.size))
+            theirs = {hit.docnum: hit.score for hit in whoosh_searcher.search(q, limit=None)}
+            assert ours.keys() == theirs.keys() and ours
+            assert all(abs(ours[doc] - score) < 1e-9 for doc, score in theirs.items()), words
+
+
 def _live_segment_files(generation: Path) -> dict[str, int]:
     return {p.name: p.stat().st_ino for p in generation.glob(SEGMENT_PREFIX + "*") if p.name != GENERATION_FILE}
 
@@ -145,6 +160,7 @@ def test_incremental_builds_add_columns_for_new_segments_and_answer_the_same(tmp
         assert set(after) - set(before)  # the new articles' segment got its own columns
         assert (generation / GENERATION_FILE).stat().st_ino != (previous / GENERATION_FILE).stat().st_ino
         _assert_same_answers(index_dir, tmp_path / f"round{round_}")
+        _assert_scores_as_whoosh(index_dir)
         with Searcher(index_dir) as searcher:
             assert searcher.search("", collapse="none").total == len(records)
     assert reused  # some round kept segments, and their columns with them
