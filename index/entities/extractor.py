@@ -55,7 +55,8 @@ AGENT_NOUNS = frozenset(
     delegation embassy navy commandos special tanks gunboats warships""".split()
 )
 # "<X>-backed", "<X>-<Y>-led": the states X (and Y) stand behind the act.
-BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated)$")
+BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)"
+                     r"(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated)$")
 _ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never)\s+)?"
 # A country name as the subject of a verb.
 _SUBJECT_VERB = re.compile(
@@ -197,7 +198,8 @@ class EntityExtractor:
         order = 0
         adjectives: Counter[str] = Counter(f.name for f in [*title_actors, *body_actors] if f.type == ADJECTIVE)
         title_actors = [f for f in title_actors if f.type != ADJECTIVE]
-        body_mentions = [Mention(a.start, a.end, "demonym", "country", a.name) for a in body_actors if a.type == ADJECTIVE]
+        body_mentions = [Mention(a.start, a.end, "demonym", "country", a.name)
+                         for a in body_actors if a.type == ADJECTIVE]
         body_actors = [f for f in body_actors if f.type != ADJECTIVE]
         for found in [*title_actors, *body_actors]:
             actor_counts[found.name] += 1
@@ -258,7 +260,8 @@ class EntityExtractor:
         tokens = [t for t in chunking.tokenize(head) if t.text[0].isalnum()]
         i = 0
         while i < len(tokens):
-            if not tokens[i].capitalised or word_keys(tokens[i].text)[:1] and word_keys(tokens[i].text)[0] not in firsts \
+            keys = word_keys(tokens[i].text)
+            if not tokens[i].capitalised or keys[:1] and keys[0] not in firsts \
                     or any(s <= tokens[i].start < e for s, e in taken):
                 i += 1
                 continue
@@ -358,7 +361,7 @@ class EntityExtractor:
                 state = self._state_of(part)
                 if state is None:
                     place = self.gazetteer.lookup(part)
-                    state = self.gazetteer.capitals.get(place.geonameid) if place is not None else None
+                    state = self.gazetteer.capitals.get(place.geonameid) if place and place.geonameid else None
                 if state:
                     out.append(_Found(offset, offset + len(part), state, "state", "state"))
                 offset += len(part) + 1
@@ -376,12 +379,12 @@ class EntityExtractor:
         for mention, place in located:
             if (mention.start, mention.end) in taken:
                 continue
-            if mention.facet == "country":
-                state, subject = mention.value, _SUBJECT_VERB
-            else:
-                state, subject = self.gazetteer.capitals.get(place.geonameid), _CAPITAL_SUBJECT
-                if state is None:
+            state, subject = mention.value, _SUBJECT_VERB
+            if mention.facet != "country":
+                capital_of = self.gazetteer.capitals.get(place.geonameid) if place.geonameid is not None else None
+                if capital_of is None:
                     continue
+                state, subject = capital_of, _CAPITAL_SUBJECT
             before = text[max(0, mention.start - 40):mention.start]
             if _STATE_OBJECT.search(before) or (subject.match(text, mention.end) and not _LOCATIVE.search(before)):
                 out.append(_Found(mention.start, mention.end, state, "state", "state"))
@@ -391,7 +394,8 @@ class EntityExtractor:
         tokens = phrase.tokens
         out: list[_Found] = []
         pos = 0
-        if phrase.sentence_initial and self._common_opener(tokens[0], lower_words) and not self.dictionary.match_at(tokens, 0):
+        if phrase.sentence_initial and self._common_opener(tokens[0], lower_words) \
+                and not self.dictionary.match_at(tokens, 0):
             pos = 1
         title_cue = False
         while pos < len(tokens):
@@ -519,7 +523,8 @@ class EntityExtractor:
             return []
         if phrase.headline and not title_cue and all(w in lower_words for w in words):
             return []  # Title Case capitalised an ordinary word the text also writes in lower case ("Kill", "Least")
-        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text) and text.lower() not in _HOME_NATIONS:
+        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text) \
+                and text.lower() not in _HOME_NATIONS:
             # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
             if not self._looks_personal(words, tokens[0].text, lower_words):
                 return [_Found(start, end, _display(tokens), "organisation", "organisation", keys, over_place=True)]
@@ -578,7 +583,8 @@ class EntityExtractor:
 
     def _looks_personal(self, words: Sequence[str], first: str, lower_words: set[str]) -> bool:
         """Opens with an initial ("J.") or a given name the text never writes in lower case."""
-        return (len(first) == 2 and first.endswith(".")) or (words[0] in self.first_names and words[0] not in lower_words)
+        return (len(first) == 2 and first.endswith(".")) \
+            or (words[0] in self.first_names and words[0] not in lower_words)
 
     @staticmethod
     def _speech_cue(phrase: Phrase) -> bool:
@@ -614,10 +620,11 @@ class EntityExtractor:
                 # a short form ("the Observatory", "Syrian Observatory", "Front") is the one longer
                 # organisation name in the article that holds its words in order; a bare head word
                 # that shortens no name is no name at all
-                full = {o.name: o for o in organisations if len(o.words) > len(f.words) and _subsequence(f.words, o.words)}
-                if len(full) == 1:
-                    known = next(iter(full.values()))
-                    f.name, f.type, f.kind = known.name, known.type, known.kind
+                longer = {o.name: o for o in organisations
+                          if len(o.words) > len(f.words) and _subsequence(f.words, o.words)}
+                if len(longer) == 1:
+                    shortened = next(iter(longer.values()))
+                    f.name, f.type, f.kind = shortened.name, shortened.type, shortened.kind
                     out.append(f)
                     continue
                 if len(f.words) == 1 and f.words[0] in ORG_HEADS:

