@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
+from hostile import TRACEBACK, Server, write_served_corpus
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import (
@@ -20,7 +21,6 @@ from schemathesis.checks import (
 )
 
 from index.build import build_index
-from hostile import TRACEBACK, Server, write_served_corpus
 
 MAX_EXAMPLES = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -55,7 +55,8 @@ def test_no_server_error_and_answers_match_the_description(api_schema, server, m
         @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
         def check(case):
             response = case.call(base_url=server.url, timeout=10)
-            where = f"{operation.label} path={case.path_parameters} query={case.query}"
+            # check() runs within this iteration, so the loop variable is the one it was made for.
+            where = f"{operation.label} path={case.path_parameters} query={case.query}"  # noqa: B023
             assert response.status_code < 500, f"{where}: {response.status_code} {response.text[:200]}"
             case.validate_response(response, checks=CHECKS)
 

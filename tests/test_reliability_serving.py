@@ -14,10 +14,10 @@ from collections import Counter
 
 import pytest
 import requests
+from hostile import TRACEBACK, Server, end_session, start_newsfacets, write_old_and_new_corpora
 
 from index import store
 from index.build import build_index
-from hostile import TRACEBACK, Server, end_session, start_newsfacets, write_old_and_new_corpora
 
 OLD, NEW = "alphaserve", "betaserve"
 OLD_COUNT, NEW_COUNT = 120, 700
@@ -185,9 +185,11 @@ def test_index_damaged_while_serving_never_gives_a_5xx_other_than_503(tmp_path, 
     with Server(index_dir) as server:
         assert requests.get(server.url + "/api/search?q=report", timeout=TIMEOUT).status_code == 200
         _damage(index_dir, how)
-        for path in ("/api/search?q=report", "/api/search?q=water&page=2", "/search?q=treaty", "/api/articles/alphaserve-3"):
+        for path in ("/api/search?q=report", "/api/search?q=water&page=2", "/search?q=treaty",
+                     "/api/articles/alphaserve-3"):
             response = requests.get(server.url + path, timeout=TIMEOUT)
-            assert response.status_code in {200, 503}, (path, response.status_code, response.text[:300], server.log()[-2500:])
+            assert response.status_code in {200, 503}, (path, response.status_code, response.text[:300],
+                                                        server.log()[-2500:])
             assert TRACEBACK not in response.text
         log = server.log()
     assert TRACEBACK not in log, log[-3000:]

@@ -15,9 +15,9 @@ from html.parser import HTMLParser
 
 import pytest
 import requests
+from hostile import TRACEBACK, XSS_ID, XSS_RECORD, Server, write_served_corpus
 
 from index.build import build_index
-from hostile import TRACEBACK, XSS_ID, XSS_RECORD, Server, write_served_corpus
 
 TIME_BOUND = 5.0  # a safety bound on any one answer, not a speed target
 SLOW_CONNECTIONS = 150  # more than waitress's default connection_limit of 100
@@ -34,7 +34,8 @@ def server(tmp_path_factory):
     assert TRACEBACK not in log, log[-3000:]
 
 
-def raw_get(server: Server, target: str, headers: dict[str, str] | None = None, *, follow: bool = False) -> tuple[int, str]:
+def raw_get(server: Server, target: str, headers: dict[str, str] | None = None, *,
+            follow: bool = False) -> tuple[int, str]:
     """GET with the request target sent byte for byte (no client-side normalisation).
 
     `follow`: follow one same-server redirect (Werkzeug answers `//` with a 308 to the
@@ -68,10 +69,12 @@ def test_security_headers_on_every_kind_of_answer(server, path):
     headers = response.headers
     policy = {part.strip().split(" ", 1)[0]: part.strip() for part in headers["Content-Security-Policy"].split(";")}
     script = policy.get("script-src") or policy.get("default-src")
-    assert script and "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, headers["Content-Security-Policy"]
+    assert script and "'unsafe-inline'" not in script and "'unsafe-eval'" not in script, \
+        headers["Content-Security-Policy"]
     assert "frame-ancestors" in policy or headers.get("X-Frame-Options", "").upper() in {"DENY", "SAMEORIGIN"}
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert headers.get("Referrer-Policy") in {"no-referrer", "same-origin", "strict-origin", "strict-origin-when-cross-origin"}
+    assert headers.get("Referrer-Policy") in {"no-referrer", "same-origin", "strict-origin",
+                                              "strict-origin-when-cross-origin"}
     if path.startswith("/api/"):
         assert headers["Content-Type"].startswith("application/json")
 
@@ -194,7 +197,7 @@ EXPENSIVE = {
     "bare-star": "*",
     "single-char-prefixes": "a* b* c* d* e* f* g* h*",
     "question-marks": "?*?*?*?",
-    "or-list": " OR ".join((_WORDS * 40))[:500].rsplit(" OR ", 1)[0],
+    "or-list": " OR ".join(_WORDS * 40)[:500].rsplit(" OR ", 1)[0],
     "fuzzy-everything": " ".join(f"{word}~2" for word in _WORDS),
     "nested-parens": "(" * 120 + "ceasefire" + ")" * 120,
     "unbalanced": '"((( ceasefire ' * 20,
@@ -252,7 +255,8 @@ def assert_inert_html(html: str) -> None:
         for name, value in attrs.items():
             assert not name.startswith("on"), (tag, attrs)
             if name in {"href", "src", "action", "formaction", "xlink:href"}:
-                assert not re.sub(r"[\s\x00-\x1f]", "", value).lower().startswith(("javascript:", "data:text/html")), (tag, attrs)
+                plain = re.sub(r"[\s\x00-\x1f]", "", value).lower()
+                assert not plain.startswith(("javascript:", "data:text/html")), (tag, attrs)
 
 
 def assert_html_fields_have_only_mark(value) -> None:
@@ -342,7 +346,7 @@ def test_idle_and_half_sent_requests_do_not_starve_others(server):
     """Slow-loris: connections that send half a request and wait must not block a real one."""
     stalled = []
     try:
-        for n in range(SLOW_CONNECTIONS):
+        for _ in range(SLOW_CONNECTIONS):
             sock = socket.create_connection(("127.0.0.1", server.port), timeout=TIME_BOUND)
             sock.sendall(b"GET /api/search?q=ceasefire HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
             stalled.append(sock)
