@@ -233,25 +233,29 @@ def present_locations(state: SearchState, facets: dict[str, list[dict]], limit: 
 TREE_FACETS = ("country", "division", "location")
 
 
-def present_tree(state: SearchState, tree: list[dict], divisions: Iterable[str], size: int) -> list[FacetItem]:
+def present_tree(state: SearchState, tree: list[dict], facets: dict[str, list[dict]], size: int) -> list[FacetItem]:
     """The search result's `location_tree` as items, each level cut to `size`, each node toggling its own filter.
 
     A country node filters `country=`, a place `location=`. A second-level node is a
     division (`division=`) when it has places below it, or is a value of the division
-    facet (`divisions`: what the engine counted, and what the search filters on), since a
-    division named only in the text is a leaf there too; a second-level leaf that is
-    neither is a place whose division is unknown. Chosen values the tree does not hold
-    (an excluded country is in no result) come first, as in every facet list, so they
-    can be removed.
+    facet (what the engine counted, and what the search filters on), since a division
+    named only in the text is a leaf there too; a second-level leaf that is neither is a
+    place whose division is unknown. A node shows the count its filter finds, its facet's
+    count in `facets` where listed: the tree counts articles with a *place* in a country,
+    the country facet also those naming only the country. Chosen values the tree does not
+    hold (an excluded country is in no result) come first, as in every facet list, so
+    they can be removed.
     """
-    known = {*divisions, *state.chosen("division"), *state.excluded("division")}
+    counts = {(facet, bucket["value"]): bucket["count"] for facet in TREE_FACETS for bucket in facets.get(facet, [])}
+    known = {value for facet, value in counts if facet == "division"} | {*state.chosen("division"),
+                                                                         *state.excluded("division")}
 
     def items(nodes: list[dict], depth: int) -> list[FacetItem]:
         made = []
         for node in nodes[:size]:
             below = node.get("children") or []
             facet = TREE_FACETS[depth] if depth != 1 or below or node["value"] in known else "location"
-            item = _item(state, facet, node["value"], node["count"])
+            item = _item(state, facet, node["value"], counts.get((facet, node["value"]), node["count"]))
             item.children = items(below, depth + 1)
             made.append(item)
         return made
@@ -436,8 +440,7 @@ def present_search(state: SearchState, result: SearchResult) -> dict[str, Any]:
         "facet_lists": {
             "actor": present_facet(state, "actor", facets.get("actor", []), limits["actor"]),
             # The tree when the index has one; an index built before it, today's countries with their places.
-            "location": present_tree(state, data["location_tree"],
-                                     [bucket["value"] for bucket in data["facets"].get("division", [])], location_size)
+            "location": present_tree(state, data["location_tree"], data["facets"], location_size)
             if data["location_tree"] else present_locations(state, facets, location_size),
             "source": present_facet(state, "source", facets.get("source", []), limits["source"]),
         },
