@@ -587,8 +587,12 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
     i = 0
     while i < n:
         raw = raws[i]
+        # most tokens are lower-case words: rule them out before any key is made
+        if not (raw[0].isupper() or "-" in raw and is_capitalised(raw)):
+            i += 1
+            continue
         first_piece = _piece(raw, True)
-        if not is_capitalised(raw) or not (first_piece or fold(raw) in LEADING_ARTICLES):
+        if not (first_piece or fold(raw) in LEADING_ARTICLES):
             i += 1
             continue
         if first_piece and first_piece.split(" ", 1)[0] not in gaz.first_token_keys \
@@ -843,13 +847,21 @@ _SETTLEMENT_NOUNS = frozenset("""village villages town towns city district neigh
     area camp hamlet outskirts""".split())
 
 
-def _village_cue(text: str, toks: list[Token], i: int) -> bool:
-    if i == 0 or not _SPACE_GAP.fullmatch(text[toks[i - 1].end:toks[i].start]):
-        return False
-    before = toks[i - 1].text.lower()
-    if before in _LOCATIVE_WORDS or before in _SETTLEMENT_NOUNS:
-        return True
-    return before == "of" and i > 1 and toks[i - 2].text.lower() in _SETTLEMENT_NOUNS
+# Where such a name may start, found by one regex pass over the text rather than a test per
+# token (most stories have no village cue at all, and pay only for this scan).
+_PLACE_WORDS = "|".join(sorted(_LOCATIVE_WORDS))
+_SETTLEMENT_WORDS = "|".join(sorted(_SETTLEMENT_NOUNS))
+_VILLAGE_CUE = re.compile(
+    rf"\b(?i:(?:{_PLACE_WORDS})|(?:{_SETTLEMENT_WORDS})(?:[ \t]+of)?)[ \t\r\n]+(?=[A-Z]|(?i:al|el)-)")
+
+
+def _village_starts(text: str, toks: list[Token], taken: set[int]) -> list[int]:
+    """Indices of the tokens, not part of a place already taken, that follow a village cue."""
+    starts = [m.end() for m in _VILLAGE_CUE.finditer(text)]
+    if not starts:
+        return []
+    at = {t.start: i for i, t in enumerate(toks)}
+    return [at[s] for s in starts if s in at and at[s] not in taken]
 
 
 def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple[Mention, Place]], gaz: Gazetteer,
@@ -871,10 +883,9 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
     named = {p.country for _, p in located if p.country}
     divisions = {(p.country, p.division) for _, p in located if p.country and p.division}
     n = len(toks)
-    i = 0
-    while i < n:
-        if i in taken or not is_capitalised(toks[i].text) or not _village_cue(text, toks, i):
-            i += 1
+    done = 0  # tokens before this are inside a village found
+    for i in _village_starts(text, toks, taken):
+        if i < done or not is_capitalised(toks[i].text):
             continue
         ext = i + 1
         while ext < n and ext - i < MAX_NGRAM and ext not in taken and _SPACE_GAP.fullmatch(
@@ -888,10 +899,8 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
             place = _village(name_key(written), j - i == 1, named, divisions, gaz, lower_words)
             if place is not None and not (is_actor is not None and is_actor(written)):
                 out.append((Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place))
-                i = j
+                done = j
                 break
-        else:
-            i += 1
     return out
 
 
