@@ -16,12 +16,23 @@ alone is a story of one. Two articles are joined when either test holds:
   `REWRITE_FLOOR` with `SHARED_RARE_NAMES` rare actors or places in common: two
   reports of one strike share its rare names even when their wording differs.
   And the pair must share `SHARED_RARE_TERMS` rare word or name (not a number): templated
-  briefs (a day's earnings reports) share only common words.
+  briefs (a day's earnings reports) share only common words. What is rare depends on
+  how busy the pair's days are (`_rare_limits`). Three more conditions:
+  - two reports by one outlet need a cosine of `SAME_OUTLET_COSINE`: an outlet retells
+    its own story in nearly its own words, and its reports on one company or one
+    minister in other words are different stories (on Reuters-21578, where every
+    article is Reuters', most joins below that cosine were);
+  - without dates on both sides, the cosine alone is not enough and the names must
+    agree: like words without a date window say "same subject" (Cranfield's abstracts,
+    a lab's series of papers, fell into stories of up to eight);
+  - the rewrite must be within `STORY_DAYS` of its story's first report.
 
-A new article is compared with each story's founder (its first report) only, never with
-later members: matching any member (single link) let one day's earnings briefs on
-Reuters-21578 chain 509 articles into one story. `STORY_DAYS` caps how long after its
-first report a story still takes rewrites.
+A new article is compared for rewrites with each story's founder (its first report)
+only, never with later members: matching any member (single link) let one day's
+earnings briefs on Reuters-21578 chain 509 articles into one story. A copy is another
+matter: a copy of any version is that version's story (a site rerunning an outlet's
+rewrite copies the rewrite, not the first report), so every article is in the LSH
+index, and a copy joins within `COPY_DAYS` of its story's first report.
 
 Joined pairs are closed by union-find. Everything is deterministic: articles are taken
 in (date, id) order, MinHash uses a fixed seed, and ties break on ids. A story's id is
@@ -45,6 +56,7 @@ import os
 import re
 import time
 import zlib
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -74,7 +86,9 @@ REWRITE_FLOOR = 0.12  # below REWRITE_COSINE, text this close joins when the nam
 SHARED_RARE_NAMES = 2  # this many actors or places in common, each of them rare:
 RARE_NAME_SHARE = 0.01  # named in at most this share of the articles (or RARE_NAME_MIN of them)
 RARE_NAME_MIN = 3
+RARE_EXPECTED = 1  # and, in a busy window, expected by chance in at most this many of its articles
 SHARED_RARE_TERMS = 1  # and a rewrite shares at least this many rare terms or names at all
+SAME_OUTLET_COSINE = 0.5  # an outlet retells its own story in nearly its own words, or it is another story
 PROFILE_TERMS = 60  # terms kept per article for the cosine (and the incremental state)
 MAX_POSTING = 100  # a key term shared by more articles in the window says little
 SIDECAR = "stories.json"
@@ -403,15 +417,29 @@ def _entity_keys(entities: Iterable[str]) -> set[str]:
     return {"@" + e.casefold() for e in entities}
 
 
-def _rare_shared(a: set[str], b: set[str], df: Counter, documents: int) -> int:
-    """How many actors and places two articles share that few other articles name.
+def _rare_limits(days: list[int | None], documents: int) -> list[float]:
+    """Per article, the document frequency up to which a word or name it shares with another is rare.
 
     Two reports of one event name its people and places (a spy chief, a border town)
     even when their words differ; two reports of the same kind of event share only
-    the common names ("Syria", a monitoring group), which this does not count.
+    common names ("Syria", a monitoring group) and template words. Rare means held by
+    at most `RARE_NAME_SHARE` of all articles, and, in a busy window, fewer still: of
+    the W articles dated within `REWRITE_DAYS` of this one, a term held by df of all N
+    is expected in df * W / N of them by chance, so it is rare only when that is at most
+    `RARE_EXPECTED`. A wire service's day (Reuters-21578: a thousand articles in five
+    days) thus needs names held by a dozen articles, where a few reports a day (FA-KES)
+    keep the 1% share. A dateless article's window is unknown, so the share alone applies.
     """
-    rare = max(RARE_NAME_MIN, RARE_NAME_SHARE * documents)
-    return sum(1 for e in a & b if df.get(e, 0) <= rare)
+    dated = sorted(d for d in days if d is not None)
+    share = max(RARE_NAME_MIN, RARE_NAME_SHARE * documents)
+    limits = []
+    for day in days:
+        if day is None:
+            limits.append(share)
+            continue
+        window = bisect_right(dated, day + REWRITE_DAYS) - bisect_left(dated, day - REWRITE_DAYS)
+        limits.append(max(RARE_NAME_MIN, min(share, RARE_EXPECTED * documents / window)))
+    return limits
 
 
 def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, idf: _Idf, hasher: _Hasher) -> None:
@@ -426,10 +454,11 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
         for w, e in zip(weights, entities, strict=False)
     ]
     days = [_days(m.date) for m in members]
-    limit = max(RARE_NAME_MIN, RARE_NAME_SHARE * idf.documents)
+    outlets = [m.source.casefold() if m.source else None for m in members]
+    limits = _rare_limits(days, idf.documents)
     # Rare words and names, not numbers: "3,398,000" is three tokens that any two earnings briefs may share.
     rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()}
-            for m, e in zip(members, entities, strict=True)]
+            for m, e, limit in zip(members, entities, limits, strict=True)]
     postings = _Postings(REWRITE_DAYS)
     sets = _UnionFind()
     founders: dict[str, int] = {}
@@ -469,9 +498,9 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
             if len(rare[i] & rare[j]) < SHARED_RARE_TERMS:
                 continue  # templated briefs (earnings, bond issues) share only common words
             text = _cosine(weights[i], weights[j])
-            if text < REWRITE_FLOOR:
+            if text < (SAME_OUTLET_COSINE if outlets[i] is not None and outlets[i] == outlets[j] else REWRITE_FLOOR):
                 continue
-            names = _rare_shared(entities[i], entities[j], idf.df, idf.documents) >= SHARED_RARE_NAMES
+            names = sum(1 for k in rare[i] & rare[j] if k[0] == "@") >= SHARED_RARE_NAMES
             # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
             # the event's own names must agree too.
             dated = days[i] is not None and days[j] is not None

@@ -7,7 +7,12 @@ scores the judged pairs in tests/data/stories/ (ids and labels only; the texts s
 ../shared): a judged-same pair in one story is a true positive, a judged-different pair
 in one story a false positive.
 
-    python scripts/eval_stories.py [--seeds DIR] [--fakes FILE] [--index DIR] [--json] [--show-errors]
+    python scripts/eval_stories.py [--seeds DIR] [--fakes FILE] [--index DIR] [--reuters-index DIR]
+                                   [--json] [--show-errors]
+
+The FA-KES pairs are also scored in two halves with no article on both sides (`halves`):
+rules are tuned on one and the other is reported as held out. The judged Reuters pairs
+were drawn from pairs the rules joined, so they measure precision only.
 """
 from __future__ import annotations
 
@@ -25,7 +30,7 @@ sys.path.insert(0, str(REPO))
 
 from index.build import build_index  # noqa: E402
 from index.store import current_generation  # noqa: E402
-from index.stories import Sidecar, pairwise, write_stories  # noqa: E402
+from index.stories import cluster, pairwise, read_articles  # noqa: E402
 
 CORPUS = REPO.parent / "shared" / "corpus"
 PAIRS = REPO / "tests" / "data" / "stories"
@@ -68,12 +73,12 @@ def halves(pairs: list[tuple[str, str, bool]]) -> tuple[list, list]:
 
 
 def stories_of(index_dir: Path) -> dict[str, str]:
-    """Article id -> story id of the live generation (clustered now if it has no sidecar)."""
+    """Article id -> story id, the live generation's articles clustered afresh by the current rules
+    (its sidecar may predate them: an index given with --index is not rebuilt)."""
     generation = current_generation(index_dir)
     if generation is None:
-        raise SystemExit(f"no index at {index_dir}")
-    sidecar = Sidecar.load(generation) or write_stories(generation)
-    return sidecar.story_of()
+        raise SystemExit(f"error: no index at {index_dir}")
+    return cluster(article for _, article in read_articles(generation)).story_of()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -81,6 +86,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=Path, default=CORPUS / "seeds")
     parser.add_argument("--fakes", type=Path, default=CORPUS / "fakes" / "FA-KES-Dataset.csv")
     parser.add_argument("--index", type=Path, default=None, help="an index of both corpora (default: build one)")
+    parser.add_argument("--reuters-index", type=Path, default=None,
+                        help="an index of Reuters-21578 to score the judged Reuters pairs on too"
+                             " (benchmarks/bench_search.py leaves one in var/bench/reuters-index)")
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--show-errors", action="store_true", help="list the judged pairs clustered wrongly")
     args = parser.parse_args(argv)
@@ -104,6 +112,17 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: judged ids not in the index: {', '.join(missing[:5])}", file=sys.stderr)
         return 1
     report = {name: pairwise(stories, pairs) for name, pairs in {**sets, **parts}.items()}
+    if args.reuters_index is not None:
+        reuters = judged(PAIRS / "reuters_pairs.tsv")
+        reuters_stories = stories_of(args.reuters_index)
+        absent = sorted({i for a, b, _ in reuters for i in (a, b)} - set(reuters_stories))
+        if absent:
+            print(f"error: judged Reuters ids not in {args.reuters_index}: {', '.join(absent[:5])}", file=sys.stderr)
+            return 1
+        parts["reuters (joined pairs only: precision)"] = reuters
+        report["reuters (joined pairs only: precision)"] = pairwise(reuters_stories, reuters)
+        report["reuters articles"] = len(reuters_stories)
+        report["reuters stories"] = len(set(reuters_stories.values()))
     report["all"] = pairwise(stories, [p for pairs in sets.values() for p in pairs])
     report["articles"] = len(stories)
     report["stories"] = len(set(stories.values()))
@@ -117,14 +136,19 @@ def main(argv: list[str] | None = None) -> int:
                   f"({r['pairs']} pairs: tp {r['tp']}, fp {r['fp']}, fn {r['fn']})")
         r = report["all"]
         met = all(r[k] >= v for k, v in TARGETS.items())
-        print(f"all: P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
+        print(f"all (seeds and fakes): P {r['precision']:.3f} R {r['recall']:.3f} F1 {r['f1']:.3f}; "
               f"{report['articles']} articles in {report['stories']} stories; "
               f"targets P >= {TARGETS['precision']} R >= {TARGETS['recall']}: {'met' if met else 'not met'}")
+        if "reuters articles" in report:
+            print(f"reuters: {report['reuters articles']} articles in {report['reuters stories']} stories")
     if args.show_errors:
-        for name, pairs in sets.items():
+        checked = [(name, pairs, stories) for name, pairs in sets.items()]
+        if args.reuters_index is not None:
+            checked.append(("reuters", reuters, reuters_stories))
+        for name, pairs, clustered in checked:
             for a, b, same in pairs:
-                if (stories[a] == stories[b]) != same:
-                    half = "" if name == "seeds" else " (tuning)" if (a, b, same) in tuning else " (held out)"
+                if (clustered[a] == clustered[b]) != same:
+                    half = " (tuning)" if (a, b, same) in tuning else " (held out)" if name == "fakes" else ""
                     print(f"{name}{half}: {'missed' if same else 'wrongly joined'} {a} {b}", file=sys.stderr)
     return 0
 

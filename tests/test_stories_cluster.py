@@ -8,7 +8,16 @@ from __future__ import annotations
 
 import random
 
-from index.stories import Sidecar, StoryArticle, cluster, pairwise, story_id
+from index.stories import (
+    RARE_NAME_MIN,
+    RARE_NAME_SHARE,
+    Sidecar,
+    StoryArticle,
+    _rare_limits,
+    cluster,
+    pairwise,
+    story_id,
+)
 
 WIRE = (
     "Flooding on the Narev river forced the evacuation of 4,300 residents of Brellin on Tuesday, "
@@ -123,10 +132,45 @@ def test_dateless_texts_alike_in_words_need_the_events_names_to_join() -> None:
     a dateless rewrite joins when it also names the event's people and places."""
     papers = [_article(f"paper-{n}", body, 0, title) for n, (title, body) in enumerate(PAPERS)]
     reports = [_article("wire", WIRE, 0, "Floods force 4,300 from homes in Brellin"),
-               _article("rewrite", REWRITE, 0, "Brellin empties as river breaks levee")]
+               _article("rewrite", REWRITE, 0, "Brellin empties as river breaks levee", source="Example Post")]
     stories = _stories([*papers, *reports, *_pile()[3:]])
     assert stories["paper-0"] != stories["paper-1"]
     assert stories["wire"] == stories["rewrite"]
+
+
+CLOSURE = ("Brellin Steel said on Monday it would close its Narev rolling mill in June, cutting 600 jobs, after orders "
+           "from car makers fell for a third year. The company said production would move to its plant in Ostrov, "
+           "where it employs 1,200 people.")
+PURCHASE = ("Brellin Steel said on Monday it had agreed to buy Kessel Draht, a wire maker in Ostrov, for 40 million "
+            "crowns, adding a plant with 300 workers. The company said the purchase would be completed in June.")
+
+
+def test_one_outlets_two_reports_on_one_subject_are_two_stories() -> None:
+    """An outlet retells its own story in nearly its own words (an update, a fuller version); two of its
+    reports on one company in other words are two stories, however many names they share."""
+    def report(article_id: str, body: str, title: str) -> StoryArticle:
+        return StoryArticle(article_id, title, body, 20240311, "Example Wire", article_id,
+                            entities=("Brellin Steel", "Ostrov", "Narev"))
+
+    update = CLOSURE.replace("cutting 600 jobs", "cutting 650 jobs")
+    stories = _stories([report("closure", CLOSURE, "Brellin Steel to shut Narev mill"),
+                        report("purchase", PURCHASE, "Brellin Steel buys Kessel Draht"),
+                        report("closure-update", update, "UPDATE 1-Brellin Steel to shut Narev mill"), *_pile()])
+    assert stories["closure"] != stories["purchase"]
+    assert stories["closure-update"] == stories["closure"]
+
+
+def test_a_busy_window_needs_rarer_names() -> None:
+    """A thousand articles, half of them in five busy days: there a name must be held by few articles
+    to count as rare; a quiet day and a dateless article keep the share of the whole pile."""
+    first = 738_000  # a day number (as `_days` gives them)
+    busy: list[int | None] = [first + n % 5 for n in range(500)]
+    quiet: list[int | None] = [first + 100 + 3 * n for n in range(500)]  # one every third day, over four years
+    days = busy + quiet + [None]
+    limits = _rare_limits(days, len(days))
+    share = RARE_NAME_SHARE * len(days)
+    assert limits[0] < share / 2 and limits[0] >= RARE_NAME_MIN
+    assert limits[500] == limits[-1] == share
 
 
 def test_clustering_is_deterministic_whatever_the_input_order() -> None:
