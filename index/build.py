@@ -32,6 +32,7 @@ from index.entities.extractor import default_extractor
 from index.processes import die_with_parent
 from index.readers import read_paths
 from index.schema import index_schema
+from index.columns import write_columns
 from index.stories import write_stories
 
 BATCH_SIZE = 32
@@ -345,6 +346,7 @@ def build_index(
             _commit(temporary, segments, delete=gone | run.replaced)
             report.stages["write"] += time.perf_counter() - write_started
             write_stories(temporary, incremental_from=live, stages=report.stages)  # issue 11: its sidecar, before it goes live
+            write_columns(temporary)  # issue 12: what searchers map instead of computing on open
             report.generation = store.publish(index_dir, temporary)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)
