@@ -15,10 +15,11 @@ gate (`search.budget.AdmissionGate`) refuses them at once:
   retry) costs all of that every time it comes back. So `RememberCostly`, around the app,
   notes each request target (path and query string, as sent) that the app refused for its
   cost (503 with `Retry-After`: busy, or over the time budget) or that cost more CPU than
-  the gate lets a request use without a slot (`search.budget.PROMOTE_AFTER_CPU_SECONDS`),
-  and forgets it when it runs cheaply. While the gate would refuse an expensive query, such
-  a target is answered 503 by waitress itself (`DoorRefusal`): no Flask, no search, the
-  gate's own line and `Retry-After`. Known-costly targets also queue behind cheap ones.
+  the gate lets a request use without a slot (`search.budget.PROMOTE_AFTER_CPU_SECONDS`);
+  twice in a row makes it known, and running cheaply once forgets it. While the gate would
+  refuse an expensive query, such a target is answered 503 by waitress itself
+  (`DoorRefusal`): no Flask, no search, the gate's own line and `Retry-After`.
+  Known-costly targets also queue behind cheap ones.
 
 What the door refuses is what the gate refuses (an expensive query, while every slot is
 held), judged by what the same request cost last time rather than by its first 50 ms.
@@ -50,6 +51,7 @@ _EXPENSIVE_MARKS = ("*", "~", '"')
 # How long a costly request target is remembered, and how many are (the oldest go first).
 REMEMBER_SECONDS = 60.0
 REMEMBER_TARGETS = 4096
+COSTLY_RUNS = 2  # costly runs in a row before a target is known to be costly (see `CostlyRecently`)
 
 
 def looks_expensive(query_string: str) -> bool:
@@ -61,37 +63,42 @@ def looks_expensive(query_string: str) -> bool:
 class CostlyRecently:
     """Request targets (path and query string, as sent) known to be costly, each for `seconds` after it last was.
 
-    Bounded in size, so an attacker varying its queries only pushes out the oldest.
+    Known means costly on `runs` runs in a row: one costly run can be the worker's, not
+    the request's (the first request of a fresh worker or index generation may open and
+    build what later ones reuse; measured on Reuters-21578: a 5 ms plain search cost
+    0.48 s once), and a plain search must not be refused for that. Bounded in size, so an
+    attacker varying its queries only pushes out the oldest.
     """
 
-    def __init__(self, seconds: float = REMEMBER_SECONDS, size: int = REMEMBER_TARGETS,
+    def __init__(self, seconds: float = REMEMBER_SECONDS, size: int = REMEMBER_TARGETS, runs: int = COSTLY_RUNS,
                  clock: Callable[[], float] = time.monotonic) -> None:
-        self.seconds, self.size, self._clock = seconds, size, clock
-        self._until: OrderedDict[str, float] = OrderedDict()
+        self.seconds, self.size, self.runs, self._clock = seconds, size, runs, clock
+        self._seen: OrderedDict[str, tuple[int, float]] = OrderedDict()  # target -> (costly runs in a row, until)
         self._lock = threading.Lock()
 
     def add(self, target: str) -> None:
+        """One more costly run of `target`."""
         with self._lock:
-            self._until.pop(target, None)
-            self._until[target] = self._clock() + self.seconds
-            while len(self._until) > self.size:
-                self._until.popitem(last=False)
+            runs, until = self._seen.pop(target, (0, 0.0))
+            now = self._clock()
+            self._seen[target] = (runs + 1 if until >= now else 1, now + self.seconds)
+            while len(self._seen) > self.size:
+                self._seen.popitem(last=False)
 
     def discard(self, target: str) -> None:
+        """`target` ran cheaply: it is not known to be costly any more."""
         with self._lock:
-            self._until.pop(target, None)
+            self._seen.pop(target, None)
 
     def __contains__(self, target: object) -> bool:
         if not isinstance(target, str):
             return False
         with self._lock:
-            until = self._until.get(target)
-            if until is None:
+            runs, until = self._seen.get(target, (0, 0.0))
+            if until and until < self._clock():
+                del self._seen[target]
                 return False
-            if until < self._clock():
-                del self._until[target]
-                return False
-            return True
+            return runs >= self.runs
 
 
 class RememberCostly:
