@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from search_support import made_up_word
 from whoosh import query as wq
 
 from index.build import build_index
@@ -35,22 +36,12 @@ PREFIXES = ("kel", "mor", "tav")  # each starts many distinct made-up words
 WORDS_PER_PREFIX = 260
 
 
-def _made_up(prefix: str, number: int) -> str:
-    letters = "abdefghijlnprsuvwyz"
-    suffix = ""
-    while True:
-        suffix += letters[number % len(letters)]
-        number //= len(letters)
-        if not number:
-            return prefix + suffix
-
-
 @pytest.fixture(scope="module")
 def hostile_index(tmp_path_factory) -> Path:
     """600 articles: every one says "common"; together they use 260 words under each prefix."""
     root = tmp_path_factory.mktemp("budget")
     rng = random.Random(13)
-    vocabulary = [_made_up(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX)]
+    vocabulary = [made_up_word(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX)]
     with open(root / "articles.jsonl", "w", encoding="utf-8") as handle:
         for number in range(600):
             words = rng.sample(vocabulary, 12)
@@ -126,7 +117,7 @@ def test_positional_work_of_phrases_is_charged_before_it_runs(searcher):
 
 def test_the_highlighter_scans_words_when_a_regex_would_be_huge_and_finds_the_same():
     rng = random.Random(5)
-    words = frozenset(_made_up(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX))
+    words = frozenset(made_up_word(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX))
     vocabulary = sorted(words) + ["common", "capital", "officials"]
     text = " ".join(rng.choice(vocabulary) for _ in range(3000))
     many = Highlighter(Highlight(words=words))

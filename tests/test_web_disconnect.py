@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from search_support import made_up_word
 from test_serve_process import ServeProcess
 
 from index.build import build_index
@@ -32,22 +33,12 @@ HANG_UP_AFTER_CPU = 0.02  # seconds of worker CPU on the request before the clie
 SETTLED_SECONDS = 0.5  # the worker is idle once its CPU clock has not moved for this long
 
 
-def _made_up(prefix: str, number: int) -> str:
-    letters = "abdefghijlnprsuvwyz"
-    suffix = ""
-    while True:
-        suffix += letters[number % len(letters)]
-        number //= len(letters)
-        if not number:
-            return prefix + suffix
-
-
 @pytest.fixture(scope="module")
 def costly_index(tmp_path_factory) -> Path:
     """ARTICLES generated articles, each with 150 of 1,040 made-up words under four prefixes."""
     root = tmp_path_factory.mktemp("disconnect")
     rng = random.Random(13)
-    vocabulary = [_made_up(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX)]
+    vocabulary = [made_up_word(prefix, n) for prefix in PREFIXES for n in range(WORDS_PER_PREFIX)]
     with open(root / "articles.jsonl", "w", encoding="utf-8") as handle:
         for number in range(ARTICLES):
             body = "The common report said " + " ".join(rng.sample(vocabulary, 150)) + "."
