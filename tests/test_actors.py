@@ -10,11 +10,6 @@ from index.entities.chunking import is_headline, phrases, tokenize
 from index.entities.extractor import EntityExtractor
 
 
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
-
 def actors_of(extractor: EntityExtractor, body: str, title: str = "") -> dict[str, str]:
     return extractor.extract(title, body).actor_types
 

@@ -3,13 +3,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.entities import EntityExtractor
-
-
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
 
 def test_short_forms_of_an_unknown_organisation_join_its_full_name(extractor):
     body = (

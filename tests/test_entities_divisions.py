@@ -11,19 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from index.entities import EntityExtractor
-from index.entities.places import Gazetteer
-
-
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
-
 
 @pytest.mark.parametrize(
     ("city", "country", "division", "code"),

@@ -7,13 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.entities import EntityExtractor
 from index.entities.furniture import headline, strip_bylines, strip_repeated_headline
-
-
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
 
 
 @pytest.mark.parametrize(

@@ -12,11 +12,6 @@ import pytest
 from index.entities import EntityExtractor
 
 
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
-
 def _places(result) -> list[str]:
     return [p.name for p in result.places]
 

@@ -6,13 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from index.entities import EntityExtractor
-
-
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
 
 def _values(result) -> list[str]:
     return [p.value for p in result.places]

@@ -6,22 +6,10 @@ from the gazetteer itself, so a rule written for the words below would fail.
 """
 from __future__ import annotations
 
-import pytest
-
 from index.analysis import STOP_WORDS
 from index.entities import EntityExtractor
 from index.entities.chunking import COMMON_WORDS
-from index.entities.places import Gazetteer, _skeleton, name_key
-
-
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
+from index.entities.places import _skeleton, name_key
 
 
 def _values(extractor: EntityExtractor, body: str) -> list[str]:

@@ -9,11 +9,6 @@ import index.entities.extractor as extractor_module
 from index.entities import Entities, EntityExtractor, extract
 
 
-@pytest.fixture(scope="module")
-def extractor() -> EntityExtractor:
-    return EntityExtractor()
-
-
 def test_demonym_and_backed_make_the_state_an_actor(extractor):
     body = "Israeli warplanes struck a depot near Homs, while Iran-backed forces and Russian-backed units moved north."
     result = extractor.extract("", body)

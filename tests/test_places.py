@@ -6,12 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.entities.places import Gazetteer, find_places, _cache_path, load_or_build, locate, name_key
-
-
-@pytest.fixture(scope="module")
-def gaz() -> Gazetteer:
-    return Gazetteer.load()
+from index.entities.places import Gazetteer, _cache_path, find_places, load_or_build, locate, name_key
 
 
 def values(text: str, gaz: Gazetteer) -> list[str]:
