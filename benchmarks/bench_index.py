@@ -9,40 +9,50 @@ exceed the wall time.
 `--pages N` instead times web pages (section "Pages"): N Reuters stories are set into
 the chrome of real news sites (cookie banner, navigation, JSON-LD, share bar, related
 links, comments, footer), written untimed once as a folder of `.html` files and once as
-one `.warc.gz`, and each is indexed in full.
+one `.warc.gz`, and each is indexed in full. Then `--profile` pages are taken through
+the same steps in this one process, one after another, to say where a page's CPU time
+goes (reading: trafilatura, htmldate, our HTML reader, language detection; then entity
+extraction, analysis, writing) and what that allows on this machine's cores.
 """
 from __future__ import annotations
 
 import argparse
+import cProfile
 import html
 import io
 import os
+import pstats
 import resource
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from report import machine, publish  # noqa: E402
-
 from reuters import DEFAULT_SGML, build  # noqa: E402
 
+from index.article import Article  # noqa: E402
 from index.build import BuildReport, build_index  # noqa: E402
-from index.readers import iter_reuters_sgml  # noqa: E402
+from index.readers import Unit, iter_reuters_sgml, read_unit  # noqa: E402
 
 PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{title} | Bench Courier</title>
 <meta property="og:site_name" content="Bench Courier"><meta property="og:title" content="{title}">
 <script type="application/ld+json">{{"@type":"NewsArticle","headline":"{title}","datePublished":"{date}",
 "author":{{"@type":"Person","name":"Staff Reporter"}}}}</script><script>var ads = [];</script></head><body>
 <div class="cookie-banner"><p>We use cookies to improve your experience. By continuing you accept our cookie policy.</p>
-<button>Accept all</button></div><nav><a href="/">Home</a> | <a href="/world">World</a> | <a href="/business">Business</a></nav>
+<button>Accept all</button></div><nav><a href="/">Home</a> | <a href="/world">World</a> | \
+<a href="/business">Business</a></nav>
 <main><article><h1>{title}</h1><p class="byline">By Staff Reporter | {date}</p>
 <div class="share">Share on Facebook Twitter Email</div>{paragraphs}
-<div class="related"><h3>Related</h3><ul><li><a href="#">Markets close higher</a></li><li><a href="#">Oil steady</a></li></ul></div>
-</article><section class="comments"><h3>Comments (2)</h3><p>First!</p><p>Great article, thanks for sharing it with us.</p></section></main>
-<aside><h3>Most read</h3><ol><li>One</li><li>Two</li></ol></aside><footer>&copy; Bench Courier. All rights reserved.</footer>
+<div class="related"><h3>Related</h3><ul><li><a href="#">Markets close higher</a></li>\
+<li><a href="#">Oil steady</a></li></ul></div>
+</article><section class="comments"><h3>Comments (2)</h3><p>First!</p>\
+<p>Great article, thanks for sharing it with us.</p></section></main>
+<aside><h3>Most read</h3><ol><li>One</li><li>Two</li></ol></aside>\
+<footer>&copy; Bench Courier. All rights reserved.</footer>
 </body></html>"""
 
 
@@ -62,7 +72,8 @@ def write_pages(sgml_dir: Path, folder: Path, warc: Path, count: int) -> int:
                 page = PAGE.format(title=html.escape(article.title), date=article.date or "", paragraphs=paragraphs)
                 data = page.encode("utf-8")
                 (folder / f"{article.id}.html").write_bytes(data)
-                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+                headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")],
+                                           protocol="HTTP/1.1")
                 writer.write_record(writer.create_warc_record(f"https://bench.example/{article.id}", "response",
                                                               payload=io.BytesIO(data), http_headers=headers))
                 written += 1
@@ -71,29 +82,108 @@ def write_pages(sgml_dir: Path, folder: Path, warc: Path, count: int) -> int:
     return written
 
 
-def pages_section(sgml_dir: Path, count: int, workers: int | None) -> str:
+# Where parsing time goes, by function: (label, module path fragment, function name).
+# Cumulative times, so a function's callees count in it; "trafilatura" is its body
+# extraction including the backup extractors it compares against (readability, jusText).
+_PARSE_PARTS = (
+    ("trafilatura body extraction (bare_extraction)", "trafilatura/core.py", "bare_extraction"),
+    ("  of which backup extractors (readability, jusText)", "trafilatura/external.py", "compare_extraction"),
+    ("trafilatura metadata and htmldate (pages that state no date)", "trafilatura/metadata.py", "extract_metadata"),
+    ("our HTML reader (html.parser pass)", "html/parser.py", "feed"),
+    ("language detection (py3langid)", "py3langid/langid.py", "classify"),
+)
+
+
+def _cumulative(stats: pstats.Stats, fragment: str, name: str) -> float:
+    return sum(entry[3] for (path, _line, function), entry in stats.stats.items()  # type: ignore[attr-defined]
+               if function == name and fragment in path)
+
+
+def profile_pages(folder: Path, count: int) -> tuple[list[tuple[str, float]], float]:
+    """CPU milliseconds per page for each step, one process, no other work: (rows, total)."""
+    from whoosh import index as whoosh_index
+    from whoosh.writing import SegmentWriter
+
+    from index.document import to_document
+    from index.entities.extractor import default_extractor
+    from index.schema import index_schema
+
+    units = [Unit(path, folder) for path in sorted(folder.glob("*.html"))[:count]]
+    extractor = default_extractor()
+    read_unit(units[0])  # imports and first-use caches out of the timing
+    started = time.process_time()
+    articles = [item for unit in units for item in read_unit(unit) if isinstance(item, Article)]
+    reading = time.process_time() - started
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for unit in units:
+        read_unit(unit)
+    profiler.disable()
+    stats = pstats.Stats(profiler)
+    profiled = _cumulative(stats, "index/readers/__init__.py", "read_unit")
+    started = time.process_time()
+    entities = [extractor.extract(a.title, a.body, a.date) for a in articles]
+    extracting = time.process_time() - started
+    started = time.process_time()
+    documents = [to_document(article, found) for article, found in zip(articles, entities, strict=True)]
+    analysing = time.process_time() - started
+    with tempfile.TemporaryDirectory(prefix="newsfacets-bench-profile-") as tmp:
+        writer = SegmentWriter(whoosh_index.create_in(tmp, index_schema()))
+        started = time.process_time()
+        for document in documents:
+            writer.add_document(**document)
+        writer.commit()
+        writing = time.process_time() - started
+    per_page = 1000 / len(articles)
+    rows = [("reading a page (all of the below and the rest of the reader)", reading * per_page)]
+    rows += [(label, reading * per_page * _cumulative(stats, fragment, name) / profiled)
+             for label, fragment, name in _PARSE_PARTS]
+    rows += [("entity extraction", extracting * per_page), ("analysis (tokens, stems, fields)", analysing * per_page),
+             ("writing (Whoosh postings, segment commit)", writing * per_page)]
+    return rows, (reading + extracting + analysing + writing) * per_page
+
+
+def pages_section(sgml_dir: Path, count: int, workers: int | None, profile: int) -> str:
     """Index the same pages as a folder of HTML files and as one WARC; the "Pages" section."""
     rows = []
+    cores = workers or os.cpu_count() or 1
     with tempfile.TemporaryDirectory(prefix="newsfacets-bench-pages-") as tmp:
         pages = write_pages(sgml_dir, Path(tmp) / "html", Path(tmp) / "crawl.warc.gz", count)
-        for label, source in (("folder of .html files", Path(tmp) / "html"), ("one .warc.gz", Path(tmp) / "crawl.warc.gz")):
+        for label, source in (("folder of .html files", Path(tmp) / "html"),
+                              ("one .warc.gz", Path(tmp) / "crawl.warc.gz")):
             report: BuildReport = build_index([source], Path(tmp) / f"index-{source.name}", workers=workers)
-            rows.append(f"| {label} | {report.indexed} | {report.seconds:.1f} s | **{report.indexed / report.seconds:.0f} pages/s** "
+            rate = report.indexed / report.seconds
+            rows.append(f"| {label} | {report.indexed} | {report.seconds:.1f} s | **{rate:.0f} pages/s** "
                         f"| {report.stages['parse']:.1f} s |")
+        steps, total = profile_pages(Path(tmp) / "html", profile)
+    profile_rows = "\n".join(f"| {label} | {ms:.1f} ms |" for label, ms in steps)
     return f"""
 `python benchmarks/bench_index.py --pages {count}` on {machine()}.
 
 {pages} Reuters-21578 stories set into news-site chrome (cookie banner, navigation, JSON-LD,
-share bar, related links, comments, footer); {workers or os.cpu_count()} worker processes; full build (parse with
+share bar, related links, comments, footer); {cores} worker processes; full build (parse with
 trafilatura -> extract entities -> analyse -> write -> publish). Target >= 100 pages/s.
 
 | input | pages indexed | wall time | throughput | parent waiting on parsing |
 | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-HTML files are parsed in a pool as large as the workers; a WARC streams from one file and
-its pages are parsed in the indexer's parent process. "Parent waiting on parsing" is the
-time the parent spent waiting for parsed articles.
+Both inputs are parsed in worker processes as many as the indexing workers: HTML files one
+task per file, the WARC in windows of 64 pages that each task reads from its byte offset
+(`index.readers.read_unit`). The parent only walks the paths, applies the duplicate and
+unchanged rules and hands out batches; "parent waiting on parsing" is the time it spent
+waiting for parsed articles.
+
+Where a page's CPU time goes ({profile} of the pages, one after another in one process;
+parts of reading from cProfile, as shares of the unprofiled reading time):
+
+| step | CPU per page |
+| --- | --- |
+{profile_rows}
+| **all steps** | **{total:.1f} ms** |
+
+At {total:.1f} ms of CPU per page, {cores} cores can index at most {cores * 1000 / total:.0f} pages/s
+before any hand-over between processes.
 """
 
 
@@ -108,12 +198,14 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
     parser.add_argument("--pages", type=int, default=None, metavar="N", help="time N web pages instead (section Pages)")
+    parser.add_argument("--profile", type=int, default=300, metavar="N",
+                        help="pages profiled step by step (with --pages)")
     args = parser.parse_args()
     if not args.reuters.is_dir():
         print(f"error: Reuters-21578 not found at {args.reuters}", file=sys.stderr)
         return 1
     if args.pages:
-        publish("Pages", pages_section(args.reuters, args.pages, args.workers), write=not args.no_write)
+        publish("Pages", pages_section(args.reuters, args.pages, args.workers, args.profile), write=not args.no_write)
         return 0
     with tempfile.TemporaryDirectory(prefix="newsfacets-bench-") as tmp:
         stories, report = build(args.reuters, Path(tmp) / "index", workers=args.workers, limit=args.limit)

@@ -2,11 +2,15 @@
 
 Whoosh writes postings in pure Python, so one writer process caps indexing speed no
 matter how fast analysis is. So every worker process does the whole per-article job,
-entity extraction, text analysis and writing, into a Whoosh segment of its own; the
-parent only reads files, hands out batches, and at the end lists the workers' segments
-in one table of contents (what Whoosh's own `MpWriter` does, minus its single-process
-analysis). Batches travel through a bounded queue, so memory stays bounded however
-big the corpus.
+entity extraction, text analysis and writing, into a Whoosh segment of its own, and
+the files are parsed in another set of processes (trafilatura costs more than indexing
+a page). The parent only walks the paths, hands out files (and windows of big record
+files, see `index.readers.read_unit`), applies the rules that need the whole input in
+order (skipped, duplicate and unchanged articles: `_Run._articles`, the one place they
+live), hands out batches, and at the end lists the workers' segments in one table of
+contents (what Whoosh's own `MpWriter` does, minus its single-process analysis). Work
+travels through bounded queues, so memory stays bounded however big the corpus.
+`index.distributed` runs the same two kinds of work on a Dask cluster instead.
 """
 from __future__ import annotations
 
@@ -17,8 +21,9 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
-from multiprocessing.pool import Pool
 from pathlib import Path
 
 from whoosh import index as whoosh_index
@@ -26,17 +31,19 @@ from whoosh.writing import SegmentWriter
 
 from index import store
 from index.article import MAX_VALUE_LENGTH, Article, Skipped, id_problem
-from index.document import content_hash, to_document
-from index.entities import Entities, extract
-from index.entities.extractor import default_extractor
-from index.processes import die_with_parent
-from index.readers import read_paths
-from index.schema import index_schema
 from index.columns import write_columns
+from index.document import content_hash, to_document
+from index.entities import Entities
+from index.entities.extractor import EntityExtractor, default_extractor
+from index.processes import die_with_parent
+from index.readers import Pending, Unit, read_paths, read_unit
+from index.schema import index_schema
 from index.stories import write_stories
 
 BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 4
+# Files (or windows) being parsed at a time per parsing process: enough to keep each busy.
+UNITS_IN_FLIGHT_PER_WORKER = 4
 WRITER_MEMORY_MB = 128
 DEAD_WORKER_POLL_SECONDS = 1.0
 
@@ -54,7 +61,8 @@ class BuildReport:
     removed: int = 0
     skipped: list[Skipped] = field(default_factory=list)
     seconds: float = 0.0
-    stages: dict[str, float] = field(default_factory=lambda: {"parse": 0.0, "extract": 0.0, "analyse": 0.0, "write": 0.0})
+    stages: dict[str, float] = field(
+        default_factory=lambda: {"parse": 0.0, "extract": 0.0, "analyse": 0.0, "write": 0.0})
     generation: Path | None = None
     # Facet values longer than MAX_VALUE_LENGTH left out of indexed articles, by facet.
     dropped_values: dict[str, int] = field(default_factory=dict)
@@ -86,7 +94,7 @@ def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, En
     def fits(value: str | None) -> bool:
         return value is None or len(value) <= MAX_VALUE_LENGTH
 
-    kept = {
+    kept: dict[str, tuple] = {
         "actor": tuple(value for value in entities.actors if fits(value)),
         "location": tuple(place for place in entities.places if fits(place.value)),
         "country": tuple(value for value in entities.countries if fits(value)),
@@ -108,12 +116,12 @@ def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, En
     return article, entities, dropped
 
 
-def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
+def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExtractor) -> _Outcome:
     """Extract, analyse and write one article; never raises, so one bad article cannot stop a build."""
     path = article.path or article.id
     try:
         started = time.perf_counter()
-        entities = extract(article.title, article.body, article.date)  # the date picks time-bound aliases
+        entities = extractor.extract(article.title, article.body, article.date)  # the date picks time-bound aliases
         extracted = time.perf_counter()
         article, entities, dropped = _within_value_cap(article, entities)
         document = to_document(article, entities)
@@ -128,10 +136,11 @@ def _index_article(writer: SegmentWriter, article: Article) -> _Outcome:
                     tuple(dropped.items()))
 
 
-def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue) -> None:
+def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue, entities: Path | None,
+            parent: int) -> None:
     """Worker process: index batches into a private segment until told to stop, then hand the segment back."""
-    parent = multiprocessing.parent_process().pid
-    die_with_parent()  # a killed indexer must not leave workers holding the build lock
+    die_with_parent(parent)  # a killed indexer must not leave workers holding the build lock
+    extractor = default_extractor(entities)  # loaded before the fork: shared, not rebuilt
     writer = SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
     while True:
         try:
@@ -142,12 +151,33 @@ def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessin
             continue
         if batch is None:
             break
-        results.put([_index_article(writer, article) for article in batch])
+        results.put([_index_article(writer, article, extractor) for article in batch])
+    results.put(_hand_over(writer))
+
+
+def _hand_over(writer: SegmentWriter):
+    """The finished segment for the parent to list in its table of contents (None if empty).
+
+    The segment's files are complete before this returns; files of a segment that never
+    gets here (its writer died) are not listed, and Whoosh deletes them at the commit.
+    """
     if writer._added:  # noqa: SLF001 - Whoosh's MpWriter uses the same segment hand-off
-        results.put(writer._finalize_segment())  # noqa: SLF001
-    else:
-        writer._close_segment()  # noqa: SLF001
-        results.put(None)
+        return writer._finalize_segment()  # noqa: SLF001
+    writer._close_segment()  # noqa: SLF001
+    return None
+
+
+def index_batch(directory: str, articles: list[Article], entities: Path | None) -> tuple[list[_Outcome], object]:
+    """One task of a cluster build: index `articles` into a new segment of their own.
+
+    A whole segment per task makes a task the unit of retry: if its worker dies, the
+    task runs again elsewhere and writes a new segment, and the dead attempt's files,
+    listed nowhere, are deleted at the commit.
+    """
+    extractor = default_extractor(entities)
+    writer = SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
+    outcomes = [_index_article(writer, article, extractor) for article in articles]
+    return outcomes, _hand_over(writer)
 
 
 def _link_or_copy(source: str, destination: str) -> None:
@@ -169,7 +199,12 @@ def _existing_hashes(ix: whoosh_index.Index) -> dict[str, str]:
 
 
 def _commit(directory: Path, segments: list, delete: set[str]) -> None:
-    """One table of contents: the existing segments (less deleted ids) plus the workers' new ones."""
+    """One table of contents: the existing segments (less deleted ids) plus the workers' new ones.
+
+    Whoosh's commit then deletes every segment file the table does not list (a dead
+    worker's half-written segment, a cluster task's lost attempt) and its temporary
+    posting files, so nothing stray is published.
+    """
     writer = SegmentWriter(whoosh_index.open_dir(str(directory)))
     try:
         for article_id in sorted(delete):
@@ -184,22 +219,27 @@ def _commit(directory: Path, segments: list, delete: set[str]) -> None:
 
 
 class _Run:
-    """One pass over the input: the parent's side of the worker protocol."""
+    """One pass over the input: the rules for what gets indexed, and the parent's side of the worker protocol."""
 
-    def __init__(self, paths, existing: dict[str, str], report: BuildReport, on_progress) -> None:
+    def __init__(self, paths, existing: dict[str, str], report: BuildReport, on_progress,
+                 entities: Path | None) -> None:
         self.paths = paths
         self.existing = existing
         self.report = report
         self.on_progress = on_progress
+        self.entities = entities
         self.seen: set[str] = set()  # every id read this run
         self.replaced: set[str] = set()  # ids re-indexed successfully whose old version must go
         self.feeder_error: BaseException | None = None
-        self.parsers: Pool | None = None  # processes that parse page files (see `index_in_workers`)
 
-    def _articles(self) -> Iterator[Article]:
-        """Articles that need indexing; skipped and unchanged ones are counted here."""
+    def _articles(self, submit: Callable[[Unit], Pending], in_flight: int) -> Iterator[Article]:
+        """Articles that need indexing, in input order; skipped and unchanged ones are counted here.
+
+        `submit` runs `read_unit` in another process (or on a cluster); the time this
+        process waits for parsed articles is the "parse" stage.
+        """
         first_path: dict[str, str] = {}
-        items = iter(read_paths(self.paths, self.parsers))
+        items = iter(read_paths(self.paths, submit, in_flight))
         while True:
             parse_started = time.perf_counter()
             item = next(items, None)
@@ -214,7 +254,8 @@ class _Run:
                 self.report.skipped.append(Skipped(item.path or repr(item.id[:80]), problem))
                 continue
             if item.id in first_path:
-                self.report.skipped.append(Skipped(item.path or item.id, f"duplicate id {item.id!r} (first in {first_path[item.id]})"))
+                reason = f"duplicate id {item.id!r} (first in {first_path[item.id]})"
+                self.report.skipped.append(Skipped(item.path or item.id, reason))
                 continue
             first_path[item.id] = item.path or item.id
             self.seen.add(item.id)
@@ -223,16 +264,24 @@ class _Run:
                 continue
             yield item
 
-    def _feed(self, jobs: multiprocessing.Queue, workers: int) -> None:
+    def batches(self, submit: Callable[[Unit], Pending], in_flight: int, size: int) -> Iterator[list[Article]]:
+        """`_articles` in lists of `size`, the unit handed to an indexing worker."""
+        batch: list[Article] = []
+        for article in self._articles(submit, in_flight):
+            batch.append(article)
+            if len(batch) == size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    def _feed(self, jobs: multiprocessing.Queue, workers: int, parsers: ProcessPoolExecutor) -> None:
         try:
-            batch: list[Article] = []
-            for article in self._articles():
-                batch.append(article)
-                if len(batch) == BATCH_SIZE:
-                    jobs.put(batch)
-                    batch = []
-            if batch:
+            in_flight = workers * UNITS_IN_FLIGHT_PER_WORKER
+            for batch in self.batches(lambda unit: parsers.submit(read_unit, unit), in_flight, BATCH_SIZE):
                 jobs.put(batch)
+        except BrokenProcessPool:
+            self.feeder_error = BuildFailed("a parsing worker died unexpectedly; the live index is unchanged")
         except BaseException as error:  # noqa: BLE001 - re-raised in the main thread
             self.feeder_error = error
         finally:
@@ -241,18 +290,22 @@ class _Run:
 
     def index_in_workers(self, directory: Path, workers: int) -> list:
         """Run the workers over every article; returns the segments they wrote."""
-        default_extractor()  # load dictionaries once, before fork, so workers share them
+        default_extractor(self.entities)  # load dictionaries once, before fork, so workers share them
         context = multiprocessing.get_context("fork")
         jobs = context.Queue(maxsize=workers * BATCHES_IN_FLIGHT_PER_WORKER)
         results = context.Queue()
-        processes = [context.Process(target=_worker, args=(str(directory), jobs, results), daemon=True) for _ in range(workers)]
+        processes = [context.Process(target=_worker, args=(str(directory), jobs, results, self.entities, os.getpid()), daemon=True)
+                     for _ in range(workers)]
         for process in processes:
             process.start()
-        # Parsing a web page (trafilatura) costs more than indexing it, so page files are
-        # parsed in a pool as large as the workers' rather than in this process. Forked
-        # after the workers and before the feeder thread: no process inherits a running thread.
-        self.parsers = context.Pool(workers, initializer=die_with_parent)
-        feeder = threading.Thread(target=self._feed, args=(jobs, workers), daemon=True)
+        # Parsing a web page (trafilatura) costs more than indexing it, so files are parsed
+        # in a pool as large as the workers' rather than in this process. With fork, the
+        # pool starts all its processes at the first submit, which happens here, before
+        # the feeder thread exists: no process inherits a running thread.
+        parsers = ProcessPoolExecutor(workers, mp_context=context, initializer=die_with_parent,
+                                      initargs=(os.getpid(),))
+        parsers.submit(int).result()
+        feeder = threading.Thread(target=self._feed, args=(jobs, workers, parsers), daemon=True)
         feeder.start()
         segments: list = []
         finished = 0
@@ -265,7 +318,7 @@ class _Run:
                         raise BuildFailed("an indexing worker died unexpectedly; the live index is unchanged") from None
                     continue
                 if isinstance(message, list):
-                    self._record(message)
+                    self.record(message)
                 else:
                     finished += 1
                     if message is not None:
@@ -275,16 +328,15 @@ class _Run:
                 if process.is_alive() and finished < workers:
                     process.kill()
                 process.join()
-            if finished < workers:
-                self.parsers.terminate()  # the feeder may still be waiting on it; it then fails and ends
+            # The feeder may still wait on a parse; cancelled, it fails and ends.
+            parsers.shutdown(wait=finished == workers, cancel_futures=True)
         feeder.join()
-        self.parsers.close()
-        self.parsers.join()
         if self.feeder_error is not None:
             raise self.feeder_error
         return segments
 
-    def _record(self, outcomes: list[_Outcome]) -> None:
+    def record(self, outcomes: list[_Outcome]) -> None:
+        """Count what a worker did with a batch, and report progress."""
         report = self.report
         for outcome in outcomes:
             if outcome.error is not None:
@@ -309,6 +361,8 @@ def build_index(
     incremental: bool = False,
     workers: int | None = None,
     on_progress: Callable[[BuildReport], None] | None = None,
+    entities: Path | None = None,
+    dask: str | None = None,
 ) -> BuildReport:
     """Index the articles under `paths` into `index_dir` and make the result live.
 
@@ -316,6 +370,11 @@ def build_index(
     live one and adds new and changed articles (by content hash) and removes articles
     whose files are gone. Either way the live index is untouched until the new
     generation is complete. Raises `store.IndexBusy` if another build holds the lock.
+
+    `entities` is the user's entities YAML (None: $NEWSFACETS_ENTITIES, else none).
+    `dask` runs reading and indexing on a Dask cluster (a scheduler address, or "local"
+    for a cluster of `workers` processes on this machine; see `index.distributed`),
+    whose workers must see `paths` and `index_dir` at the same paths as this process.
     """
     index_dir = Path(index_dir)
     workers = max(1, workers or os.cpu_count() or 1)
@@ -333,8 +392,13 @@ def build_index(
             else:
                 whoosh_index.create_in(str(temporary), index_schema())
                 existing = {}
-            run = _Run(paths, existing, report, on_progress)
-            segments = run.index_in_workers(temporary, workers)
+            run = _Run(paths, existing, report, on_progress, entities)
+            if dask is None:
+                segments = run.index_in_workers(temporary, workers)
+            else:
+                from index.distributed import index_on_dask  # dask is imported only for a cluster build
+
+                segments = index_on_dask(run, temporary, dask, workers)
             if report.status == "failed":
                 # Nothing readable: keep the live index rather than publish an empty one.
                 shutil.rmtree(temporary, ignore_errors=True)
@@ -345,8 +409,9 @@ def build_index(
             report.removed = len(gone)
             _commit(temporary, segments, delete=gone | run.replaced)
             report.stages["write"] += time.perf_counter() - write_started
-            write_stories(temporary, incremental_from=live, stages=report.stages)  # issue 11: its sidecar, before it goes live
-            write_columns(temporary)  # issue 12: what searchers map instead of computing on open
+            # The generation's sidecars, written once for either kind of build, before it goes live:
+            write_stories(temporary, incremental_from=live, stages=report.stages)
+            write_columns(temporary)  # what searchers map instead of computing on open
             report.generation = store.publish(index_dir, temporary)
         except BaseException:
             shutil.rmtree(temporary, ignore_errors=True)

@@ -1,7 +1,8 @@
 """`newsfacets index`: the command-line face of `index.build.build_index`.
 
 Exit codes: 0 every article indexed; 3 partial (some files skipped, each listed);
-1 nothing indexed, or the build could not run (busy, unreadable index).
+1 nothing indexed, or the build could not run (busy, unreadable index); 2 a bad
+--entities file (refused before any work).
 """
 from __future__ import annotations
 
@@ -16,14 +17,22 @@ from index.build import BuildReport, build_index
 from index.entities.actors import DictionaryError
 from index.store import IndexProblem, default_index_dir
 
-EXIT_OK, EXIT_FAILED, EXIT_PARTIAL = 0, 1, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders of articles (folders are read recursively)")
-    parser.add_argument("--index", type=Path, default=None, help="index directory (default: $NEWSFACETS_INDEX or var/index)")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files or folders of articles (folders are read recursively)")
+    parser.add_argument("--index", type=Path, default=None,
+                        help="index directory (default: $NEWSFACETS_INDEX or var/index)")
     parser.add_argument("--incremental", action="store_true", help="add new and changed articles, remove deleted ones")
-    parser.add_argument("--workers", type=int, default=None, help="analysis processes (default: all cores)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="parsing and analysis processes, or --dask local's workers (default: all cores)")
+    parser.add_argument("--entities", type=Path, default=None, metavar="FILE",
+                        help="your entities YAML, added to ours (default: $NEWSFACETS_ENTITIES)")
+    parser.add_argument("--dask", default=None, metavar="SCHEDULER_ADDRESS",
+                        help="read and index on a Dask cluster sharing the paths and the index directory "
+                             "(tcp://host:8786), or 'local' for one on this machine")
 
 
 class _Progress:
@@ -65,6 +74,24 @@ def summary(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
+def _entities_file(flag: Path | None) -> Path | None | str:
+    """The entities file to index with (--entities, else $NEWSFACETS_ENTITIES), loaded once
+    here so that a missing or bad one is refused before any work; a str is the reason."""
+    from index.entities.extractor import default_extractor
+
+    named = flag or os.environ.get("NEWSFACETS_ENTITIES")
+    if not named:
+        return None
+    path = Path(named).absolute()  # workers elsewhere (a cluster) resolve it the same way
+    if not path.is_file():
+        return f"entities file {named} {'is not a file' if path.exists() else 'does not exist'}"
+    try:
+        default_extractor(path)
+    except DictionaryError as error:
+        return str(error)
+    return path
+
+
 def run(args: argparse.Namespace) -> int:
     index_dir = args.index or default_index_dir()
     missing = [path for path in args.paths if not os.path.exists(path)]
@@ -74,9 +101,14 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return EXIT_FAILED
+    entities = _entities_file(args.entities)
+    if isinstance(entities, str):
+        print(f"error: {entities}", file=sys.stderr)
+        return EXIT_USAGE
     progress = _Progress(sys.stderr)
     try:
-        report = build_index(args.paths, index_dir, incremental=args.incremental, workers=args.workers, on_progress=progress)
+        report = build_index(args.paths, index_dir, incremental=args.incremental, workers=args.workers,
+                             on_progress=progress, entities=entities, dask=args.dask)
     except (IndexProblem, DictionaryError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -145,7 +145,7 @@ def test_cli_refuses_a_broken_user_entities_file(tmp_path):
     entities = tmp_path / "entities.yaml"
     entities.write_text("- {name: Foo\n  bad: [", encoding="utf-8")
     result = run_index(str(corpus), "--index", str(tmp_path / "ix"), NEWSFACETS_ENTITIES=str(entities))
-    assert result.returncode == 1
+    assert result.returncode == 2  # refused before any work, as a bad --entities is
     assert result.stderr.strip().startswith(f"error: actor dictionary {entities} is not valid YAML")
     assert len(result.stderr.strip().splitlines()) == 1
     assert current_generation(tmp_path / "ix") is None

@@ -394,10 +394,19 @@ def test_pdf_text_title_and_date_and_encrypted_pdf_is_skipped(tmp_path):
     assert found["untitled"].title == "Ceasefire monitors report"
 
 
+def _pooled(paths: list[Path]) -> list:
+    """`read_paths` with units read in two forked processes, as the indexer reads them."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    from index.readers import read_unit
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        return list(read_paths(paths, lambda unit: pool.submit(read_unit, unit), in_flight=8))
+
+
 def test_parsing_pool_gives_the_same_articles_in_the_same_order(tmp_path):
     """Page files parsed in pool processes come back as the parent would have read them."""
-    import multiprocessing
-
     corpus = tmp_path / "corpus"
     (corpus / "sub").mkdir(parents=True)
     for page in sorted(DEV_PAGES.glob("*.html"))[:6]:
@@ -407,7 +416,66 @@ def test_parsing_pool_gives_the_same_articles_in_the_same_order(tmp_path):
     (corpus / "empty.html").write_text("")
     (corpus / "notes.docx").write_bytes(b"PK")
     serial = list(read_paths([corpus]))
-    with multiprocessing.get_context("fork").Pool(2) as pool:
-        pooled = list(read_paths([corpus], pool))
-    assert pooled == serial
+    assert _pooled([corpus]) == serial
     assert len([r for r in serial if isinstance(r, Skipped)]) == 3  # empty page, empty feed entry, the .docx
+
+
+def _big_record_files(folder: Path) -> None:
+    """One file of each record format, each over SPLIT_BYTES and holding more than one window
+    of records, with the bad records and file-level problems each format can have."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    from index.readers import SPLIT_BYTES
+
+    folder.mkdir()
+    filler = os.urandom(SPLIT_BYTES // 2 + 1000).hex()  # more than SPLIT_BYTES of text
+    with open(folder / "crawl.warc.gz", "wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        for number in range(1, 151):
+            page = _html_page(f"Page {number} of the crawl", f"Story number {number} tells of the council vote "
+                              "in the northern district and what the mayor said afterwards.", "").encode()
+            html = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=utf-8")], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(f"https://news.example/{number}", "response",
+                                                          payload=io.BytesIO(page), http_headers=html,
+                                                          warc_headers_dict={"WARC-Date": "2021-05-04T10:00:00Z"}))
+            if number % 50 == 0:
+                image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
+                writer.write_record(writer.create_warc_record(f"https://news.example/{number}.png", "response",
+                                                              payload=io.BytesIO(os.urandom(SPLIT_BYTES // 2)),
+                                                              http_headers=image))
+    data = (folder / "crawl.warc.gz").read_bytes()
+    (folder / "cut.warc.gz").write_bytes(data[:-300])  # the last record (an image) cut short
+    lines = [json.dumps({"title": f"Record {n}", "body": f"Record {n} reports the harvest. {filler[:900]}"})
+             for n in range(1, 1401)]
+    lines[700] = "{not json"
+    (folder / "records.jsonl").write_text("\n".join(lines) + "\n")
+    rows = [f"Row {n},Row {n} says the port reopened after the storm. {filler[:900]}" for n in range(1, 1301)]
+    (folder / "table.csv").write_text("title,body\n" + "\n".join(rows) + "\n")
+    items = "".join(f"<item><title>Entry {n}</title><description>Entry {n} covers the election count "
+                    "in the capital and the turnout in the provinces.</description></item>" for n in range(1, 91))
+    (folder / "feed.rss").write_text(f"<rss><channel><title>Wire</title><description>{filler}</description>"
+                                     f"{items}</channel></rss>")
+
+
+def test_big_record_files_are_cut_into_windows_that_read_as_the_whole_file(tmp_path):
+    """A big WARC, JSONL, CSV or feed is read by several processes, window by window; together
+    they give exactly what reading the whole file in one process gives, in the same order,
+    bad records and the archive's file-level lines included."""
+    from index.readers import Unit, read_unit
+
+    corpus = tmp_path / "corpus"
+    _big_record_files(corpus)
+    for name in ("crawl.warc.gz", "cut.warc.gz", "records.jsonl", "table.csv", "feed.rss"):
+        cut = read_unit(Unit(corpus / name))
+        assert sum(isinstance(item, Unit) for item in cut) >= 2, name  # really cut, so the test tests windows
+    serial = list(read_paths([corpus]))
+    assert _pooled([corpus]) == serial
+    skipped = [item.reason for item in serial if isinstance(item, Skipped)]
+    assert "skipped 3 records that are not HTML pages: 3 image/png" in skipped  # crawl
+    assert "skipped 2 records that are not HTML pages: 2 image/png" in skipped  # cut, whose third is the damage
+    assert any(reason.startswith("truncated or corrupt WARC record after 150 pages") for reason in skipped)
+    assert any(reason.startswith("invalid JSON") for reason in skipped)
+    ids = [item.id for item in serial if not isinstance(item, Skipped)]
+    assert len(ids) == 150 + 150 + 1399 + 1300 + 90
+    assert ids[:2] == ["crawl#1", "crawl#2"] and ids.index("cut#150") == 299

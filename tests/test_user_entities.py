@@ -4,16 +4,20 @@ README "Facets": a user entry for a shipped name adds its aliases to that actor.
 are compared by `name_key` (case, accents, "al-" folded), so "Bashar Al-Assad" or
 "ISLAMIC STATE" in the user's file is the shipped "Bashar al-Assad" / "Islamic State":
 a shipped alias and the user's alias must give one facet value, not two. Built by the
-real indexer, read back through the real `Searcher`.
+real indexer, read back through the real `Searcher`. The file reaches the indexer as
+`build_index(entities=...)` and `newsfacets index --entities FILE`, and a missing or bad
+one is refused before any work.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from index.build import build_index
-from index.entities import extractor as extractor_module
 from index.entities.actors import name_key
 from index.store import open_index
 from search.searcher import Searcher
@@ -30,23 +34,58 @@ ARTICLES = {
 }
 
 
-@pytest.fixture()
-def index_dir(tmp_path: Path, monkeypatch) -> Path:
+def _corpus(tmp_path: Path) -> tuple[Path, Path]:
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for name, text in ARTICLES.items():
         (corpus / name).write_text(text, encoding="utf-8")
     entities = tmp_path / "entities.yaml"
     entities.write_text(ENTITIES, encoding="utf-8")
-    monkeypatch.setenv("NEWSFACETS_ENTITIES", str(entities))
-    extractor_module.default_extractor.cache_clear()
-    try:
-        report = build_index([corpus], tmp_path / "index", workers=1)
-    finally:
-        monkeypatch.delenv("NEWSFACETS_ENTITIES")
-        extractor_module.default_extractor.cache_clear()
+    return corpus, entities
+
+
+@pytest.fixture()
+def index_dir(tmp_path: Path, monkeypatch) -> Path:
+    corpus, entities = _corpus(tmp_path)
+    monkeypatch.delenv("NEWSFACETS_ENTITIES", raising=False)  # passed explicitly, as the CLI does
+    report = build_index([corpus], tmp_path / "index", workers=2, entities=entities)
     assert report.status == "ok" and report.indexed == 4
     return tmp_path / "index"
+
+
+def _newsfacets_index(*args: str) -> subprocess.CompletedProcess:
+    env = {key: value for key, value in os.environ.items() if key != "NEWSFACETS_ENTITIES"}
+    return subprocess.run([sys.executable, "-m", "newsfacets.cli", "index", *args], capture_output=True, text=True,
+                          env=env, timeout=300)
+
+
+def test_entities_flag_reaches_the_workers(tmp_path: Path):
+    corpus, entities = _corpus(tmp_path)
+    result = _newsfacets_index(str(corpus), "--index", str(tmp_path / "index"), "--entities", str(entities),
+                               "--workers", "2")
+    assert result.returncode == 0, result.stderr
+    actors = _actors(tmp_path / "index")
+    for user_doc, shipped_doc, shipped in (("user-alias-person", "shipped-alias-person", "Bashar al-Assad"),
+                                           ("user-alias-group", "shipped-alias-group", "Islamic State")):
+        assert actors[user_doc] == actors[shipped_doc]  # the user's alias was known to the worker
+        assert [name_key(actor) for actor in actors[user_doc]] == [name_key(shipped)]
+
+
+@pytest.mark.parametrize("content, reason", [
+    (None, "error: entities file {path} does not exist"),
+    ("- {name: Foo\n  bad: [", "error: actor dictionary {path} is not valid YAML"),
+    ("- {type: person}\n", "error: actor entry needs a 'name'"),
+], ids=["missing", "not-yaml", "no-name"])
+def test_a_missing_or_bad_entities_file_is_refused_before_any_work(tmp_path: Path, content, reason):
+    corpus, _ = _corpus(tmp_path)
+    path = tmp_path / "mine.yaml"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    result = _newsfacets_index(str(corpus), "--index", str(tmp_path / "index"), "--entities", str(path))
+    assert result.returncode == 2
+    assert result.stderr.startswith(reason.format(path=path)), result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+    assert not (tmp_path / "index").exists()  # not even the lock: nothing was started
 
 
 def _actors(index_dir: Path) -> dict[str, list[str]]:

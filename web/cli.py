@@ -197,11 +197,11 @@ def _drain(server: Any, seconds: float) -> None:
     wasyncore.close_all(server._map)
 
 
-def _worker(listener: socket.socket, app: Any, options: ServeOptions, reasons: int) -> NoReturn:
+def _worker(listener: socket.socket, app: Any, options: ServeOptions, reasons: int, parent: int) -> NoReturn:
     """A forked worker: serve until SIGTERM, or write why it cannot to `reasons` and exit 1."""
     status = 0
     try:
-        die_with_parent()
+        die_with_parent(parent)
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when to stop
         signal.signal(signal.SIGTERM, signal.SIG_DFL)  # until the server runs, stopping is instant
         # Hand the interpreter lock over more often than Python's 5 ms: a request that runs
@@ -222,10 +222,11 @@ def _worker(listener: socket.socket, app: Any, options: ServeOptions, reasons: i
 
 
 def _fork_worker(listener: socket.socket, app: Any, options: ServeOptions, reasons: tuple[int, int]) -> int:
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:
         os.close(reasons[0])
-        _worker(listener, app, options, reasons[1])
+        _worker(listener, app, options, reasons[1], parent)
     return pid
 
 

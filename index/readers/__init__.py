@@ -17,8 +17,9 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from multiprocessing.pool import Pool
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from index.article import Article, Skipped
 from index.dates import find_date, parse_date
@@ -27,18 +28,19 @@ from index.readers._base import (
     MAX_HTML_BYTES,
     MAX_TEXT_BYTES,
     ReadError,
+    Window,
     page_article,
     read_text,
 )
 from index.readers.html import parse_html
-from index.readers.records import read_csv, read_json, read_jsonl
+from index.readers.records import csv_windows, jsonl_windows, read_csv, read_json, read_jsonl
 from index.readers.reuters import iter_reuters_sgml
 from index.readers.text import parse_text
-from index.readers.web import read_feed, read_pdf, read_warc
+from index.readers.web import feed_windows, read_feed, read_pdf, read_warc, warc_windows
 
 __all__ = [
-    "read_paths", "read_file", "parse_date", "find_date", "iter_reuters_sgml", "MAX_BODY_CHARS",
-    "SUPPORTED_SUFFIXES",
+    "read_paths", "read_file", "read_unit", "Unit", "Window", "Pending", "parse_date", "find_date", "iter_reuters_sgml",
+    "MAX_BODY_CHARS", "SUPPORTED_SUFFIXES",
 ]
 
 Result = Iterator[Article | Skipped]
@@ -54,7 +56,8 @@ def _read_html(path: Path, base_id: str) -> Result:
     yield page_article(parse_html(markup), base_id, str(path))
 
 
-_READERS: dict[str, Callable[[Path, str], Result]] = {
+# Called as reader(path, base_id), record formats also as reader(path, base_id, window).
+_READERS: dict[str, Callable[..., Result]] = {
     ".txt": _read_plain, ".text": _read_plain, ".md": _read_plain, ".markdown": _read_plain,
     ".html": _read_html, ".htm": _read_html, ".xhtml": _read_html,
     ".json": read_json, ".jsonl": read_jsonl, ".ndjson": read_jsonl, ".csv": read_csv,
@@ -62,6 +65,15 @@ _READERS: dict[str, Callable[[Path, str], Result]] = {
     ".warc": read_warc, ".warc.gz": read_warc, ".pdf": read_pdf,
 }
 SUPPORTED_SUFFIXES = frozenset(_READERS)
+# Record formats whose readers take a `Window`, and how to cut a file of each into windows.
+_WINDOWED: dict[str, Callable[[Path], tuple[list[Window], list[Skipped]]]] = {
+    ".jsonl": jsonl_windows, ".ndjson": jsonl_windows, ".csv": csv_windows,
+    ".rss": feed_windows, ".atom": feed_windows, ".xml": feed_windows,
+    ".warc": warc_windows, ".warc.gz": warc_windows,
+}
+# A record file at least this big is cut into windows parsed by several processes; a
+# smaller one is read whole, as one task (scanning it first would cost more than it saves).
+SPLIT_BYTES = 1024 * 1024
 
 
 def _base_id(path: Path, root: Path | None) -> str:
@@ -76,22 +88,69 @@ def _base_id(path: Path, root: Path | None) -> str:
     return name[: -len(kind)] if kind.startswith(".") and name.lower().endswith(kind) else name
 
 
-def read_file(path: Path, root: Path | None = None) -> Result:
-    """Articles in one file; `root` is the folder the user named, for relative ids."""
-    path = Path(path)
-    kind = suffix_of(path.name)
-    reader = _READERS.get(kind)
-    if reader is None:
-        yield Skipped(str(path), f"unsupported file type {kind}")
-        return
+def _guarded(path: Path, items: Iterator) -> Iterator:
+    """`items` with any failure turned into one `Skipped` for `path`: bad input never aborts an import."""
     try:
-        yield from reader(path, _base_id(path, root))
+        yield from items
     except ReadError as exc:
         yield Skipped(str(path), str(exc))
     except MemoryError:
         yield Skipped(str(path), "out of memory reading file")
     except Exception as exc:  # noqa: BLE001 - bad input must never abort a whole import
         yield Skipped(str(path), f"unreadable ({type(exc).__name__}: {' '.join(str(exc).split())[:200]})")
+
+
+def read_file(path: Path, root: Path | None = None, window: Window | None = None) -> Result:
+    """Articles in one file, or in `window` of a record file; `root` is the folder the user named, for relative ids."""
+    path = Path(path)
+    kind = suffix_of(path.name)
+    reader = _READERS.get(kind)
+    if reader is None:
+        yield Skipped(str(path), f"unsupported file type {kind}")
+        return
+    base_id = _base_id(path, root)
+    yield from _guarded(path, reader(path, base_id, window) if window is not None else reader(path, base_id))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One task of reading: a file, or a window of a big record file."""
+
+    path: Path
+    root: Path | None = None
+    window: Window | None = None
+
+
+def read_unit(unit: Unit) -> list[Article | Skipped | Unit]:
+    """What one task of reading yields: the unit's articles and skipped items, in order.
+
+    A whole record file of SPLIT_BYTES or more is not read but cut: the result is then
+    its windows as units (to be read by other tasks, in that order), followed by the
+    file-level lines the scan found. This runs in worker processes (or on a cluster),
+    so that the process handing out the work never parses anything.
+    """
+    kind = suffix_of(unit.path.name)
+    if unit.window is None and kind in _WINDOWED:
+        try:
+            big = unit.path.stat().st_size >= SPLIT_BYTES
+        except OSError:
+            big = False  # read_file gives the reason
+        if big:
+            return list(_guarded(unit.path, _cut(unit, _WINDOWED[kind])))
+    return list(read_file(unit.path, unit.root, unit.window))
+
+
+Cutter = Callable[[Path], tuple[list[Window], list[Skipped]]]
+
+
+def _cut(unit: Unit, windows_of: Cutter) -> Iterator[Unit | Article | Skipped]:
+    """A big record file's windows and file-level lines; the file itself when it makes one window."""
+    windows, tail = windows_of(unit.path)
+    if len(windows) > 1:
+        yield from (Unit(unit.path, unit.root, window) for window in windows)
+        yield from tail
+    else:
+        yield from read_file(unit.path, unit.root)
 
 
 def suffix_of(name: str) -> str:
@@ -177,45 +236,68 @@ def _files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, Path | None] | S
             yield Skipped(str(named), ignored_summary(ignored))
 
 
-# One file, one article: cheap to hand to another process whole. Record formats (JSONL,
-# CSV, feeds, web archives) stream many articles from one file and are read in place.
-PAGE_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".html", ".htm", ".xhtml", ".pdf"})
-# Files handed to the pool at a time: bounds the parsed articles waiting in memory.
-POOL_WINDOW = 256
+class Pending(Protocol):
+    """A submitted unit's result: a concurrent.futures or a dask.distributed future."""
+
+    def result(self) -> list[Article | Skipped | Unit]: ...
 
 
-def _read_page(item: tuple[Path, Path | None]) -> list[Article | Skipped]:
-    """`read_file` for one page file, as a list (run in a pool process)."""
-    return list(read_file(*item))
+class _Done:
+    """A unit read at once in this process (no pool): its result is already there."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.items = read_unit(unit)
+
+    def result(self) -> list[Article | Skipped | Unit]:
+        return self.items
 
 
-def read_paths(paths: Sequence[str | Path], pool: Pool | None = None) -> Result:
+def read_paths(
+    paths: Sequence[str | Path], submit: Callable[[Unit], Pending] | None = None, in_flight: int = 1,
+) -> Result:
     """Every article under the given files/folders (folders recursive, sorted for determinism).
 
     A file reached twice (named twice, or via a symlink) is read once. Each folder
     named that holds files of types no reader reads ends with one `Skipped` for the
-    folder that counts them by type. With a `pool`, page files (one article each:
-    HTML, text, PDF) are parsed in its processes, POOL_WINDOW files at a time, and the
-    results still come in the same order as without one.
+    folder that counts them by type. With `submit` (which runs `read_unit` elsewhere:
+    a process pool, a cluster), up to `in_flight` units are read at a time and big
+    record files are cut into windows read in parallel; results still come in the same
+    order as when read here, one unit after another, which is what `submit=None` does.
     """
-    window: list[tuple[Path, Path | None]] = []
+    submit = submit or _Done
+    queue: list[Pending | Unit | Skipped] = []  # in input order: submitted, not yet submitted, or ready
+    running = 0
+    planned = _files(paths)
 
-    def drain() -> Result:
-        for results in pool.imap(_read_page, window, chunksize=4):
-            yield from results
-        window.clear()
+    def fill() -> None:
+        nonlocal running
+        for position, entry in enumerate(queue):
+            if running >= in_flight:
+                return
+            if isinstance(entry, Unit):
+                queue[position] = submit(entry)
+                running += 1
+        while running < in_flight:
+            item = next(planned, None)
+            if item is None:
+                return
+            if isinstance(item, Skipped):
+                queue.append(item)
+            else:
+                queue.append(submit(Unit(*item)))
+                running += 1
 
-    for item in _files(paths):
-        if pool is not None and not isinstance(item, Skipped) and suffix_of(item[0].name) in PAGE_SUFFIXES:
-            window.append(item)
-            if len(window) == POOL_WINDOW:
-                yield from drain()
+    fill()
+    while queue:
+        head = queue.pop(0)
+        if isinstance(head, Skipped):
+            yield head
             continue
-        if window:
-            yield from drain()
-        if isinstance(item, Skipped):
-            yield item
+        assert not isinstance(head, Unit)  # fill() submitted every unit at the head
+        results = head.result()
+        running -= 1
+        if results and isinstance(results[0], Unit):  # a big file, cut: read its windows next
+            queue[:0] = [item for item in results if not isinstance(item, Article)]
         else:
-            yield from read_file(*item)
-    if window:
-        yield from drain()
+            yield from (item for item in results if not isinstance(item, Unit))  # only a cut file's result has units
+        fill()

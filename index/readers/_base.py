@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, TextIO
 
@@ -46,6 +47,39 @@ FEW_BAD_UTF8_BYTES = 8
 
 class ReadError(Exception):
     """Input that cannot be read; the message is the one-line reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class Window:
+    """Records `first`..`last` of one record file (numbered from 1 as in their ids: line,
+    row, entry or page number), so that several processes can parse one big file.
+
+    `offset` is a byte position where the record numbered `first` starts, for formats
+    that can seek (web archives); 0 means read from the file's start, skipping the
+    records before `first` without parsing them. File-level lines (a web archive's
+    damage and its count of other records) belong to whoever scanned the whole file,
+    so a windowed read never reports them.
+    """
+
+    first: int
+    last: int
+    offset: int = 0
+
+    def before(self, number: int) -> bool:
+        return number < self.first
+
+    def after(self, number: int) -> bool:
+        return number > self.last
+
+
+def windows_of(total: int, size: int, max_windows: int) -> list[Window]:
+    """`total` records cut into windows of at least `size`, at most `max_windows` of them.
+
+    Formats whose windows skip from the file's start cost one cheap pass per window, so
+    their number is capped; their size then grows with the file.
+    """
+    size = max(size, -(-total // max_windows))
+    return [Window(first, min(first + size - 1, total)) for first in range(1, total + 1, size)]
 
 
 def open_binary(path: Path) -> BinaryIO:

@@ -20,9 +20,11 @@ from index.readers._base import (
     MAX_JSON_BYTES,
     MAX_RECORD_CHARS,
     ReadError,
+    Window,
     build_article,
     open_text,
     read_text,
+    windows_of,
 )
 
 _ALIASES = {
@@ -38,6 +40,10 @@ _ALIASES = {
 _GOLD_PREFIX = "gold_"
 
 csv.field_size_limit(MAX_RECORD_CHARS)
+# Records per window when a big file is shared out. A window skips the records before it
+# by reading them, so their number is capped (see `windows_of`).
+RECORDS_PER_WINDOW = 512
+MAX_RECORD_WINDOWS = 32
 
 
 def _text(value: Any) -> str | None:
@@ -124,19 +130,39 @@ def read_json(path: Path, base_id: str) -> Iterator[Article | Skipped]:
         raise ReadError("JSON is neither an object nor a list of objects")
 
 
-def read_jsonl(path: Path, base_id: str) -> Iterator[Article | Skipped]:
-    """One object per line; a bad line is `Skipped('file.jsonl:LINE')` and reading goes on."""
+def _jsonl_lines(fh) -> Iterator[tuple[int, str | None]]:
+    """(line number, line) of each line; None for a line longer than MAX_RECORD_CHARS, discarded in pieces."""
+    number = 0
+    while True:
+        line = fh.readline(MAX_RECORD_CHARS)
+        if not line:
+            return
+        number += 1
+        if len(line) >= MAX_RECORD_CHARS and not line.endswith("\n"):
+            while line and not line.endswith("\n"):
+                line = fh.readline(MAX_RECORD_CHARS)
+            yield number, None
+            continue
+        yield number, line
+
+
+def jsonl_windows(path: Path) -> tuple[list[Window], list[Skipped]]:
+    """Windows over a JSONL file's lines (counted, not parsed)."""
     with open_text(path) as fh:
-        number = 0
-        while True:
-            line = fh.readline(MAX_RECORD_CHARS)
-            if not line:
-                break
-            number += 1
+        total = sum(1 for _ in _jsonl_lines(fh))
+    return windows_of(total, RECORDS_PER_WINDOW, MAX_RECORD_WINDOWS), []
+
+
+def read_jsonl(path: Path, base_id: str, window: Window | None = None) -> Iterator[Article | Skipped]:
+    """One object per line (those in `window`); a bad line is `Skipped('file.jsonl:LINE')` and reading goes on."""
+    with open_text(path) as fh:
+        for number, line in _jsonl_lines(fh):
+            if window is not None and window.before(number):
+                continue
+            if window is not None and window.after(number):
+                return
             where = f"{path}:{number}"
-            if len(line) >= MAX_RECORD_CHARS and not line.endswith("\n"):
-                while line and not line.endswith("\n"):  # discard the rest of the line in pieces
-                    line = fh.readline(MAX_RECORD_CHARS)
+            if line is None:
                 yield Skipped(where, f"line longer than {MAX_RECORD_CHARS // 2**20} MB")
                 continue
             if not line.strip():
@@ -155,8 +181,8 @@ def read_jsonl(path: Path, base_id: str) -> Iterator[Article | Skipped]:
             yield record_to_article(record, f"{base_id}#{number}", where)
 
 
-def read_csv(path: Path, base_id: str) -> Iterator[Article | Skipped]:
-    """A header row then one article per row; quoted fields may span lines."""
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict | csv.Error, int]]:
+    """(data row number, row, line number) of each row; a csv.Error in place of the row ends the file."""
     with open_text(path) as fh:
         first_line = fh.readline(65536)
         fh.seek(0)
@@ -171,12 +197,31 @@ def read_csv(path: Path, base_id: str) -> Iterator[Article | Skipped]:
             raise ReadError("CSV has no body column (body/content/text/article_content)")
         number = 0
         while True:
+            number += 1
             try:
                 row = next(reader)
             except StopIteration:
-                break
+                return
             except csv.Error as exc:
-                yield Skipped(f"{path}:{reader.line_num}", f"bad CSV, rest of file not read: {exc}")
-                break
-            number += 1
-            yield record_to_article(row, f"{base_id}#{number}", f"{path}#{number}")
+                yield number, exc, reader.line_num
+                return
+            yield number, row, reader.line_num
+
+
+def csv_windows(path: Path) -> tuple[list[Window], list[Skipped]]:
+    """Windows over a CSV file's data rows (split by the csv module, not turned into articles)."""
+    total = sum(1 for _ in _csv_rows(path))
+    return windows_of(total, RECORDS_PER_WINDOW, MAX_RECORD_WINDOWS), []
+
+
+def read_csv(path: Path, base_id: str, window: Window | None = None) -> Iterator[Article | Skipped]:
+    """A header row then one article per row (those in `window`); quoted fields may span lines."""
+    for number, row, line in _csv_rows(path):
+        if window is not None and window.before(number):
+            continue
+        if window is not None and window.after(number):
+            return
+        if isinstance(row, csv.Error):
+            yield Skipped(f"{path}:{line}", f"bad CSV, rest of file not read: {row}")
+            return
+        yield record_to_article(row, f"{base_id}#{number}", f"{path}#{number}")
