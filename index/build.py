@@ -294,8 +294,8 @@ class _Run:
         context = multiprocessing.get_context("fork")
         jobs = context.Queue(maxsize=workers * BATCHES_IN_FLIGHT_PER_WORKER)
         results = context.Queue()
-        processes = [context.Process(target=_worker, args=(str(directory), jobs, results, self.entities, os.getpid()), daemon=True)
-                     for _ in range(workers)]
+        worker_args = (str(directory), jobs, results, self.entities, os.getpid())
+        processes = [context.Process(target=_worker, args=worker_args, daemon=True) for _ in range(workers)]
         for process in processes:
             process.start()
         # Parsing a web page (trafilatura) costs more than indexing it, so files are parsed

@@ -90,7 +90,8 @@ def build_lock(index_dir: Path) -> Iterator[None]:
                 raise
             handle.seek(0)
             holder = handle.read().strip() or "unknown"
-            raise IndexBusy(f"another indexer (pid {holder}) is building {index_dir}; try again when it is done") from None
+            raise IndexBusy(f"another indexer (pid {holder}) is building {index_dir}; "
+                            "try again when it is done") from None
         handle.seek(0)
         handle.truncate()
         handle.write(str(os.getpid()))

@@ -43,6 +43,7 @@ from whoosh.qparser.plugins import (
     TaggingPlugin,
     WildcardPlugin,
 )
+from whoosh.query import Query as WhooshQuery
 
 from index.analysis import EXACT, STOP_WORDS, fold, stem, terms
 from index.schema import FACET_FIELDS, query_schema
@@ -312,7 +313,7 @@ class ParsedQuery:
     # fuzzy words) with at least MIN_RELAXED_WORDS content words; otherwise empty. Such a query is
     # a question in natural language, which rarely has every word in one article: `Searcher.search`
     # relaxes it to any of these clauses, ranked by BM25F, when all of them together match nothing.
-    words: tuple[query.Query, ...] = ()
+    words: tuple[WhooshQuery, ...] = ()  # `query` is a field name here, so the class is aliased
     expensive: bool = False  # has a wildcard, a fuzzy word or long phrases (`_is_expensive`)
 
 

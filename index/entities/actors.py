@@ -181,7 +181,8 @@ class ActorDictionary:
         node = self._trie
         for key in keys:
             node = node.setdefault(key, {})
-        senses = [s for s in node.get(self._END, []) if s.actor != actor or (s.valid_from, s.valid_to) != (valid_from, valid_to)]
+        senses = [s for s in node.get(self._END, [])
+                  if s.actor != actor or (s.valid_from, s.valid_to) != (valid_from, valid_to)]
         if valid_from is None and valid_to is None:
             senses = [s for s in senses if s.valid_from is not None or s.valid_to is not None]  # latest undated wins
         node[self._END] = [*senses, _Sense(actor, acronym, valid_from, valid_to)]
@@ -204,9 +205,10 @@ class ActorDictionary:
     def _lookup(self, keys: tuple[str, ...]):
         node = self._trie
         for key in keys:
-            node = node.get(key)
-            if node is None:
+            child = node.get(key)
+            if child is None:
                 return None
+            node = child
         return node.get(self._END)
 
     def get(self, name: str, when: date | None = None) -> Actor | None:
@@ -235,7 +237,7 @@ class ActorDictionary:
     def _walk(self, tokens: Sequence[Token], i: int, when: date | None = None) -> DictionaryMatch | None:
         if not tokens[i].text[0].isupper() and not _particle_start(tokens[i].text):
             return None
-        node = self._trie
+        node: dict | None = self._trie
         best = None
         j = i
         while j < len(tokens):
@@ -360,7 +362,7 @@ def first_names() -> frozenset[str]:
     ignores a first name that the document itself uses in lower case. Tokens are only
     lower-cased, so "José" is kept as "josé" beside the folded "jose".
     """
-    names = set()
+    names: set[str] = set()
     for line in FIRST_NAMES.read_text(encoding="utf-8").splitlines():
         name = line.strip()
         if name and not name.startswith("#"):

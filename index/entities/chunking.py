@@ -121,7 +121,7 @@ _new_token = tuple.__new__  # Token(...) without the Python-level NamedTuple con
 
 def tokenize(text: str, offset: int = 0) -> list[Token]:
     """Word tokens with character spans; a trailing possessive is split off the word."""
-    tokens = []
+    tokens: list[Token] = []
     append = tokens.append
     for found in _TOKENS.finditer(text):
         word = found[1]
@@ -231,7 +231,8 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
         while j < len(tokens) and not tokens[j - 1].possessive:
             word = tokens[j].text
             if tokens[j].lower in _SENTENCE_OPENERS and not word.isupper():
-                break  # "Qalamoun The Syrian army": a capitalised function word opens a new sentence whose stop was lost
+                # "Qalamoun The Syrian army": a capitalised function word opens a new sentence whose stop was lost
+                break
             if _is_name_word(word):
                 has_org_head = has_org_head or tokens[j].lower in org_heads
                 j += 1

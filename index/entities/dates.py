@@ -19,7 +19,8 @@ _MONTH = (r"(?P<mon>jan(?:uary|\.)?|feb(?:ruary|\.)?|mar(?:ch|\.)?|apr(?:il|\.)?
 _YEAR = r"(?P<year>19\d\d|20\d\d|2100)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 # Words after which a four-digit number is a year: "in 2011", "since 2011", "the 2011 election" is not taken.
-_YEAR_CUES = r"(?:in|since|until|till|by|of|from|to|during|before|after|through|throughout|around|circa|early|late|mid|end)"
+_YEAR_CUES = (r"(?:in|since|until|till|by|of|from|to|during|before|after|through|throughout|around|circa"
+              r"|early|late|mid|end)")
 
 # "up from 1999 tonnes": a number with a unit after it is a quantity, not a year.
 _NOT_A_QUANTITY = (r"(?!\s*(?:%|pct|percent|per\b|tonnes?|tons?|barrels?|bags?|bales?|ounces?|dlrs|dollars|"

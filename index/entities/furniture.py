@@ -85,7 +85,8 @@ _BYLINE = re.compile(
 
 
 # "(Reporting by Tom Perry; Editing by Giles Elgood)", "Additional reporting by ...": credits in a story.
-_CREDIT = re.compile(r"(?:(?:Additional )?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]hotos?) by\s+[^)\n.;]{0,80}")
+_CREDIT = re.compile(r"(?:(?:Additional )?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc]ompiled|[Pp]hotos?)"
+                     r" by\s+[^)\n.;]{0,80}")
 
 
 def strip_bylines(body: str) -> str:

@@ -46,7 +46,8 @@ class Entities:
     """All facet values of one article, most mentioned first."""
 
     actors: tuple[str, ...] = ()
-    actor_types: dict[str, str] = field(default_factory=dict)  # canonical actor -> person|organisation|armed_group|state
+    # canonical actor -> person|organisation|armed_group|state
+    actor_types: dict[str, str] = field(default_factory=dict)
     places: tuple[Place, ...] = ()
     countries: tuple[str, ...] = ()
     mentioned_dates: tuple[str, ...] = ()  # ISO: YYYY, YYYY-MM or YYYY-MM-DD

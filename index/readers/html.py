@@ -286,7 +286,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     found = parser.out
     meta = found.meta
     story = _story_data(found.json_ld)
-    stated_date = (story.date or parse_date(meta.get("article:published_time") or "") or parse_date(found.time_datetime or "")
+    stated_date = (story.date or parse_date(meta.get("article:published_time") or "")
+                   or parse_date(found.time_datetime or "")
                    or next((d for d in (parse_date(meta.get(key) or "") for key in _DATE_META) if d), None))
     stated_source = meta.get("og:site_name") or story.publisher
     # trafilatura's metadata pass (htmldate's search above all) costs as much as the body;
@@ -299,8 +300,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     source = (stated_source or (guessed and guessed.sitename) or meta.get("application-name")
               or meta.get("publisher") or None)
     h1 = _squash("".join(found.h1))
-    title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", "")) or _squash(story.headline or "")
-             or h1 or _strip_site_suffix(_squash("".join(found.title_tag)), source))
+    title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", ""))
+             or _squash(story.headline or "") or h1 or _strip_site_suffix(_squash("".join(found.title_tag)), source))
     page_url = (found.canonical or meta.get("og:url") or story.url or (guessed and guessed.url) or url or None)
     # The story's own structured date, then htmldate's finding, then the URL's.
     date = stated_date or parse_date((guessed and guessed.date) or "") or date_from_url(page_url or "")
@@ -310,8 +311,9 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     language = language_code(story.language or found.html_lang
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
-    body = _choose_body(extracted.text if extracted else None, _our_body(found))
-    cleaned = clean_news_body(body, headlines=headlines, standfirst=meta.get("description") or meta.get("og:description"),
-                              authors=authors)
+    # bare_extraction gives a Document (a dict only when asked with as_dict).
+    body = _choose_body(getattr(extracted, "text", None), _our_body(found))
+    cleaned = clean_news_body(body, headlines=headlines,
+                              standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,
                       authors=authors or cleaned.authors, language=language)

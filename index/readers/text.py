@@ -63,9 +63,12 @@ _FURNITURE_LINE = re.compile(
 # that contains one of these is site furniture wherever it stands.
 _APPEAL = re.compile(
     r"\b(?:support (?:our |independent |local |quality |nonprofit )*journalism|make a donation|"
-    r"subscribe (?:now|today|to (?:read|continue))|for subscribers only|(?:reserved for|réservée aux) (?:subscribers|abonnés)|"
-    r"il vous reste \d+ ?% de cet article|the rest of this (?:article|story) is|sign up for (?:our|the) [\w ]{0,30}newsletter|"
-    r"(?:we|this site|our partners?|unsere partner) (?:and our partners )?(?:use|uses|utilise|utilisent|verwenden) (?:des )?cookies|"
+    r"subscribe (?:now|today|to (?:read|continue))|for subscribers only|"
+    r"(?:reserved for|réservée aux) (?:subscribers|abonnés)|"
+    r"il vous reste \d+ ?% de cet article|the rest of this (?:article|story) is|"
+    r"sign up for (?:our|the) [\w ]{0,30}newsletter|"
+    r"(?:we|this site|our partners?|unsere partner) (?:and our partners )?"
+    r"(?:use|uses|utilise|utilisent|verwenden) (?:des )?cookies|"
     r"accept (?:all )?cookies|cookies? (?:policy|settings|einstellungen))\b",
     re.I,
 )
