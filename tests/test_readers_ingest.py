@@ -479,3 +479,38 @@ def test_big_record_files_are_cut_into_windows_that_read_as_the_whole_file(tmp_p
     ids = [item.id for item in serial if not isinstance(item, Skipped)]
     assert len(ids) == 150 + 150 + 1399 + 1300 + 90
     assert ids[:2] == ["crawl#1", "crawl#2"] and ids.index("cut#150") == 299
+
+
+# --- records: authors and language columns ----------------------------------------
+
+SPANISH = ("Los estibadores dejaron de trabajar el jueves en tres terminales, según los sindicatos, "
+           "mientras las negociaciones con la autoridad portuaria siguen estancadas desde hace una semana.")
+
+
+def test_record_authors_and_language_columns_reach_the_index(tmp_path):
+    """Any of the usual column names; a string splits on ';' only ("Rahman, Rima" is one name);
+    a language may be a tag, an ISO 639-3 code or an English name; an unknown one is detected."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    rows = [
+        {"id": "r1", "title": "Huelga en el puerto", "body": SPANISH, "byline": "By Rahman, Rima; Tomas Ortiz",
+         "inLanguage": "spa"},
+        {"id": "r2", "title": "Port strike", "body": "Dock workers walked out at three terminals on Thursday, "
+         "union officials said, as talks over pay stalled for a second week.", "creators": ["Tomas Ortiz"],
+         "lang": "English"},
+        {"id": "r3", "title": "Ferry changes", "body": "The island ferry will run twice a day from June, the "
+         "operator said, after a review of passenger numbers over the winter.", "Author": "Li Wei",
+         "language": "Elvish"},
+    ]
+    (corpus / "wire.jsonl").write_text("\n".join(json.dumps(row) for row in rows), encoding="utf-8")
+    index_dir = tmp_path / "index"
+    report = build_index([corpus], index_dir, workers=1)
+    assert report.indexed == 3 and report.skipped == []
+    with Searcher(index_dir) as searcher:
+        spanish = searcher.article("r1")
+        assert spanish["authors"] == ["Rahman, Rima", "Tomas Ortiz"] and spanish["language"] == "es"
+        assert searcher.article("r2")["authors"] == ["Tomas Ortiz"]
+        assert searcher.article("r2")["language"] == "en"
+        assert searcher.article("r3")["language"] == "en"  # "Elvish" names no ISO language: detected
+        assert {hit.id for hit in searcher.search("", author=["Tomas Ortiz"], collapse="none").hits} == {"r1", "r2"}
+        assert [hit.id for hit in searcher.search("", language=["es"], collapse="none").hits] == ["r1"]

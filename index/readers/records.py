@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from index.readers._base import (
     read_text,
     windows_of,
 )
+from index.readers.text import language_code
 
 _ALIASES = {
     "title": ("title", "headline", "article_title", "heading"),
@@ -36,8 +38,11 @@ _ALIASES = {
     "source": ("source", "outlet", "publisher", "site_name", "source_name", "site"),
     "url": ("url", "link", "canonical_url", "source_url", "article_url"),
     "id": ("id", "unit_id", "doc_id", "docid", "article_id", "_id", "uuid"),
+    "authors": ("authors", "author", "byline", "creator", "creators", "writer", "writers"),
+    "language": ("language", "lang", "inlanguage", "language_code", "locale"),
 }
 _GOLD_PREFIX = "gold_"
+_BY = re.compile(r"^\s*by\s+", re.I)
 
 csv.field_size_limit(MAX_RECORD_CHARS)
 # Records per window when a big file is shared out. A window skips the records before it
@@ -67,6 +72,24 @@ def _pick(fields: Mapping[str, Any], role: str) -> str | None:
     return None
 
 
+def _authors(fields: Mapping[str, Any]) -> list[str]:
+    """The record's authors: a list of names (or of {"name": ...} objects), or one string.
+
+    A record's author field is structured data, not a byline, so a string is split only on
+    ";" and line breaks: "Smith, John" is one name, and "Ali and Sons" may be an outlet's
+    desk. A leading "By " is dropped as in bylines.
+    """
+    for alias in _ALIASES["authors"]:
+        value = fields.get(alias)
+        if not value:
+            continue
+        items = value if isinstance(value, list) else [value]
+        parts = [part for item in items for part in re.split(r"[;\n]", _text(item) or "")]
+        names = list(dict.fromkeys(" ".join(_BY.sub("", part).split()) for part in parts))
+        return [name for name in names if name]
+    return []
+
+
 def _gold(fields: Mapping[str, Any]) -> dict[str, list[str]]:
     gold = {}
     for key, value in fields.items():
@@ -86,6 +109,8 @@ def record_to_article(record: Mapping[str, Any], default_id: str, path: str) -> 
         date=parse_date(_pick(fields, "date") or ""),
         source=_pick(fields, "source"),
         url=_pick(fields, "url"),
+        authors=_authors(fields),
+        language=language_code(_pick(fields, "language")),
         path=path,
         gold=_gold(fields),
     )

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 import yaml
+import pycountry
 from markdown_it import MarkdownIt
 
 from index.dates import MONTH_NUMBERS, find_date, parse_date
@@ -169,12 +170,28 @@ def split_authors(values: list[str]) -> list[str]:
 
 
 _LANGUAGE = re.compile(r"^\s*([A-Za-z]{2})(?:[-_][A-Za-z0-9]+)*\s*$")
+MAX_LANGUAGE_NAME = 40  # no language name is longer; a longer value is not one
 
 
 def language_code(declared: str | None) -> str | None:
-    """ISO 639-1 code from a declared language ("en-GB", "fr_FR", "AR") or None if it is not one."""
-    match = _LANGUAGE.match(declared or "")
-    return match.group(1).lower() if match else None
+    """ISO 639-1 code from a declared language, or None if it names none.
+
+    Pages declare tags ("en-GB", "fr_FR", "AR"); datasets also write three-letter codes
+    ("ara", "eng") or names ("Arabic", "english"), which ISO 639-3 (pycountry) resolves when
+    the language has a two-letter code. None lets the caller detect the language instead.
+    """
+    text = (declared or "").strip()
+    match = _LANGUAGE.match(text)
+    if match:
+        return match.group(1).lower()
+    if not text or len(text) > MAX_LANGUAGE_NAME:
+        return None
+    try:
+        found = pycountry.languages.lookup(text)
+    except LookupError:
+        return None
+    code = getattr(found, "alpha_2", None)
+    return code.lower() if code else None
 
 
 _URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-]?(0[1-9]|1[0-2])[/-]?(0[1-9]|[12]\d|3[01])(?=[/._-]|$)")
