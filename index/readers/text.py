@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-import yaml
 import pycountry
+import yaml
 from markdown_it import MarkdownIt
 
 from index.dates import MONTH_NUMBERS, find_date, parse_date
