@@ -21,7 +21,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES_CORPUS = REPO_ROOT / "examples" / "corpus"
 SHARED_CORPUS = Path(os.environ.get("NEWSFACETS_SHARED", REPO_ROOT.parent / "shared")) / "corpus"
 # Fixtures that call `shared_path`; a test whose fixture closure has one is marked `shared`.
-# (`cranfield` is tests/test_bench_ranking.py's own.)
+# (`cranfield` is tests/search/test_bench_ranking.py's own.)
 SHARED_FIXTURES = ("seeds_dir", "fakes_csv", "reuters_dir", "conll_dir", "cranfield")
 
 

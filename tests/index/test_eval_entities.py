@@ -7,7 +7,7 @@ import sys
 
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = REPO_ROOT / "scripts" / "eval_entities.py"
 

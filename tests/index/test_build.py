@@ -209,7 +209,7 @@ def test_fakes_indexes_with_governorates_as_locations(fakes_csv, tmp_path):
 def test_rebuild_script_is_the_same_command(tmp_path):
     corpus = tmp_path / "corpus"
     write_articles(corpus, {"a.txt": "Headline\n\nBody text about Hama."})
-    script = Path(__file__).resolve().parent.parent / "scripts" / "rebuild_index.py"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "rebuild_index.py"
     first = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
                            capture_output=True, text=True)
     again = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--incremental"],

@@ -17,7 +17,7 @@ from index.build import build_index
 from search import Searcher
 from tests.web_support import serve
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PALMYRA, PALMYRA_AGAIN = "000_10c9a217b4c4d965", "003_5477bb3d7176de64"
 
 

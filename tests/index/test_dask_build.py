@@ -27,7 +27,7 @@ from index.schema import FACET_FIELDS
 
 pytestmark = pytest.mark.slow
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "corpus"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "corpus"
 NEWSFACETS = [sys.executable, "-m", "newsfacets.cli"]
 
 

@@ -273,7 +273,7 @@ def test_serve_command_runs_waitress(index_dir, tmp_path):
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen([sys.executable, "-m", "newsfacets.cli", "serve", "--port", str(port),
-                                "--index", str(index_dir)], cwd=Path(__file__).parent.parent,
+                                "--index", str(index_dir)], cwd=Path(__file__).parents[2],
                                stderr=subprocess.DEVNULL)
     try:
         for _ in range(100):

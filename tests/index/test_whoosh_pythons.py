@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-CHECK = Path(__file__).parent / "whoosh_check.py"
+CHECK = Path(__file__).parents[1] / "whoosh_check.py"
 OTHER_PYTHONS = [p for p in os.environ.get("NEWSFACETS_WHOOSH_PYTHONS", "").split(os.pathsep) if p]
 
 

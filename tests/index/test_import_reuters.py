@@ -9,7 +9,7 @@ from pathlib import Path
 
 from index.article import Article
 from index.readers import iter_reuters_sgml, read_paths
-SCRIPT = Path(__file__).resolve().parent.parent / "scripts" / "import_reuters21578.py"
+SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "import_reuters21578.py"
 # "<D>" is left out: Reuters marks company tickers as &lt;D> in the story text itself.
 SGML_TAG = re.compile(r"</?(?:REUTERS|TEXT|TITLE|DATELINE|BODY|DATE|PLACES|PEOPLE|ORGS|TOPICS)\b[^>]*>")
 

@@ -113,12 +113,12 @@ def test_declared_charset_beats_detection_and_utf8_beats_a_wrong_declaration(tmp
 
 # --- HTML pages: body, metadata, authors, language -------------------------------------------
 
-DEV_PAGES = Path(__file__).parent / "data" / "ingest" / "pages"
+DEV_PAGES = Path(__file__).parents[1] / "data" / "ingest" / "pages"
 
 
 def _eval_ingest():
     """scripts/eval_ingest.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("eval_ingest", Path(__file__).parent.parent / "scripts" / "eval_ingest.py")
+    spec = importlib.util.spec_from_file_location("eval_ingest", Path(__file__).parents[2] / "scripts" / "eval_ingest.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["eval_ingest"] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)

@@ -18,7 +18,7 @@ from index.build import build_index
 from index.store import current_generation
 from index.stories import DOC_STORIES, SIDECAR, Sidecar, story_id
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "data" / "stories"
 PALMYRA, HOMS, BORDER, PALMYRA_AGAIN, BORDER_AGAIN = (
     "000_10c9a217b4c4d965", "001_88ebea6c751ab514", "002_7dd07a4f241c65c2", "003_5477bb3d7176de64",

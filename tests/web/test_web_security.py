@@ -61,7 +61,7 @@ def test_security_headers_everywhere(client, path):
 
 
 def test_templates_have_no_inline_script_or_style():
-    for template in (Path(__file__).parent.parent / "web" / "templates").glob("*.html"):
+    for template in (Path(__file__).parents[2] / "web" / "templates").glob("*.html"):
         text = template.read_text(encoding="utf-8")
         assert not re.search(r"<script(?![^>]*\ssrc=)", text), template.name
         assert " style=" not in text and "<style" not in text, template.name

@@ -32,7 +32,7 @@ def test_plain():
 def suite(tmp_path: Path) -> Path:
     root = tmp_path / "suite"
     root.mkdir()
-    shutil.copy(Path(__file__).with_name("conftest.py"), root / "conftest.py")
+    shutil.copy(Path(__file__).parents[1] / "conftest.py", root / "conftest.py")
     (root / "test_tiny.py").write_text(SUITE, encoding="utf-8")
     return root
 

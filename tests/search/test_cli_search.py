@@ -14,7 +14,7 @@ from newsfacets.cli import main
 from search.cli import terminal_text
 from search.results import RELAXED_NOTICE
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 RECORDS = [
     {"id": "c1", "title": "Ceasefire talks in Geneva", "date": "2016-02-10", "source": "Wire B",
