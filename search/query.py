@@ -70,6 +70,13 @@ class QueryError(ValueError):
     """A query or search argument we refuse; the message is one line meant for the user."""
 
 
+def whole_number(name: str, value: int, low: int, high: int) -> int:
+    """`value` if it is an int (not a bool) from `low` to `high`; else the one-line refusal every caller gives."""
+    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
+        raise QueryError(f"{name} must be a whole number from {low} to {high}")
+    return value
+
+
 # ---------------------------------------------------------------------------- dates
 
 

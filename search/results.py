@@ -132,3 +132,103 @@ class SearchResult:
             "facets": {name: [dict(v) for v in values] for name, values in self.facets.items()},
             "location_tree": self.location_tree,
         }
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A recognised entity as a character span `[start, end)` of an article's body."""
+
+    start: int
+    end: int
+    kind: str
+    facet: str
+    value: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "kind": self.kind, "facet": self.facet, "value": self.value}
+
+
+@dataclass(frozen=True)
+class Article:
+    """`Searcher.article()`: a stored article, its entities and, for a query, where it matches.
+
+    The first fields are what a `Hit` says of the same document, so an article and its hit agree.
+    """
+
+    id: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    actors: list[str]
+    locations: list[str]
+    countries: list[str]
+    authors: list[str]
+    language: str | None
+    story: str | None
+    versions: int
+    outlets: list[str]
+    body: str  # plain text
+    actor_types: dict[str, str]
+    places: list[dict]
+    divisions: list[str]  # the first-level divisions of its places, as the `division` facet has them
+    mentioned_dates: list[str]
+    mentions: list[Mention]
+    # Only for a query: its `[start, end)` spans of `body`; None (and no `hits` key) without one.
+    hits: list[tuple[int, int]] | None = field(default=None, metadata={"omitted_when_none": True})
+
+    def to_dict(self) -> dict:
+        found = {
+            "id": self.id, "title": self.title, "date": self.date, "source": self.source, "url": self.url,
+            "actors": list(self.actors), "locations": list(self.locations), "countries": list(self.countries),
+            "authors": list(self.authors), "language": self.language,
+            "story": self.story, "versions": self.versions, "outlets": list(self.outlets),
+            "body": self.body, "actor_types": dict(self.actor_types), "places": list(self.places),
+            "divisions": list(self.divisions), "mentioned_dates": list(self.mentioned_dates),
+            "mentions": [mention.to_dict() for mention in self.mentions],
+        }
+        if self.hits is not None:
+            found["hits"] = [[start, end] for start, end in self.hits]
+        return found
+
+
+@dataclass(frozen=True)
+class Similar:
+    """`/api/articles/<id>/similar`: the hits most like one article, best first."""
+
+    id: str
+    similar: list[Hit]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "similar": [hit.to_dict() for hit in self.similar]}
+
+
+@dataclass(frozen=True)
+class Story:
+    """`Searcher.story()`: a story's versions in time order, the earliest first.
+
+    Each version is described as a hit is (id, title, date, source, url, ...) and, after
+    the first, says what it `adds` and `drops` against the earliest; `articles` counts
+    every version, `versions` lists at most `search.stories.MAX_VERSIONS`.
+    """
+
+    id: str
+    articles: int
+    first_reported_by: dict  # {"id", "source", "date"} of the earliest version
+    versions: list[dict]
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "articles": self.articles, "first_reported_by": dict(self.first_reported_by),
+                "versions": [dict(version) for version in self.versions]}
+
+
+@dataclass(frozen=True)
+class FacetValues:
+    """`/api/facets/<name>`: the values of one facet starting with a prefix, by count."""
+
+    facet: str
+    prefix: str
+    values: list[dict]  # [{"value", "count"}]
+
+    def to_dict(self) -> dict:
+        return {"facet": self.facet, "prefix": self.prefix, "values": [dict(value) for value in self.values]}

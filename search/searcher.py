@@ -49,6 +49,10 @@ from search.query import (
     parse_query,
     resolve,
 )
+from search.query import whole_number as _check
+from search import lookups
+from search.lookups import MAX_FACET_SIZE
+from search.lookups import described as _described
 from search.results import Hit, SearchResult, location_tree
 from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
 from search.stories import COLLAPSES, MAX_VERSIONS, StoryIndex, differences, representatives, story_index
@@ -57,14 +61,8 @@ from search.suggest import fuzzy_query, suggestion
 SORTS = ("relevance", "newest", "oldest")
 MAX_PAGE = 1000
 MAX_PER_PAGE = 100
-MAX_FACET_SIZE = 100
 MAX_FILTER_VALUES = 50  # values of one facet filter
-MAX_SIMILAR = 50
 SUGGEST_BELOW = 3  # offer "Did you mean" when a query finds fewer hits than this
-SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
-SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
-ARTICLE_HITS_PER_TERM = 1_000  # marks per query term in a whole article (a snippet keeps 50)
-ARTICLE_CANDIDATES = 200_000  # candidate words examined in a whole article (a snippet: 20,000)
 
 
 @dataclass(frozen=True)
@@ -89,39 +87,6 @@ class _LazyWords:
 
     def near(self, word: str, maxdist: int, limit: int) -> list[str]:
         return self._load().near(word, maxdist, limit)
-
-
-def _described(fields: dict) -> dict:
-    """What a hit and an article both say of a stored document, so the two cannot drift apart."""
-    sources = fields.get("source") or []
-    return {
-        "id": fields.get("id", ""),
-        "title": fields.get("title") or "",
-        "date": fields.get("published"),
-        "source": sources[0] if sources else None,
-        "url": fields.get("url"),
-        "actors": list(fields.get("actor") or []),
-        "locations": list(fields.get("location") or []),
-        "countries": list(fields.get("country") or []),
-        "authors": list(fields.get("author") or []),
-        "language": (fields.get("language") or [None])[0],
-    }
-
-
-def _stored_fields(whoosh_searcher, docs: Iterable[int]) -> list[dict]:
-    """The stored fields of documents, in the order given."""
-    return [whoosh_searcher.stored_fields(int(doc)) for doc in docs]
-
-
-def _plain_markup(fields: dict) -> tuple[str, str]:
-    """A hit's title and lead with nothing marked (`Searcher._hits` markup for similar articles)."""
-    return whole_markup(fields.get("title"), Highlight()), lead_markup(fields.get("body"))
-
-
-def _check(name: str, value: int, low: int, high: int) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or not low <= value <= high:
-        raise QueryError(f"{name} must be a whole number from {low} to {high}")
-    return value
 
 
 def _values(name: str, values: Iterable[str] | str | None) -> list[str]:
@@ -431,12 +396,6 @@ class Searcher:
 
     # ------------------------------------------------------- other questions
 
-    @staticmethod
-    def _document_number(whoosh_searcher, article_id: str) -> int | None:
-        if not isinstance(article_id, str) or not article_id or len(article_id) > MAX_ID_LENGTH:
-            return None
-        return whoosh_searcher.document_number(id=article_id)
-
     def article(self, article_id: str, query: str | None = None) -> dict | None:
         """The full stored article with its entities and mention spans, or None for an unknown id.
 
@@ -449,39 +408,10 @@ class Searcher:
         and fuzzy expansions, facet terms (through the entity mentions) and the fuzzy
         retry of a query that matches nothing are all marked as the results page marks
         them. Words the query excludes (`-word`, `NOT word`) are not hits. Raises
-        QueryError for a query `search` would refuse.
+        QueryError for a query `search` would refuse. The record: `search.lookups.article`.
         """
-        if query is not None and not isinstance(query, str):
-            raise QueryError("the query must be text")
-        expensive = query is not None and _parse(query).expensive
-        with self.gate.admit(expensive), self._handle.borrow() as (generation, whoosh_searcher):
-            return self._article_in(generation, whoosh_searcher, article_id, query)
-
-    def _article_in(self, generation: Generation, whoosh_searcher, article_id: str, query: str | None) -> dict | None:
-        docnum = self._document_number(whoosh_searcher, article_id)
-        if docnum is None:
-            return None
-        fields = whoosh_searcher.stored_fields(docnum)
-        found = {
-            **_described(fields),
-            **story_index(generation.path, generation.facets.size).describe(docnum),
-            "body": fields.get("body") or "",
-            "actor_types": dict(fields.get("actor_types") or {}),
-            "places": list(fields.get("places") or []),
-            "divisions": list(fields.get("division") or []),
-            "mentioned_dates": list(fields.get("mentioned_dates") or []),
-            "mentions": [
-                {"start": m[0], "end": m[1], "kind": m[2], "facet": m[3], "value": m[4]}
-                for m in fields.get("mentions") or []
-            ],
-        }
-        if query is not None:
-            highlight = self._highlight(generation, whoosh_searcher, query)
-            mentions = fields.get("mentions") or ()
-            spans = find_hits(found["body"], highlight, mentions, max_per_term=ARTICLE_HITS_PER_TERM,
-                              max_candidates=ARTICLE_CANDIDATES) if highlight else []
-            found["hits"] = [[start, end] for start, end, _ in spans]
-        return found
+        found = lookups.article(self, article_id, query)
+        return None if found is None else found.to_dict()
 
     def _highlight(self, generation: Generation, whoosh_searcher, query: str) -> Highlight:
         """What `query` marks, resolved as `search` resolves it (`_match`), relaxed and fuzzy retries included.
@@ -492,82 +422,19 @@ class Searcher:
         return self._match(generation.matcher(whoosh_searcher), generation, _parse(query), Filters()).resolved.highlight
 
     def similar(self, article_id: str, limit: int = 5) -> list[dict]:
-        """Articles sharing the key terms of this one (tf-idf against the index), best first; [] if unknown.
-
-        Each is a search hit (`Hit.to_dict()`) whose `title_html` is the plain title and
-        whose `snippet` is the article's lead (`LEAD_CHARS`, cut at a word), escaped, with no marks.
-        """
-        _check("limit", limit, 1, MAX_SIMILAR)
-        with self.gate.admit(False), self._handle.borrow() as (generation, whoosh_searcher):
-            return self._similar_in(generation, whoosh_searcher, article_id, limit)
-
-    def _similar_in(self, generation: Generation, whoosh_searcher, article_id: str, limit: int) -> list[dict]:
-        docnum = self._document_number(whoosh_searcher, article_id)
-        if docnum is None:
-            return []
-        fields = whoosh_searcher.stored_fields(docnum)
-        text = f"{fields.get('title') or ''}\n{(fields.get('body') or '')[:SIMILAR_TEXT_CHARS]}"
-        reader = whoosh_searcher.reader()
-        documents = max(reader.doc_count(), 1)
-        weights = {}
-        for term, frequency in Counter(terms(STEMMED, text)).items():
-            df = reader.doc_frequency("body", term)
-            if 1 < df < documents:  # only here, or everywhere: says nothing about what is alike
-                weights[term] = (1 + math.log(frequency)) * math.log(1 + documents / df)
-        key_terms = sorted(weights, key=lambda t: (-weights[t], t))[:SIMILAR_TERMS]
-        if not key_terms:
-            return []
-        top = weights[key_terms[0]]
-        q = wq.Or([wq.Term("body", t, boost=weights[t] / top) for t in key_terms])
-        matcher = generation.matcher(whoosh_searcher)
-        mask = matcher.mask(q) & generation.facets.live
-        mask[docnum] = False
-        found: list[tuple[dict, float | None]] = [
-            (whoosh_searcher.stored_fields(doc), round(score, 4)) for doc, score in matcher.top(q, mask, 0, limit)]
-        # No query to show in them: the plain title and the article's lead (marking the key terms cost 25 ms).
-        return [hit.to_dict() for hit in self._hits(found, _plain_markup)]
+        """Articles sharing the key terms of this one, best first, as `Hit.to_dict()`s; [] if unknown
+        (`search.lookups.similar`)."""
+        return lookups.similar(self, article_id, limit).to_dict()["similar"]
 
     def story(self, story_id: str) -> dict | None:
-        """A story's versions in time order, the earliest first ("first reported by"), or None for an unknown id.
-
-        Each version is described as a hit is (id, title, date, source, url, ...) and,
-        after the first, says what it `adds` (sentences only it has) and `drops`
-        (sentences of the earliest it leaves out). At most `MAX_VERSIONS` are listed;
-        `articles` counts them all.
-        """
-        if not isinstance(story_id, str) or len(story_id) > MAX_ID_LENGTH:
-            return None
-        with self._handle.borrow() as (generation, whoosh_searcher):
-            stories = story_index(generation.path, generation.facets.size)
-            ordinal = stories.by_id.get(story_id)
-            if ordinal is None:
-                return None
-            docs = stories.members(ordinal, generation.facets.dates)
-            stored = _stored_fields(whoosh_searcher, docs[:MAX_VERSIONS])
-        if not stored:
-            return None
-        earliest = stored[0].get("body") or ""
-        versions = [_described(fields) for fields in stored]
-        for version, fields in list(zip(versions, stored, strict=False))[1:]:
-            version.update(differences(fields.get("body") or "", earliest))
-        first = versions[0]
-        return {"id": story_id, "articles": len(docs),
-                "first_reported_by": {"id": first["id"], "source": first["source"], "date": first["date"]},
-                "versions": versions}
+        """A story's versions in time order, or None for an unknown id (`search.lookups.story`)."""
+        found = lookups.story(self, story_id)
+        return None if found is None else found.to_dict()
 
     def facet_values(self, name: str, prefix: str = "", limit: int = 10) -> list[dict]:
-        """Type-ahead: values of a facet that start with `prefix`, or have a word that does; [{"value", "count"}]."""
-        if name not in FACET_FIELDS:
-            raise QueryError(f"unknown facet {str(name)[:40]!r}: use one of {', '.join(FACET_FIELDS)}")
-        _check("limit", limit, 1, MAX_FACET_SIZE)
-        prefix = prefix or ""
-        if len(prefix) > MAX_VALUE_LENGTH:
-            raise QueryError(f"the prefix is too long: at most {MAX_VALUE_LENGTH} characters")
-        return self._handle.current().facets.fields[name].starting_with(prefix, limit)
+        """Type-ahead: [{"value", "count"}] of a facet starting with `prefix` (`search.lookups.facet_values`)."""
+        return lookups.facet_values(self, name, prefix, limit).to_dict()["values"]
 
     def suggest(self, query: str) -> str | None:
         """The query with misspelt words replaced by the index's closest words, or None."""
-        if not isinstance(query, str) or len(query) > MAX_QUERY_LENGTH:
-            return None
-        with self._handle.borrow() as (generation, whoosh_searcher):
-            return suggestion(query, generation.vocabulary(whoosh_searcher))
+        return lookups.suggest(self, query)
