@@ -12,6 +12,7 @@ and `location_tree` (the matched articles' places as country > division > place,
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from index.schema import PLACE_TREE_SEPARATOR
 
@@ -178,7 +179,7 @@ class Article:
     hits: list[tuple[int, int]] | None = field(default=None, metadata={"omitted_when_none": True})
 
     def to_dict(self) -> dict:
-        found = {
+        found: dict[str, Any] = {
             "id": self.id, "title": self.title, "date": self.date, "source": self.source, "url": self.url,
             "actors": list(self.actors), "locations": list(self.locations), "countries": list(self.countries),
             "authors": list(self.authors), "language": self.language,

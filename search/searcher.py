@@ -19,10 +19,9 @@ the 19,000 Reuters stories; `Searcher.warm()` does it ahead of the requests, and
 """
 from __future__ import annotations
 
-import math
 import threading
 import time
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -31,15 +30,16 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from index.analysis import STEMMED, terms
-from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH  # characters of one filter value or prefix
+from index.article import MAX_VALUE_LENGTH  # characters of one filter value or prefix
 from index.schema import FACET_FIELDS, PLACE_TREE_FIELD
+from search import lookups
 from search.budget import AdmissionGate, SearchBusy
 from search.facets import FacetField, Filters, date_counts
 from search.handle import Generation, IndexHandle
+from search.lookups import MAX_FACET_SIZE
+from search.lookups import described as _described
 from search.matching import ArrayMatcher
 from search.query import (
-    MAX_QUERY_LENGTH,
     DateRange,
     Highlight,
     ParsedQuery,
@@ -50,12 +50,9 @@ from search.query import (
     resolve,
 )
 from search.query import whole_number as _check
-from search import lookups
-from search.lookups import MAX_FACET_SIZE
-from search.lookups import described as _described
 from search.results import Hit, SearchResult, location_tree
-from search.snippets import clean_many, find_hits, lead_markup, snippet_markup, whole_markup
-from search.stories import COLLAPSES, MAX_VERSIONS, StoryIndex, differences, representatives, story_index
+from search.snippets import clean_many, snippet_markup, whole_markup
+from search.stories import COLLAPSES, StoryIndex, representatives, story_index
 from search.suggest import fuzzy_query, suggestion
 
 SORTS = ("relevance", "newest", "oldest")
