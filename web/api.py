@@ -23,19 +23,19 @@ def search_json():
 
 @blueprint.get("/articles/<path:article_id>/similar")
 def similar_json(article_id: str):
-    return jsonify(service.Similar(id=article_id, similar=service.similar(article_id)))
+    return jsonify(service.similar(article_id).to_dict())
 
 
 @blueprint.get("/articles/<path:article_id>")
 def article_json(article_id: str):
-    return jsonify(service.article(article_id, parse(request.args, ARTICLE_PARAMS)["q"]))
+    return jsonify(service.article(article_id, parse(request.args, ARTICLE_PARAMS)["q"]).to_dict())
 
 
 @blueprint.get("/facets/<name>")
 def facet_json(name: str):
     facet = service.facet(name)
     args = parse(request.args, FACET_PARAMS)
-    return jsonify(service.facet_values(facet, args["prefix"], args["limit"]))
+    return jsonify(service.facet_values(facet, args["prefix"], args["limit"]).to_dict())
 
 
 @blueprint.get("/openapi.json")

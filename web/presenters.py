@@ -21,7 +21,6 @@ from markupsafe import Markup, escape
 
 from search.results import RELAXED_NOTICE, SearchResult
 from web.params import FILTER_FACETS, MAX_PAGE, SORTS
-from web.service import Article
 from web.state import SearchState
 
 # The filters' names on the page, in the order of the sidebar (the chips follow it, then any other facet's).
@@ -476,9 +475,10 @@ def present_search_error(message: str, state: SearchState, *, parsed: bool, json
     return {"state": state, "error": message, "hidden": hidden_fields(state) if parsed else [], "json_url": json_url}
 
 
-def present_article(state: SearchState, found: Article, similar: list[dict[str, Any]], problem: str | None,
+def present_article(state: SearchState, found: dict[str, Any], similar: list[dict[str, Any]], problem: str | None,
                     json_url: str) -> dict[str, Any]:
-    """The article page's context: the article with the engine's hits marked, its entities as filters."""
+    """The article page's context: the article (`search.results.Article.to_dict()`) with the engine's hits
+    marked, its entities as filters."""
     link = entity_link(state)
     return {
         "state": state,

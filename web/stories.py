@@ -13,9 +13,9 @@ blueprint = Blueprint("stories", __name__)
 
 @blueprint.get("/api/stories/<story_id>")
 def story_json(story_id: str):
-    return jsonify(service.story(story_id))
+    return jsonify(service.story(story_id).to_dict())
 
 
 @blueprint.get("/stories/<story_id>")
 def story_page(story_id: str):
-    return render_template("story.html", **presenters.present_story(service.story(story_id)))
+    return render_template("story.html", **presenters.present_story(service.story(story_id).to_dict()))
