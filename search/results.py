@@ -171,7 +171,7 @@ class Article:
     outlets: list[str]
     body: str  # plain text
     actor_types: dict[str, str]
-    places: list[dict]
+    places: list[dict[str, Any]]
     divisions: list[str]  # the first-level divisions of its places, as the `division` facet has them
     mentioned_dates: list[str]
     mentions: list[Mention]
@@ -215,8 +215,8 @@ class Story:
 
     id: str
     articles: int
-    first_reported_by: dict  # {"id", "source", "date"} of the earliest version
-    versions: list[dict]
+    first_reported_by: dict[str, Any]  # {"id", "source", "date"} of the earliest version
+    versions: list[dict[str, Any]]
 
     def to_dict(self) -> dict:
         return {"id": self.id, "articles": self.articles, "first_reported_by": dict(self.first_reported_by),
@@ -229,7 +229,7 @@ class FacetValues:
 
     facet: str
     prefix: str
-    values: list[dict]  # [{"value", "count"}]
+    values: list[dict[str, Any]]  # [{"value", "count"}]
 
     def to_dict(self) -> dict:
         return {"facet": self.facet, "prefix": self.prefix, "values": [dict(value) for value in self.values]}

@@ -1,9 +1,9 @@
 """The OpenAPI 3.1 description of the JSON API, generated from the code it describes.
 
 Parameters come from the same `Param` records the server parses with (`web.params`),
-and each answer's schema from the type that holds it: the result classes of
-`search.results` (dataclass fields) and the typed dicts of `web.service` (for the
-engine's dict-returning lookups). So the document cannot promise a parameter, bound,
+and each answer's schema from the type that holds it: the records of `search.results`
+(dataclass fields; a field marked `omitted_when_none` is optional) and the typed dicts
+of `web.service` (the shapes inside the records' `list[dict]`s). So the document cannot promise a parameter, bound,
 default or field the server does not have. What a type cannot say (a description, a
 bound, a finer shape than the engine's `list[dict]`) is in `NOTES` and `REFINED`, keyed
 by `Class.field`, and a test holds each key to a real field.
@@ -16,10 +16,10 @@ import typing
 from typing import Any, NotRequired, TypedDict
 
 from index.article import MAX_ID_LENGTH
-from search.results import Hit, SearchResult
+from search.results import Article, FacetValues, SearchResult, Similar, Story
 from search.stories import COLLAPSES
 from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
-from web.service import Article, Bucket, FacetValues, LocationNode, Similar
+from web.service import STORY_ID, Bucket, LocationNode
 
 
 class Error(TypedDict):
@@ -31,12 +31,13 @@ class Error(TypedDict):
 
 
 # The answers, by the component name their schema gets.
-ANSWERS: tuple[type, ...] = (SearchResult, Article, Similar, FacetValues, Error)
+ANSWERS: tuple[type, ...] = (SearchResult, Article, Similar, Story, FacetValues, Error)
 # A finer type for a field than its annotation gives (the engine's bare `list[dict]`s).
 REFINED: dict[str, Any] = {
     "SearchResult.facets": dict[str, list[Bucket]],
     "SearchResult.location_tree": list[LocationNode],
-    "Similar.similar": list[Hit],
+    "FacetValues.values": list[Bucket],
+    "Article.hits": list[tuple[int, int]],
 }
 # What a field's type cannot say: merged into its generated schema.
 NOTES: dict[str, dict[str, Any]] = {
@@ -67,6 +68,10 @@ NOTES: dict[str, dict[str, Any]] = {
     "Article.hits": {"description": "Only when `q` is given: where it matches, as [start, end) character spans "
                      "into body, in order and not overlapping."},
     "FacetValues.facet": {"enum": list(FACETS)},
+    "Story.articles": {"minimum": 1, "description": "Every version; `versions` lists the first few."},
+    "Story.first_reported_by": {"description": "The id, source and date of the earliest version."},
+    "Story.versions": {"description": "In time order; each is described as a hit is and, after the first, "
+                       "has `adds` and `drops`: the sentences it has that the earliest lacks, and the reverse."},
 }
 _SCALARS: dict[Any, dict[str, Any]] = {str: {"type": "string"}, bool: {"type": "boolean"},
                                        int: {"type": "integer"}, float: {"type": "number"},
@@ -77,7 +82,8 @@ def _fields(cls: type) -> dict[str, tuple[Any, bool]]:
     """{field: (type, required)} of a dataclass (`to_dict()` gives every field) or a TypedDict."""
     hints = typing.get_type_hints(cls, include_extras=True)
     if dataclasses.is_dataclass(cls):
-        return {item.name: (hints[item.name], True) for item in dataclasses.fields(cls)}
+        return {item.name: (hints[item.name], not item.metadata.get("omitted_when_none", False))
+                for item in dataclasses.fields(cls)}
     found = {}
     for name, hint in hints.items():
         optional = typing.get_origin(hint) is NotRequired
@@ -199,6 +205,13 @@ def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
                 "parameters": [_ID],
                 "responses": {"200": _ok(Similar), "400": _error("Malformed id."),
                               "404": _error("No such article."), "503": _UNAVAILABLE},
+            }},
+            "/api/stories/{id}": {"get": {
+                "operationId": "story",
+                "summary": "One story's versions in time order, the earliest first",
+                "parameters": [{"name": "id", "in": "path", "required": True,
+                                "schema": {"type": "string", "pattern": f"^{STORY_ID.pattern}$"}}],
+                "responses": {"200": _ok(Story), "404": _error("No such story."), "503": _UNAVAILABLE},
             }},
             "/api/facets/{name}": {"get": {
                 "operationId": "facetValues",

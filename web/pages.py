@@ -53,4 +53,5 @@ def article(article_id: str):
         found = service.article(article_id)  # a malformed id still answers 400 here
     similar = service.similar(article_id, known=True).to_dict()["similar"]
     json_url = url_for("api.article_json", article_id=article_id, q=query or None)
-    return render_template("article.html", **presenters.present_article(state, found.to_dict(), similar, problem, json_url))
+    context = presenters.present_article(state, found.to_dict(), similar, problem, json_url)
+    return render_template("article.html", **context)
