@@ -84,6 +84,24 @@ def examples_dir() -> Path:
     return EXAMPLES_CORPUS
 
 
+def records_index(root: Path, records: list[dict]) -> Path:
+    """A real index of `records` (article objects, one JSONL file), built by the real indexer under `root`.
+
+    For tests that need a few articles of their own: the records are the test's fixtures,
+    everything after them (reader, extractor, writer) is the product's code.
+    """
+    import json
+
+    from index.build import build_index
+
+    corpus = root / "corpus"
+    corpus.mkdir(parents=True)
+    (corpus / "articles.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    report = build_index([corpus], root / "index", workers=1)
+    assert report.status == "ok", report.skipped
+    return root / "index"
+
+
 @pytest.fixture(scope="session")
 def sample_index(tmp_path_factory, examples_dir: Path) -> Path:
     """A real index of examples/corpus, built once per session by the real indexer. Read-only: don't rebuild it."""

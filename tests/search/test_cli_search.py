@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import records_index
 
-from index.build import build_index
 from newsfacets.cli import main
 from search.cli import terminal_text
 from search.results import RELAXED_NOTICE
@@ -28,11 +28,7 @@ RECORDS = [
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("cli")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
-    build_index([root / "corpus"], root / "index", workers=1)
-    return root / "index"
+    return records_index(tmp_path_factory.mktemp("cli"), RECORDS)
 
 
 def run(capsys, *argv) -> tuple[int, str, str]:

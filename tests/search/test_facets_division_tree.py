@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import records_index
 
-from index.build import build_index
 from index.schema import PLACE_TREE_SEPARATOR
 from newsfacets.cli import main
 from search import Searcher
@@ -34,11 +34,7 @@ IDLIB = "Idlib Governorate, Syria"
 
 @pytest.fixture(scope="module")
 def index_dir(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("tree")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "a.jsonl").write_text("".join(json.dumps(r) + "\n" for r in RECORDS), encoding="utf-8")
-    build_index([root / "corpus"], root / "index", workers=1)
-    return root / "index"
+    return records_index(tmp_path_factory.mktemp("tree"), RECORDS)
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,12 @@ carrying markup), served by the real waitress server and read over HTTP.
 from __future__ import annotations
 
 import html
-import json
 import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
-
-from index.build import build_index
+from conftest import records_index
 from web_support import serve
 
 ARTICLES = [
@@ -31,12 +29,7 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
-    root = tmp_path_factory.mktemp("article-fields")
-    (root / "corpus").mkdir()
-    (root / "corpus" / "articles.jsonl").write_text("\n".join(json.dumps(a) for a in ARTICLES), encoding="utf-8")
-    report = build_index([root / "corpus"], root / "index", workers=1)
-    assert report.status == "ok", report.skipped
-    with serve(root / "index") as url:
+    with serve(records_index(tmp_path_factory.mktemp("article-fields"), ARTICLES)) as url:
         yield url
 
 
