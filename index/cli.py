@@ -15,7 +15,8 @@ from pathlib import Path
 from index.article import MAX_VALUE_LENGTH
 from index.build import BuildReport, build_index
 from index.entities.actors import DictionaryError
-from index.store import IndexProblem, default_index_dir
+from index.settings import Settings
+from index.store import IndexProblem
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
@@ -74,12 +75,11 @@ def summary(report: BuildReport) -> str:
     return "\n".join(lines)
 
 
-def _entities_file(flag: Path | None) -> Path | None | str:
-    """The entities file to index with (--entities, else $NEWSFACETS_ENTITIES), loaded once
-    here so that a missing or bad one is refused before any work; a str is the reason."""
+def _entities_file(named: Path | None) -> Path | None | str:
+    """The entities file to index with (the settings': --entities, else $NEWSFACETS_ENTITIES),
+    loaded once here so that a missing or bad one is refused before any work; a str is the reason."""
     from index.entities.extractor import default_extractor
 
-    named = flag or os.environ.get("NEWSFACETS_ENTITIES")
     if not named:
         return None
     path = Path(named).absolute()  # workers elsewhere (a cluster) resolve it the same way
@@ -93,7 +93,8 @@ def _entities_file(flag: Path | None) -> Path | None | str:
 
 
 def run(args: argparse.Namespace) -> int:
-    index_dir = args.index or default_index_dir()
+    settings = Settings.from_arguments(args)
+    index_dir = settings.index_dir
     missing = [path for path in args.paths if not os.path.exists(path)]
     if missing:
         print(f"error: no such file or folder: {missing[0]}", file=sys.stderr)
@@ -101,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     if args.workers is not None and args.workers < 1:
         print("error: --workers must be at least 1", file=sys.stderr)
         return EXIT_FAILED
-    entities = _entities_file(args.entities)
+    entities = _entities_file(settings.entities_file)
     if isinstance(entities, str):
         print(f"error: {entities}", file=sys.stderr)
         return EXIT_USAGE

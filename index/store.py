@@ -49,7 +49,10 @@ class IndexBusy(IndexProblem):
 
 
 def default_index_dir() -> Path:
-    return Path(os.environ.get("NEWSFACETS_INDEX") or "var/index")
+    """The index directory a caller that names none uses ($NEWSFACETS_INDEX, else var/index)."""
+    from index.settings import Settings
+
+    return Settings.from_environment().index_dir
 
 
 def current_generation(index_dir: str | Path) -> Path | None:

@@ -43,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
     command = argv[0] if argv and argv[0] in COMMANDS else None
     # Without a subcommand first, argparse can only print help or an error: import nothing.
     args = parser(command, subcommand_arguments=False).parse_args(argv)
+    from index.settings import Settings, SettingsError  # standard library only: still a fast start
+
+    try:
+        args.settings = Settings.from_arguments(args)  # built once; each subcommand reads it from here
+    except SettingsError as error:
+        print(f"newsfacets: error: {error}", file=sys.stderr)
+        return 2
     try:
         code = importlib.import_module(args.module).run(args)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit

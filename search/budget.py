@@ -30,7 +30,8 @@ from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-DEFAULT_TIME_BUDGET_SECONDS = 2.0  # CPU seconds per web request; see README "Limits"
+from index.settings import DEFAULT_TIME_BUDGET_SECONDS  # CPU seconds per web request; see README "Limits"
+
 WALL_FACTOR = 3.0  # a request also ends after this many times its budget of wall-clock time
 GATE_POLL_SECONDS = 0.01  # how often a waiting expensive query looks for a free slot
 YIELD_EVERY_CPU_SECONDS = 0.01  # an admitted expensive query sleeps this long after each such slice of CPU

@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 
 from index.schema import FACET_FIELDS
-from index.store import IndexProblem, default_index_dir
+from index.settings import Settings
+from index.store import IndexProblem
 from search.budget import Deadline, SearchTimeout, within
 from search.query import QueryError
 from search.results import RELAXED_NOTICE, SearchResult
@@ -134,7 +135,7 @@ def render(result: SearchResult, tty: bool) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    index_dir = args.index or default_index_dir()
+    index_dir = Settings.from_arguments(args).index_dir
     keywords = {facet: args.__dict__[facet] for facet in FACET_FIELDS}
     keywords.update({f"not_{facet}": args.__dict__[f"not_{facet}"] for facet in FACET_FIELDS})
     try:

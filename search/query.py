@@ -47,8 +47,9 @@ from whoosh.query import Query as WhooshQuery
 
 from index.analysis import EXACT, STOP_WORDS, fold, stem, terms
 from index.schema import FACET_FIELDS, query_schema
+from index.settings import ENGINE_LIMITS
 
-MAX_QUERY_LENGTH = 1000  # characters; longer queries are refused
+MAX_QUERY_LENGTH = ENGINE_LIMITS.max_query_length  # characters; longer queries are refused
 MAX_CLAUSES = 64  # terms, patterns and phrase words in one query (counts every OR branch; a phrase, each word)
 MAX_EXPANSIONS = 200  # words one wildcard, fuzzy word or facet value may expand to (most frequent kept)
 # Words all the wildcards, fuzzy words and facet patterns of one query may expand to together,

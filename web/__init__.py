@@ -3,16 +3,14 @@
     from web import create_app
     app = create_app({"INDEX_DIR": "var/index"})
 
-Configuration comes from the `config` dict, else from environment variables:
-`NEWSFACETS_INDEX` (index directory, default `var/index`), `NEWSFACETS_MAX_CONTENT_LENGTH`
-(bytes of request body accepted, default 16 KiB: every route is a GET),
-`NEWSFACETS_ALLOWED_HOSTS` (comma-separated names the `Host` header may carry besides the
-loopback names; `*` allows any, for a deployment behind a proxy that checks it),
-`NEWSFACETS_TIME_BUDGET` (seconds one request may work before it answers 503, default 2; 0: no limit).
+Configuration comes from the `config` dict (Flask keys `INDEX_DIR`, `MAX_CONTENT_LENGTH`,
+`ALLOWED_HOSTS`, `TIME_BUDGET_SECONDS`), else from `settings` (`index.settings.Settings`,
+built from the environment when not given; the README's Configuration table lists its
+variables). `ALLOWED_HOSTS` are the names the `Host` header may carry besides the
+loopback names; `*` allows any, for a deployment behind a proxy that checks it.
 """
 from __future__ import annotations
 
-import os
 import re
 import threading
 import time
@@ -25,11 +23,10 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.datastructures import ImmutableDict
 from werkzeug.exceptions import MethodNotAllowed
 
-from index.article import MAX_VALUE_LENGTH
-from index.store import default_index_dir
+from index.settings import Settings
 from search import Searcher
-from search.budget import DEFAULT_TIME_BUDGET_SECONDS, AdmissionGate
-from search.query import MAX_QUERY_LENGTH
+from search.budget import AdmissionGate
+from web.params import MAX_QUERY_LENGTH, MAX_VALUE_LENGTH
 
 # Every resource comes from this server; no inline script or style anywhere.
 CONTENT_SECURITY_POLICY = "; ".join((
@@ -51,7 +48,6 @@ SECURITY_HEADERS = {
 }
 # How often a warming thread looks at CURRENT (one small file read when nothing changed).
 WARM_INTERVAL_SECONDS = 1.0
-DEFAULT_MAX_CONTENT_LENGTH = 16 * 1024
 # Names a browser uses for this machine. A page on another site can make its own name
 # resolve to 127.0.0.1 (DNS rebinding) and read a loopback server's answers; its requests
 # still carry that other name in `Host`, so answering only known names stops it.
@@ -78,13 +74,13 @@ def host_name(value: str) -> str | None:
 
 def allowed_hosts(names: Iterable[str] | None = None, bind_host: str | None = None) -> tuple[str, ...]:
     """The names `Host` may carry: the loopback names, the address the server binds (unless
-    a wildcard), and `names`, which default to `NEWSFACETS_ALLOWED_HOSTS` (comma-separated).
+    a wildcard), and `names`, which default to the settings' (NEWSFACETS_ALLOWED_HOSTS, comma-separated).
 
     `*` among them allows every name. A malformed entry is a configuration error, raised
     as `ValueError`, so a typo stops the server instead of locking every user out.
     """
     if names is None:
-        names = os.environ.get("NEWSFACETS_ALLOWED_HOSTS", "").split(",")
+        names = Settings.from_environment().allowed_hosts
     hosts = list(LOOPBACK_HOSTS)
     if bind_host is not None and bind_host.strip() not in WILDCARD_BINDS:
         names = [*names, bind_host]
@@ -100,18 +96,19 @@ def allowed_hosts(names: Iterable[str] | None = None, bind_host: str | None = No
     return tuple(hosts)
 
 
-# Each setting the environment can give, read only when `create_app`'s config lacks it.
-_FROM_ENVIRONMENT: dict[str, Callable[[], Any]] = {
-    "INDEX_DIR": lambda: str(default_index_dir()),
-    "MAX_CONTENT_LENGTH": lambda: int(os.environ.get("NEWSFACETS_MAX_CONTENT_LENGTH") or DEFAULT_MAX_CONTENT_LENGTH),
-    "ALLOWED_HOSTS": allowed_hosts,
+# Each Flask key the settings give, computed only when `create_app`'s config lacks it (a bad
+# allow-list entry is an error only when the list is used).
+_FROM_SETTINGS: dict[str, Callable[[Settings], Any]] = {
+    "INDEX_DIR": lambda settings: str(settings.index_dir),
+    "MAX_CONTENT_LENGTH": lambda settings: settings.max_content_length,
+    "ALLOWED_HOSTS": lambda settings: allowed_hosts(settings.allowed_hosts),
     # Seconds one request may work (`web.limits`); 0 means no limit.
-    "TIME_BUDGET_SECONDS": lambda: float(os.environ.get("NEWSFACETS_TIME_BUDGET") or DEFAULT_TIME_BUDGET_SECONDS),
+    "TIME_BUDGET_SECONDS": lambda settings: settings.time_budget_seconds,
 }
 
 
-def _env_config(given: dict[str, Any]) -> dict[str, Any]:
-    return {key: read() for key, read in _FROM_ENVIRONMENT.items() if key not in given}
+def _settings_config(settings: Settings, given: dict[str, Any]) -> dict[str, Any]:
+    return {key: read(settings) for key, read in _FROM_SETTINGS.items() if key not in given}
 
 
 def _relative(location: str) -> str:
@@ -141,8 +138,8 @@ class _App(Flask):
     json_provider_class = _JSON
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    """A configured application; `config` overrides the environment.
+def create_app(config: dict[str, Any] | None = None, settings: Settings | None = None) -> Flask:
+    """A configured application; `config` overrides `settings`, which default to the environment's.
 
     Nothing runs in the background: the first request after each rebuild of the index
     opens the new generation (about a second on 19,000 articles). `newsfacets serve`
@@ -153,8 +150,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     """
     app = _App(__name__)
     config = dict(config or {})
-    app.config.update(_env_config(config))
+    settings = settings if settings is not None else Settings.from_environment()
+    app.config.update(_settings_config(settings, config))
     app.config.update(config)
+    app.extensions["newsfacets.settings"] = settings
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     # Form limits come from the engine's, so the browser never lets through what the server refuses.

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from index.processes import die_with_parent
-from index.store import default_index_dir
+from index.settings import Settings
 
 THREADS = 8
 # Largest request line and headers accepted; long enough for 20 filters per facet.
@@ -353,7 +353,12 @@ def _serve_here(listener: socket.socket, app: Any, options: ServeOptions) -> int
 
 
 def run(args: argparse.Namespace) -> int:
-    index_dir = str(args.index or default_index_dir())
+    try:
+        settings = Settings.from_arguments(args)
+    except ValueError as error:
+        print(f"newsfacets serve: bad setting: {error}", file=sys.stderr)
+        return 2
+    index_dir = str(settings.index_dir)
     workers = args.workers or os.cpu_count() or 1
     if workers < 1 or args.threads < 1:
         print("newsfacets serve: --workers and --threads must be at least 1", file=sys.stderr)
@@ -366,8 +371,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         from web import allowed_hosts, create_app
 
-        hosts = allowed_hosts(args.allowed_hosts, bind_host=args.host)
-        app = create_app({"INDEX_DIR": index_dir, "ALLOWED_HOSTS": hosts})
+        hosts = allowed_hosts(settings.allowed_hosts, bind_host=args.host)
+        app = create_app({"INDEX_DIR": index_dir, "ALLOWED_HOSTS": hosts}, settings=settings)
     except ValueError as error:
         print(f"newsfacets serve: bad setting: {error}", file=sys.stderr)
         return 2

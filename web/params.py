@@ -15,15 +15,26 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from index.schema import FACET_FIELDS as FACETS
-from search.query import MAX_QUERY_LENGTH
-from search.searcher import MAX_FACET_SIZE, MAX_PAGE, MAX_PER_PAGE, MAX_VALUE_LENGTH, SORTS
+from index.settings import ENGINE_LIMITS, Limits
+from search.searcher import SORTS
 from search.stories import COLLAPSES
 
-# Limits that protect the server; each is documented in the OpenAPI description. The
-# engine's own bounds (imported above) are used as they are; these are the web's tighter ones.
-MAX_VALUES = 20  # repeats of one filter parameter
-MAX_PREFIX_LENGTH = 100
-MAX_FACET_VALUES = 50  # the `limit` of /api/facets/<name>
+# Limits that protect the server; each is documented in the OpenAPI description. They are
+# the engine's table, tightened where a public server should ask less of it; `tightened`
+# refuses any looser value, so the web never accepts what the engine would refuse.
+WEB_LIMITS: Limits = ENGINE_LIMITS.tightened(
+    max_filter_values=20,  # repeats of one filter parameter
+    max_prefix_length=100,
+    max_facet_values=50,  # the `limit` of /api/facets/<name>
+)
+MAX_QUERY_LENGTH = WEB_LIMITS.max_query_length
+MAX_VALUE_LENGTH = WEB_LIMITS.max_value_length
+MAX_VALUES = WEB_LIMITS.max_filter_values
+MAX_PREFIX_LENGTH = WEB_LIMITS.max_prefix_length
+MAX_FACET_VALUES = WEB_LIMITS.max_facet_values
+MAX_PAGE = WEB_LIMITS.max_page
+MAX_PER_PAGE = WEB_LIMITS.max_per_page
+MAX_FACET_SIZE = WEB_LIMITS.max_facet_size
 _DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
 
 

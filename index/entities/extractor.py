@@ -16,7 +16,6 @@ Israel did is an article about Israel.
 """
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from collections.abc import Sequence
@@ -717,12 +716,14 @@ def _by_count(counts: Counter[str]) -> list[str]:
 def default_extractor(user_entities: Path | None = None) -> EntityExtractor:
     """The extractor for this process and entities file, built once (its dictionaries are big).
 
-    `user_entities` is the user's entities YAML; without it NEWSFACETS_ENTITIES names one.
-    The indexer passes its `--entities` file explicitly, so that every worker process,
-    here or on a cluster, extracts with the same dictionary whatever its environment.
+    `user_entities` is the user's entities YAML; without it the settings' `entities_file`
+    (NEWSFACETS_ENTITIES) names one. The indexer passes its `--entities` file explicitly, so
+    that every worker process, here or on a cluster, extracts with the same dictionary
+    whatever its environment.
     """
-    path = user_entities or os.environ.get("NEWSFACETS_ENTITIES")
-    return EntityExtractor(Path(path) if path else None)
+    from index.settings import Settings
+
+    return EntityExtractor(user_entities or Settings.from_environment().entities_file)
 
 
 def extract(title: str, body: str, published: date | str | None = None) -> Entities:

