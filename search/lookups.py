@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 from whoosh import query as wq
 
 from index.analysis import STEMMED, terms
-from index.article import MAX_ID_LENGTH, MAX_VALUE_LENGTH
+from index.article import MAX_ID_LENGTH
 from index.schema import FACET_FIELDS
+from index.settings import ENGINE_LIMITS
 from search.query import MAX_QUERY_LENGTH, Highlight, QueryError, parse_query, whole_number
 from search.results import Article, FacetValues, Hit, Mention, Similar, Story
 from search.snippets import find_hits, lead_markup, whole_markup
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from search.searcher import Searcher
 
 MAX_SIMILAR = 50
-MAX_FACET_SIZE = 100
+MAX_FACET_SIZE = ENGINE_LIMITS.max_facet_size  # values listed per facet beside the hits
 SIMILAR_TERMS = 25  # key terms of an article that make its "more like this" query
 SIMILAR_TEXT_CHARS = 50_000  # how much of a long article is read for its key terms
 ARTICLE_HITS_PER_TERM = 1_000  # marks per query term in a whole article (a snippet keeps 50)
@@ -176,10 +177,10 @@ def facet_values(searcher: Searcher, name: str, prefix: str = "", limit: int = 1
     """Type-ahead: values of a facet that start with `prefix`, or have a word that does, by count."""
     if name not in FACET_FIELDS:
         raise QueryError(f"unknown facet {str(name)[:40]!r}: use one of {', '.join(FACET_FIELDS)}")
-    whole_number("limit", limit, 1, MAX_FACET_SIZE)
+    whole_number("limit", limit, 1, ENGINE_LIMITS.max_facet_values)
     prefix = prefix or ""
-    if len(prefix) > MAX_VALUE_LENGTH:
-        raise QueryError(f"the prefix is too long: at most {MAX_VALUE_LENGTH} characters")
+    if len(prefix) > ENGINE_LIMITS.max_prefix_length:
+        raise QueryError(f"the prefix is too long: at most {ENGINE_LIMITS.max_prefix_length} characters")
     values = searcher._handle.current().facets.fields[name].starting_with(prefix, limit)
     return FacetValues(facet=name, prefix=prefix, values=values)
 
