@@ -121,7 +121,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(f"{'page':34} {'ours':>6} {'traf':>6}  date gold / ours / trafilatura")
     for s in scores:
-        print(f"{s.page:34} {s.ours_f1:6.3f} {s.trafilatura_f1:6.3f}  {s.gold_date} / {s.ours_date} / {s.trafilatura_date}")
+        dates = f"{s.gold_date} / {s.ours_date} / {s.trafilatura_date}"
+        print(f"{s.page:34} {s.ours_f1:6.3f} {s.trafilatura_f1:6.3f}  {dates}")
     print(f"{'mean body F1':34} {totals['ours_f1']:6.3f} {totals['trafilatura_f1']:6.3f}")
     print(f"{'dated (pages stating a date)':34} {totals['ours_dated']:6.3f} {totals['trafilatura_dated']:6.3f}")
     return 0

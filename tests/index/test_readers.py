@@ -6,7 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.article import Article, Skipped
 from index.readers import MAX_BODY_CHARS, iter_reuters_sgml, parse_date, read_file, read_paths
@@ -323,7 +324,7 @@ def test_latin1_and_cp1252_and_bom(tmp_path):
 
 def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path):
     """One bad byte must not turn "café" into "cafÃ©" everywhere else in the file."""
-    good = "Naïve café owners\n\nThe café in Zürich reopened. ".encode("utf-8")
+    good = "Naïve café owners\n\nThe café in Zürich reopened. ".encode()
     (tmp_path / "tail.txt").write_bytes(good + b"\xff\xfe broken tail")
     (tmp_path / "quote.txt").write_bytes(good + b"He said \x93no\x94.")  # pasted cp1252 quotes
     # Many valid characters tolerate more bad bytes: 1 per 100 (here 200 valid, 2 bad).
@@ -338,7 +339,7 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path):
 def test_mostly_invalid_utf8_is_legacy_text(tmp_path):
     """Bad bytes beyond the allowance, or with no valid UTF-8 at all, mean cp1252/latin-1."""
     bad = FEW_BAD_UTF8_BYTES + 1
-    (tmp_path / "many.txt").write_bytes("Titre\n\nDéjà ".encode("utf-8") + "é".encode("latin-1") * bad)
+    (tmp_path / "many.txt").write_bytes("Titre\n\nDéjà ".encode() + "é".encode("latin-1") * bad)
     (tmp_path / "legacy.jsonl").write_bytes('{"title": "Caf\xe9", "body": "Cr\xe8me br\xfbl\xe9e"}\n'.encode("cp1252"))
     found = {a.id: a for a in articles(read_paths([tmp_path]))}
     assert found["many"].body == "DÃ©jÃ\xa0 " + "é" * bad  # the file's majority decides
