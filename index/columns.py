@@ -140,7 +140,7 @@ def _aligned(offset: int) -> int:
     return -(-offset // _ALIGN) * _ALIGN
 
 
-def _save(path: Path, columns: Columns) -> None:
+def save_file(path: Path, columns: Columns) -> None:
     """Write beside `path`, then rename over it: never into a file a reader (or a hard link) may hold."""
     placed: dict[str, tuple[str, int, int]] = {}
     offset = 0
@@ -162,7 +162,7 @@ def _save(path: Path, columns: Columns) -> None:
     os.replace(partial, path)
 
 
-def _load(path: Path) -> Columns | None:
+def load_file(path: Path) -> Columns | None:
     """The columns of one file, mapped; None when it is missing, of another format, or cut short."""
     try:
         with open(path, "rb") as handle:
@@ -378,7 +378,7 @@ def compute_columns(reader) -> Columns:
 
 def load_columns(generation_dir: str | os.PathLike, reader) -> Columns | None:
     """The generation's columns mapped from its `columns.bin`, or None if it has none matching `reader`'s segments."""
-    columns = _load(Path(generation_dir) / GENERATION_FILE)
+    columns = load_file(Path(generation_dir) / GENERATION_FILE)
     if columns is None or columns.meta.get("fingerprint") != json.loads(json.dumps(_fingerprint(reader))):
         return None
     return columns
@@ -389,25 +389,29 @@ def write_columns(generation_dir: str | os.PathLike) -> None:
 
     Works on a generation being built (before it is published) and on an existing one,
     e.g. one built before columns existed; a generation whose columns already match its
-    segments is left as it is. Segment files of segments no longer in the index (merged
-    away by Whoosh) are removed.
+    segments is left as it is. Each segment also gets its mapped postings (`index.postings`).
+    Files of segments no longer in the index (merged away by Whoosh) are removed.
     """
     directory = Path(generation_dir)
 
     def segment_of(leaf) -> Columns:
         path = directory / f"{SEGMENT_PREFIX}{leaf.segment().segment_id()}{SEGMENT_SUFFIX}"
-        stored = _load(path)
+        stored = load_file(path)
         if stored is not None and stored.meta.get("documents") == leaf.doc_count_all():
             return stored
         computed = segment_columns(leaf)
-        _save(path, computed)
+        save_file(path, computed)
         return computed
+
+    from index.postings import PREFIX, SUFFIX, write_postings  # it builds on this module's file format
 
     ix = whoosh_index.open_dir(str(directory))
     with ix.reader() as reader:
         if load_columns(directory, reader) is None:
-            _save(directory / GENERATION_FILE, _merge(reader, segment_of))
+            save_file(directory / GENERATION_FILE, _merge(reader, segment_of))
         wanted = {f"{SEGMENT_PREFIX}{leaf.segment().segment_id()}{SEGMENT_SUFFIX}" for leaf, _ in reader.leaf_readers()}
-    for path in directory.glob(f"{SEGMENT_PREFIX}*{SEGMENT_SUFFIX}"):
+        wanted |= write_postings(directory, [leaf for leaf, _ in reader.leaf_readers()])
+    stale = [*directory.glob(f"{SEGMENT_PREFIX}*{SEGMENT_SUFFIX}"), *directory.glob(f"{PREFIX}*{SUFFIX}")]
+    for path in stale:
         if path.name != GENERATION_FILE and path.name not in wanted:
             path.unlink()

@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.columns import Columns, compute_columns, load_columns
+from index.postings import SegmentPostings
 from index.store import IndexUnreadable, current_generation, open_index
 from search.budget import SearchBusy, deadline_in_force
 from search.facets import FacetIndex
@@ -115,6 +116,7 @@ class Generation:
     pool: _Pool
     spelling: Vocabulary
     files: tuple[tuple[str, int, int], ...] = ()  # (name, size, mtime) of its files when opened (`intact`)
+    postings: dict[str, SegmentPostings] = field(default_factory=dict)  # mapped, by segment id (`index.postings`)
     _warmed: bool = False
     _warm_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -128,10 +130,14 @@ class Generation:
         try:
             with ix.reader() as reader:
                 columns = load_columns(path, reader) or compute_columns(reader)
+                postings = {leaf.segment().segment_id(): SegmentPostings.load(path, leaf.segment().segment_id(),
+                                                                              leaf.doc_count_all())
+                            for leaf, _ in reader.leaf_readers()}
         except Exception as error:  # Whoosh raises many types for damaged files
             raise IndexUnreadable(f"index at {path} is unreadable: {error}") from error
         return cls(path, ix, columns, FacetIndex.from_columns(columns), FieldLengths(columns),
-                   _Pool(ix, path, searchers), Vocabulary(columns), files)
+                   _Pool(ix, path, searchers), Vocabulary(columns), files,
+                   {segment: found for segment, found in postings.items() if found is not None})
 
     def intact(self) -> bool:
         """Whether its files are as they were when opened: a generation is never rewritten, so a change is damage.
@@ -144,7 +150,7 @@ class Generation:
 
     def matcher(self, whoosh_searcher) -> ArrayMatcher:
         """Matching and ranking for one search, over this generation's columns."""
-        return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths)
+        return ArrayMatcher(whoosh_searcher, self.facets.size, self.facets.dates, self.lengths, self.postings)
 
     def vocabulary(self, whoosh_searcher) -> Vocabulary:
         """The spelling vocabulary (from the columns, so there is nothing to build; the searcher is not needed)."""

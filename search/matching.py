@@ -20,7 +20,7 @@ setup.cfg); any other matcher falls back to the public one-document-at-a-time AP
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import numpy as np
 from whoosh import query as wq
@@ -28,6 +28,7 @@ from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.util.numeric import byte_to_length
 
 from index.columns import Columns
+from index.postings import SegmentPostings, read_postings
 from search import budget
 from search.query import QueryError, shown_phrase
 
@@ -40,27 +41,18 @@ LENGTH_OF_BYTE = np.array([0.0] + [byte_to_length(b) for b in range(1, 256)], dt
 
 
 def postings_of(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
-    """(document numbers within one segment, weights) of a term's postings."""
+    """(document numbers within one segment, weights) of a term's postings, read through Whoosh."""
     if (fieldname, text) not in reader:
         return _EMPTY
     matcher = reader.postings(fieldname, text)
-    if type(matcher) is not W3LeafMatcher:  # e.g. wrapped to hide deleted documents
-        ids, weights = [], []
-        while matcher.is_active():
-            ids.append(matcher.id())
-            weights.append(matcher.weight())
-            matcher.next()
-        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
-    id_blocks, weight_blocks = [], []
+    if type(matcher) is W3LeafMatcher:
+        return read_postings(matcher)
+    ids, weights = [], []  # e.g. wrapped to hide deleted documents: one document at a time
     while matcher.is_active():
-        matcher._read_ids()
-        matcher._read_weights()
-        id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))
-        weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))
-        matcher._next_block()
-    if not id_blocks:
-        return _EMPTY
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks)
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
 
 def positive_terms(q: wq.Query) -> Iterator[tuple[str, str, float]]:
@@ -82,9 +74,12 @@ class ArrayMatcher:
 
     max_positional_work = MAX_POSITIONAL_WORK
 
-    def __init__(self, whoosh_searcher, size: int, dates: np.ndarray, lengths: FieldLengths) -> None:
+    def __init__(self, whoosh_searcher, size: int, dates: np.ndarray, lengths: FieldLengths,
+                 mapped: Mapping[str, SegmentPostings] | None = None) -> None:
         self.searcher = whoosh_searcher
         self.leaves = [(leaf.reader(), leaf, offset) for leaf, offset in whoosh_searcher.leaf_searchers()]
+        # Each segment's mapped postings of its frequent terms (`index.postings`), where it has them.
+        self.mapped = [(mapped or {}).get(reader.segment().segment_id()) for reader, _, _ in self.leaves]
         self.size = size
         self.dates = dates
         self.lengths = lengths
@@ -96,8 +91,11 @@ class ArrayMatcher:
         key = (fieldname, text)
         if key not in self._read:
             budget.check()
-            parts = [(ids + offset, weights) for reader, _, offset in self.leaves
-                     for ids, weights in [postings_of(reader, fieldname, text)] if len(ids)]
+            parts = []
+            for (reader, _, offset), mapped in zip(self.leaves, self.mapped, strict=True):
+                ids, weights = (mapped and mapped.get(fieldname, text)) or postings_of(reader, fieldname, text)
+                if len(ids):
+                    parts.append((ids + offset, weights))
             if not parts:
                 self._read[key] = _EMPTY
             elif len(parts) == 1:
@@ -124,10 +122,13 @@ class ArrayMatcher:
             raise QueryError(f'the phrase "{shown_phrase(phrase.words)}" is too common to match word by word '
                              f"({candidates} articles have all its words): add a rarer word to it")
 
-    def _whoosh(self, q: wq.Query) -> np.ndarray:
-        """Whoosh's own matcher (positional queries), checking the time budget as it goes (`search.budget`)."""
+    def _whoosh(self, q: wq.Query, leaves: list[int] | None = None) -> np.ndarray:
+        """Whoosh's own matcher (positional queries) over all segments or the ones listed, checking the time
+        budget as it goes (`search.budget`)."""
         mask = np.zeros(self.size, dtype=bool)
-        for _, leaf, offset in self.leaves:
+        for n_leaf, (_, leaf, offset) in enumerate(self.leaves):
+            if leaves is not None and n_leaf not in leaves:
+                continue
             matcher = q.matcher(leaf, leaf.boolean_context())
             found = []
             for n, doc in enumerate(matcher.all_ids()):
@@ -136,6 +137,57 @@ class ArrayMatcher:
                     budget.check()
             mask[np.array(found, dtype=np.int64) + offset] = True
         return mask
+
+    def _mapped_phrase(self, phrase: wq.Phrase, n_leaf: int, candidates: np.ndarray) -> np.ndarray | None:
+        """Documents of one segment holding `phrase` word for word, from its mapped positions (`index.postings`);
+        None when the segment lacks them for a word (a rare word: Whoosh checks that segment, cheaply).
+
+        Word i at position p of a document is keyed (document, p - i): the phrase is where every
+        word has the same key. Only candidate documents (holding every word) are keyed.
+        """
+        mapped = self.mapped[n_leaf]
+        if mapped is None:
+            return None
+        offset = self.leaves[n_leaf][2]
+        common: np.ndarray | None = None
+        for i, word in enumerate(phrase.words):
+            found = mapped.positions(phrase.fieldname, word)
+            if found is None:
+                return None
+            owners, places = found
+            keep = candidates[owners + offset]
+            keys = ((owners[keep] + offset) << 32) + places[keep] + (len(phrase.words) - i)
+            common = np.unique(keys) if common is None else np.intersect1d(common, keys)
+            budget.check()
+        mask = np.zeros(self.size, dtype=bool)
+        if common is not None:
+            mask[common >> 32] = True
+        return mask
+
+    def _phrase(self, phrase: wq.Phrase) -> np.ndarray:
+        """Documents holding a phrase: its words' documents first, then their positions, mapped or by Whoosh."""
+        candidates = np.ones(self.size, dtype=bool)
+        for word in phrase.words:
+            candidates &= self.term(phrase.fieldname, word)
+        if not candidates.any():
+            return candidates
+        found = np.zeros(self.size, dtype=bool)
+        unmapped = []
+        adjacent = phrase.slop == 1  # mapped positions answer word-for-word phrases only
+        for n_leaf in range(len(self.leaves)):
+            mask = self._mapped_phrase(phrase, n_leaf, candidates) if adjacent else None
+            if mask is None:
+                unmapped.append(n_leaf)
+            else:
+                found |= mask
+        if unmapped:
+            within = np.zeros(self.size, dtype=bool)
+            for n_leaf in unmapped:
+                start = self.leaves[n_leaf][2]
+                within[start : start + self.leaves[n_leaf][1].doc_count_all()] = True
+            self._charge_positions(phrase, int((candidates & within).sum()))
+            found |= candidates & self._whoosh(phrase, unmapped)
+        return found
 
     def mask(self, q: wq.Query) -> np.ndarray:
         """Documents matching `q` (deleted ones included: the caller masks them out)."""
@@ -160,13 +212,7 @@ class ArrayMatcher:
         if q == wq.NullQuery:
             return np.zeros(self.size, dtype=bool)
         if isinstance(q, wq.Phrase):
-            candidates = np.ones(self.size, dtype=bool)
-            for word in q.words:
-                candidates &= self.term(q.fieldname, word)
-            if not candidates.any():
-                return candidates
-            self._charge_positions(q, int(candidates.sum()))
-            return candidates & self._whoosh(q)
+            return self._phrase(q)
         return self._whoosh(q)
 
     def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:

@@ -19,6 +19,7 @@ from whoosh import query as wq
 from index.build import build_index
 from search import QueryError, SearchBusy, Searcher, SearchTimeout
 from search.budget import AdmissionGate, Deadline, within
+from search.matching import ArrayMatcher
 from search.query import (
     MAX_COMMON_PHRASE_WORDS,
     MAX_EXPANSIONS,
@@ -104,15 +105,22 @@ def test_long_and_common_phrases_are_refused_before_any_work(searcher):
 
 
 def test_positional_work_of_phrases_is_charged_before_it_runs(searcher):
+    """Whoosh's positional loop cannot be interrupted, so its work is charged before it runs; a segment
+    with mapped positions (`index.postings`) answers with numpy and is not charged."""
     generation = searcher._handle.current()
     whoosh_searcher = generation.index.searcher()
-    matcher = generation.matcher(whoosh_searcher)
+    phrase = wq.Phrase("exact", ["common", "report", "said"])
+    mapped = generation.matcher(whoosh_searcher)
+    assert generation.postings, "the built index maps its frequent terms' positions"
+    mapped.max_positional_work = 0
+    assert mapped.mask(phrase).sum() == 600 and mapped.positional_work == 0
+    matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
     matcher.max_positional_work = 600 * 3 - 1  # one article short of "common report said" everywhere
     with pytest.raises(QueryError, match="too common to match word by word"):
-        matcher.mask(wq.Phrase("exact", ["common", "report", "said"]))
-    matcher = generation.matcher(whoosh_searcher)
+        matcher.mask(phrase)
+    matcher = ArrayMatcher(whoosh_searcher, generation.facets.size, generation.facets.dates, generation.lengths)
     matcher.max_positional_work = 600 * 3
-    assert matcher.mask(wq.Phrase("exact", ["common", "report", "said"])).sum() == 600
+    assert (matcher.mask(phrase) == mapped.mask(phrase)).all()
 
 
 def test_the_highlighter_scans_words_when_a_regex_would_be_huge_and_finds_the_same():

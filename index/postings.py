@@ -1,0 +1,182 @@
+"""Mapped postings: a segment's frequent terms as flat arrays, so a query never decodes Whoosh's blocks for them.
+
+Whoosh 2.7 stores a term's postings in blocks of up to 128 documents, each block a zlib'd
+pickle of (ids, weights, positions). Reading a block for its ids and weights still
+decompresses and unpickles its positions: about 80 microseconds per block in Python, so a
+word in 10% of 190,000 stories (150 blocks) costs 12 ms before any matching, and the cost
+grows with the corpus. Profiled over the benchmark's query mix, this decoding and Whoosh's
+positional matching were most of a search's time.
+
+So at index time, once per segment (`write_postings`, called by `index.columns.write_columns`),
+the postings of every term a segment holds in at least `MIN_FREQUENCY` documents are read
+once and written beside the segment as arrays:
+
+    postings.<segment id>.bin   per text field: the terms (sorted), each term's slice of
+                                `docs` (segment-local document numbers, int32) and `weights`
+                                (as Whoosh stores them: float32 when that is exact, else float64).
+
+A searcher maps the file (`SegmentPostings.load`): a term is a binary search and two slices,
+microseconds at any size. Rarer terms stay in Whoosh: they fill at most one block, so their
+cost does not grow with the corpus either, and leaving them out keeps the file and the build
+small (the long tail of rare words is most of the lexicon but few of its postings).
+
+A file holds exactly what Whoosh's codec holds, deleted documents included (the caller masks
+them out, as it does for Whoosh's own postings): it is written only for a segment without
+deletions (every freshly written segment), and a segment never changes, so the file is valid
+for as long as the segment is in the index. Any segment without a file (an index built before
+this existed, a segment that had deletions when first seen) is read through Whoosh as before.
+"""
+from __future__ import annotations
+
+import bisect
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.fields import TEXT
+
+from index.columns import Columns, StringTable, load_file, save_file
+
+PREFIX, SUFFIX = "postings.", ".bin"
+# A term in fewer documents of a segment fills at most half a block: reading it from Whoosh is cheap.
+MIN_FREQUENCY = 64
+# Fields whose word positions are mapped too: the one quoted phrases search (`search.query`).
+POSITIONAL_FIELDS = ("exact",)
+_EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+
+
+def text_fields(schema) -> list[str]:
+    """The fields queries read postings of: the text fields (title, body, exact)."""
+    return [name for name, field_type in schema.items() if isinstance(field_type, TEXT)]
+
+
+def file_name(segment_id: str) -> str:
+    return f"{PREFIX}{segment_id}{SUFFIX}"
+
+
+def read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
+    """(document numbers, weights) of one term in one segment, a block at a time, from Whoosh 2.7's leaf matcher."""
+    ids, weights, _ = _read_blocks(matcher, positions=False)
+    return ids, weights
+
+
+def _read_blocks(matcher: W3LeafMatcher, positions: bool) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
+    """Ids, weights and (if asked) each posting's word positions, block by block (Whoosh 2.7 internals, pinned)."""
+    id_blocks: list[np.ndarray] = []
+    weight_blocks: list[np.ndarray] = []
+    found: list[list[int]] = []
+    decode = matcher.format.decode_positions
+    while matcher.is_active():
+        matcher._read_ids()  # noqa: SLF001
+        matcher._read_weights()  # noqa: SLF001
+        id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))  # noqa: SLF001
+        weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))  # noqa: SLF001
+        if positions:
+            matcher._read_values()  # noqa: SLF001
+            found.extend(decode(value) for value in matcher._values)  # noqa: SLF001
+        matcher._next_block()  # noqa: SLF001
+    if not id_blocks:
+        return _EMPTY[0], _EMPTY[1], found
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), found
+
+
+def segment_postings(leaf) -> Columns | None:
+    """The frequent terms' postings of one segment as arrays, or None for a segment with deletions."""
+    if leaf.has_deletions():
+        return None
+    arrays: dict[str, np.ndarray] = {}
+    for name in text_fields(leaf.schema):
+        positional = name in POSITIONAL_FIELDS
+        terms: list[str] = []
+        docs: list[np.ndarray] = []
+        weights: list[np.ndarray] = []
+        positions: list[list[int]] = []
+        for text, info in leaf.iter_field(name):
+            if info.doc_frequency() < MIN_FREQUENCY:
+                continue
+            term = text.decode("utf-8") if isinstance(text, bytes) else text
+            matcher = leaf.postings(name, term)
+            if type(matcher) is not W3LeafMatcher:  # another codec: this segment stays with Whoosh
+                return None
+            ids, found, places = _read_blocks(matcher, positional)
+            terms.append(term)
+            docs.append(ids)
+            weights.append(found)
+            positions.extend(places)
+        arrays[f"{name}.terms.blob"], arrays[f"{name}.terms.ends"] = StringTable.encode(terms)
+        arrays[f"{name}.offsets"] = np.concatenate(([0], np.cumsum([len(d) for d in docs]))).astype(np.int64)
+        all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
+        arrays[f"{name}.docs"] = all_docs.astype(np.int32)
+        narrow = all_weights.astype(np.float32)
+        arrays[f"{name}.weights"] = narrow if np.array_equal(narrow.astype(np.float64), all_weights) else all_weights
+        if positional:  # posting i's positions are positions[position_offsets[i]:position_offsets[i + 1]]
+            arrays[f"{name}.position_offsets"] = np.concatenate(
+                ([0], np.cumsum([len(p) for p in positions]))).astype(np.int64)
+            arrays[f"{name}.positions"] = np.fromiter((p for places in positions for p in places), dtype=np.int32)
+    return Columns({"documents": leaf.doc_count_all(), "min_frequency": MIN_FREQUENCY,
+                    "fields": text_fields(leaf.schema)}, arrays)
+
+
+@dataclass(frozen=True)
+class SegmentPostings:
+    """One segment's mapped postings (`segment_postings`), opened by a searcher."""
+
+    columns: Columns
+
+    @classmethod
+    def load(cls, directory: str | os.PathLike, segment_id: str, documents: int) -> SegmentPostings | None:
+        """The segment's file, mapped, or None if it has none (or one for another segment size)."""
+        columns = load_file(Path(directory) / file_name(segment_id))
+        if columns is None or columns.meta.get("documents") != documents:
+            return None
+        return cls(columns)
+
+    def _slice(self, fieldname: str, text: str) -> tuple[int, int] | None:
+        """Where a frequent term's postings lie in the field's arrays; None when the file lacks it (ask Whoosh)."""
+        if f"{fieldname}.offsets" not in self.columns.arrays:
+            return None
+        terms = self.columns.table(f"{fieldname}.terms")
+        at = bisect.bisect_left(terms, text)
+        if at == len(terms) or terms[at] != text:
+            return None
+        start, stop = self.columns.arrays[f"{fieldname}.offsets"][at : at + 2].tolist()
+        return start, stop
+
+    def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document numbers, weights as float64) of a frequent term; None when the term is not in the file
+        (rarer than `MIN_FREQUENCY` here, or absent, or a field the file lacks): ask Whoosh."""
+        where = self._slice(fieldname, text)
+        if where is None:
+            return None
+        arrays = self.columns.arrays
+        return (arrays[f"{fieldname}.docs"][slice(*where)].astype(np.int64),
+                arrays[f"{fieldname}.weights"][slice(*where)].astype(np.float64))
+
+    def positions(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """(document of each position, position) of a frequent term in a positional field; None: ask Whoosh."""
+        where = self._slice(fieldname, text) if f"{fieldname}.positions" in self.columns.arrays else None
+        if where is None:
+            return None
+        arrays = self.columns.arrays
+        bounds = arrays[f"{fieldname}.position_offsets"][where[0] : where[1] + 1]
+        places = arrays[f"{fieldname}.positions"][bounds[0] : bounds[-1]].astype(np.int64)
+        owners = np.repeat(arrays[f"{fieldname}.docs"][slice(*where)].astype(np.int64), np.diff(bounds))
+        return owners, places
+
+
+def write_postings(directory: Path, leaves) -> set[str]:
+    """Write the postings file of each segment in `leaves` that lacks one; the names of the files the index uses."""
+    wanted = set()
+    for leaf in leaves:
+        segment_id = leaf.segment().segment_id()
+        path = directory / file_name(segment_id)
+        wanted.add(path.name)
+        if SegmentPostings.load(directory, segment_id, leaf.doc_count_all()) is not None:
+            continue
+        found = segment_postings(leaf)
+        if found is not None:
+            save_file(path, found)
+    return wanted
