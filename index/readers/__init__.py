@@ -112,13 +112,21 @@ def read_file(path: Path, root: Path | None = None, window: Window | None = None
     yield from _guarded(path, reader(path, base_id, window) if window is not None else reader(path, base_id))
 
 
+# Files of whole-file formats (a page, a story, a PDF) read in one task, as a web archive's
+# pages are (`web.WARC_PAGES_PER_WINDOW`): one file a task spends more on handing the task
+# and its result between processes than a small file costs to parse.
+FILES_PER_UNIT = 64
+
+
 @dataclass(frozen=True)
 class Unit:
-    """One task of reading: a file, or a window of a big record file."""
+    """One task of reading: a file, a window of a big record file, or a run of whole-file
+    format files from one folder (`path` and then `more`, all with the same `root`)."""
 
     path: Path
     root: Path | None = None
     window: Window | None = None
+    more: tuple[Path, ...] = ()
 
 
 def read_unit(unit: Unit) -> list[Article | Skipped | Unit]:
@@ -129,6 +137,8 @@ def read_unit(unit: Unit) -> list[Article | Skipped | Unit]:
     file-level lines the scan found. This runs in worker processes (or on a cluster),
     so that the process handing out the work never parses anything.
     """
+    if unit.more:
+        return [item for path in (unit.path, *unit.more) for item in read_file(path, unit.root)]
     kind = suffix_of(unit.path.name)
     if unit.window is None and kind in _WINDOWED:
         try:
@@ -236,6 +246,33 @@ def _files(paths: Sequence[str | Path]) -> Iterator[tuple[Path, Path | None] | S
             yield Skipped(str(named), ignored_summary(ignored))
 
 
+def _files_unit(files: list[Path], root: Path | None) -> Unit:
+    return Unit(files[0], root, more=tuple(files[1:]))
+
+
+def _units(paths: Sequence[str | Path]) -> Iterator[Unit | Skipped]:
+    """The tasks of reading `_files`, in its order: whole-file formats in runs of up to
+    FILES_PER_UNIT files of one folder the user named, each record file a task of its own
+    (a big one is cut into windows when read)."""
+    run: list[Path] = []
+    run_root: Path | None = None
+    for item in _files(paths):
+        if isinstance(item, Skipped) or suffix_of(item[0].name) in _WINDOWED:
+            if run:
+                yield _files_unit(run, run_root)
+                run = []
+            yield item if isinstance(item, Skipped) else Unit(*item)
+            continue
+        path, root = item
+        if run and (len(run) == FILES_PER_UNIT or root != run_root):
+            yield _files_unit(run, run_root)
+            run = []
+        run.append(path)
+        run_root = root
+    if run:
+        yield _files_unit(run, run_root)
+
+
 class Pending(Protocol):
     """A submitted unit's result: a concurrent.futures or a dask.distributed future."""
 
@@ -267,7 +304,7 @@ def read_paths(
     submit = submit or _Done
     queue: list[Pending | Unit | Skipped] = []  # in input order: submitted, not yet submitted, or ready
     running = 0
-    planned = _files(paths)
+    planned = _units(paths)
 
     def fill() -> None:
         nonlocal running
@@ -284,7 +321,7 @@ def read_paths(
             if isinstance(item, Skipped):
                 queue.append(item)
             else:
-                queue.append(submit(Unit(*item)))
+                queue.append(submit(item))
                 running += 1
 
     fill()

@@ -60,7 +60,8 @@ LEGACY = {
               "Η κυβέρνηση ανακοίνωσε σήμερα νέα μέτρα για την υποδοχή προσφύγων από τη Συρία "
               "στα νησιά του Αιγαίου.", "κυβέρνηση"),
     "japanese": ("shift_jis", "シリアへの人道支援を拡大",
-                 "日本政府は月曜日、シリアへの人道支援を拡大すると発表した。 外務省 によると 支援 は 国連 を通じて行われる。",
+                 "日本政府は月曜日、シリアへの人道支援を拡大すると発表した。 "
+                 "外務省 によると 支援 は 国連 を通じて行われる。",
                  "外務省"),
     "western": ("cp1252", "Café owners in Zürich count the cost",
                 "Café owners in Zürich said the “crisis” – not the weather – hurt business in the old town "
@@ -101,10 +102,13 @@ def test_declared_charset_beats_detection_and_utf8_beats_a_wrong_declaration(tmp
     page = _html_page(text, text + " обменялись пленными в понедельник.", '<meta charset="windows-1251">')
     (tmp_path / "declared.html").write_bytes(page.encode("cp1251"))
     xml_head = '<?xml version="1.0" encoding="windows-1251"?>'
-    (tmp_path / "xmldecl.html").write_bytes((xml_head + page.replace('<meta charset="windows-1251">', "")).encode("cp1251"))
-    utf8 = _html_page("Zürich café", "Zürich café owners count the cost of the winter.", '<meta charset="iso-8859-1">')
+    undeclared = page.replace('<meta charset="windows-1251">', "")
+    (tmp_path / "xmldecl.html").write_bytes((xml_head + undeclared).encode("cp1251"))
+    utf8 = _html_page("Zürich café", "Zürich café owners count the cost of the winter.",
+                      '<meta charset="iso-8859-1">')
     (tmp_path / "mislabelled.html").write_bytes(utf8.encode("utf-8"))
-    (tmp_path / "bom.html").write_bytes(b"\xef\xbb\xbf" + _html_page("Ελλάδα", "Ελλάδα και Κύπρος.", "").encode("utf-8"))
+    greek = _html_page("Ελλάδα", "Ελλάδα και Κύπρος.", "")
+    (tmp_path / "bom.html").write_bytes(b"\xef\xbb\xbf" + greek.encode("utf-8"))
     found = {a.id: a for a in read_paths([tmp_path])}
     assert found["declared"].title == text and found["xmldecl"].title == text
     assert found["mislabelled"].title == "Zürich café"
@@ -118,7 +122,8 @@ DEV_PAGES = Path(__file__).parents[1] / "data" / "ingest" / "pages"
 
 def _eval_ingest():
     """scripts/eval_ingest.py as a module (scripts/ is not a package)."""
-    spec = importlib.util.spec_from_file_location("eval_ingest", Path(__file__).parents[2] / "scripts" / "eval_ingest.py")
+    script = Path(__file__).parents[2] / "scripts" / "eval_ingest.py"
+    spec = importlib.util.spec_from_file_location("eval_ingest", script)
     module = importlib.util.module_from_spec(spec)
     sys.modules["eval_ingest"] = module  # dataclasses look their module up while the class is made
     spec.loader.exec_module(module)
@@ -131,7 +136,8 @@ def test_dev_set_body_f1_and_dates_through_the_index_beat_trafilatura_alone():
     totals = evaluation.summary(scores)
     assert totals["pages"] >= 15
     assert totals["ours_f1"] >= 0.96 and totals["ours_f1"] >= totals["trafilatura_f1"], totals
-    assert totals["ours_dated"] == 1.0, [(s.page, s.gold_date, s.ours_date) for s in scores if s.gold_date != s.ours_date]
+    misdated = [(s.page, s.gold_date, s.ours_date) for s in scores if s.gold_date != s.ours_date]
+    assert totals["ours_dated"] == 1.0, misdated
     assert min(s.ours_f1 for s in scores) >= 0.9, [(s.page, round(s.ours_f1, 3)) for s in scores]
 
 
@@ -225,10 +231,12 @@ def test_hard_wrapped_text_is_unwrapped_and_split_names_are_found(tmp_path):
         assert [hit.id for hit in searcher.search('"Staffan de Mistura"', collapse="none").hits] == ["wire"]
         poem = searcher.article("poem")["body"]
     paragraphs = body.split("\n\n")
-    assert paragraphs[0].startswith("ALEPPO, March 3, 2016 (Reuters) - Government forces shelled rebel-held districts of")
+    assert paragraphs[0].startswith(
+        "ALEPPO, March 3, 2016 (Reuters) - Government forces shelled rebel-held districts of")
     assert "city's well-known old markets." in paragraphs[0] and "\n" not in paragraphs[0]
     assert paragraphs[1] == "The Syrian Observatory for Human Rights said at least twelve people were killed."
-    assert paragraphs[2].splitlines() == ["- Convoys wait at the Bab al-Salama crossing.", "- Hospitals report shortages."]
+    assert paragraphs[2].splitlines() == ["- Convoys wait at the Bab al-Salama crossing.",
+                                          "- Hospitals report shortages."]
     assert poem == "Roses are red\nviolets are blue\nsugar is sweet\nand so are you"  # short lines are not a wrap
 
 
@@ -258,7 +266,8 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 <item><title>Convoy reaches Deir ez-Zor</title><link>https://orontes.example/2017/09/05/convoy</link>
 <pubDate>Tue, 05 Sep 2017 10:00:00 +0000</pubDate><dc:creator>Rana Aziz</dc:creator>
 <description>Short teaser only.</description>
-<content:encoded><![CDATA[<p>A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of nearly three years.</p>
+<content:encoded><![CDATA[
+<p>A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of nearly three years.</p>
 <p>Residents gathered in the streets as the trucks arrived with flour and medicine.</p>]]></content:encoded></item>
 <item><title></title><description></description></item>
 <item><title>Summary-only entry about Raqqa</title><link>https://orontes.example/raqqa</link>
@@ -268,7 +277,9 @@ RSS = """<?xml version="1.0" encoding="UTF-8"?>
 ATOM = """<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Levant Wire</title>
 <entry><title>Talks open in Astana</title><link href="https://levant.example/astana"/><updated>2017-01-23T08:00:00Z</updated>
-<author><name>Omar Said</name></author><content type="html">&lt;p&gt;Talks between the government and rebel groups opened in Astana on Monday.&lt;/p&gt;</content></entry>
+<author><name>Omar Said</name></author>
+<content type="html">&lt;p&gt;Talks between the government and rebel groups opened in Astana on Monday.&lt;/p&gt;
+</content></entry>
 </feed>"""
 
 
@@ -283,8 +294,9 @@ def test_feeds_give_one_article_per_entry_with_full_content(tmp_path):
                         ("sitemap.xml", "not an RSS or Atom feed, or a feed without entries")}
     convoy = found["herald#1"]
     assert convoy.title == "Convoy reaches Deir ez-Zor" and convoy.date == "2017-09-05"
-    assert convoy.body == ("A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of nearly "
-                           "three years.\n\nResidents gathered in the streets as the trucks arrived with flour and medicine.")
+    assert convoy.body == ("A relief convoy reached the besieged city of Deir ez-Zor on Tuesday, ending a siege of "
+                           "nearly three years.\n\nResidents gathered in the streets as the trucks arrived with "
+                           "flour and medicine.")
     assert (convoy.source, convoy.url, convoy.authors, convoy.language) == (
         "Orontes Herald", "https://orontes.example/2017/09/05/convoy", ["Rana Aziz"], "en")
     assert found["herald#3"].body == "Fighters advanced into the old city of Raqqa on Monday, a monitoring group said."
@@ -302,11 +314,13 @@ def _warc(path: Path, pages: list[tuple[str, str, bytes]], extra: bool = True) -
     with open(path, "wb") as fh:
         writer = WARCWriter(fh, gzip=True)
         for url, date, html in pages:
-            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=windows-1256")], protocol="HTTP/1.1")
-            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html), http_headers=headers,
-                                                          warc_headers_dict={"WARC-Date": date}))
+            headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html; charset=windows-1256")],
+                                       protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(html),
+                                                          http_headers=headers, warc_headers_dict={"WARC-Date": date}))
             if extra:
-                writer.write_record(writer.create_warc_record(url, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"),
+                request = io.BytesIO(b"GET / HTTP/1.1\r\n\r\n")
+                writer.write_record(writer.create_warc_record(url, "request", payload=request,
                                                               warc_content_type="application/http; msgtype=request"))
         if extra:
             image = StatusAndHeaders("200 OK", [("Content-Type", "image/png")], protocol="HTTP/1.1")
@@ -315,7 +329,8 @@ def _warc(path: Path, pages: list[tuple[str, str, bytes]], extra: bool = True) -
 
 
 def test_warc_html_responses_are_pages_and_other_records_are_counted(tmp_path):
-    arabic = _html_page("الجيش يستعيد تدمر", LEGACY["arabic"][2], "").encode("cp1256")  # charset only in the HTTP header
+    # The charset only in the HTTP header:
+    arabic = _html_page("الجيش يستعيد تدمر", LEGACY["arabic"][2], "").encode("cp1256")
     dated = _html_page("Dated page", "The council met on Monday and approved the budget for the coming year.",
                        '<meta property="article:published_time" content="2016-03-27">').encode("cp1256")
     (tmp_path / "corpus").mkdir()
@@ -353,7 +368,8 @@ def _pdf(lines: list[str], title: str | None = None) -> bytes:
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
         info.encode("latin-1"),
@@ -418,6 +434,45 @@ def test_parsing_pool_gives_the_same_articles_in_the_same_order(tmp_path):
     serial = list(read_paths([corpus]))
     assert _pooled([corpus]) == serial
     assert len([r for r in serial if isinstance(r, Skipped)]) == 3  # empty page, empty feed entry, the .docx
+
+
+def test_files_of_a_folder_are_handed_out_in_runs_and_record_files_alone(tmp_path):
+    """Whole-file formats go to the parsing processes FILES_PER_UNIT files a task, as a web
+    archive's pages do, never mixing folders named apart; a record file is a task of its own
+    (a big one is cut when read), and the results keep the order of reading one file at a time."""
+    from index.readers import FILES_PER_UNIT, Unit, read_unit
+
+    units: list[Unit] = []
+
+    def submit(unit: Unit):
+        units.append(unit)
+        return _Ready(read_unit(unit))
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    for folder, count in ((first, FILES_PER_UNIT + 20), (second, 2)):
+        folder.mkdir()
+        for number in range(count):
+            (folder / f"story-{number:03d}.txt").write_text(
+                f"Story {number}\n\nThe council met on Tuesday to vote on the budget for the harbour district.")
+    (first / "story-010.jsonl").write_text(json.dumps({"title": "Record", "body": "The port reopened."}) + "\n")
+    (first / "story-020.md").write_text("")  # skipped where it stands, inside a run
+    pooled = list(read_paths([first, second], submit, in_flight=3))
+    assert pooled == list(read_paths([first, second]))
+    runs = [(unit.path.parent.name, 1 + len(unit.more)) for unit in units]
+    # first: 10 texts, the JSONL alone, then FILES_PER_UNIT files (the empty .md among them), the rest; second: 2.
+    assert runs == [("first", 10), ("first", 1), ("first", FILES_PER_UNIT), ("first", 11), ("second", 2)]
+    assert [unit.path.name for unit in units if not unit.more] == ["story-010.jsonl"]
+    assert [item.reason for item in pooled if isinstance(item, Skipped)] == ["empty file"]
+
+
+class _Ready:
+    """A unit already read, as a pool's future would give it."""
+
+    def __init__(self, items: list) -> None:
+        self.items = items
+
+    def result(self) -> list:
+        return self.items
 
 
 def _big_record_files(folder: Path) -> None:
