@@ -95,6 +95,26 @@ _LOCATIVE_BEFORE = ("in", "at", "from", "near", "into", "inside", "outside", "ar
 _EVENT_HEADS = frozenset("""war wars revolution uprising crisis summit conference games olympics cup
     championship championships offensive operation battle massacre agreement accord accords treaty""".split())
 _DESCRIPTOR = re.compile(r"-(?:based|born|run|owned|controlled|held|linked|affiliated|allied|aligned)$")
+# A hyphenated adjective of agency ("US-led", "Iran-backed", "PYD-dominated"): never part of a name;
+# the states in it are read by `_backed_states`.
+_AGENCY_ADJECTIVE = re.compile(r"-(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|"
+                               r"mediated|dominated|based|born|run|owned|controlled|held|linked|affiliated)$", re.I)
+# Nouns that make the name before them a place ("the Al Fawwar camp", "the Salah al-Din district"),
+# or, with "of", the name after them ("the village of Taldou"), and that end a place's own name
+# ("Golan Heights", "Aleppo Governorate").
+_PLACE_NOUNS = frozenset(
+    """camp camps district districts neighbourhood neighborhood neighbourhoods neighborhoods village villages
+    town towns city area areas quarter province provinces governorate governorates region suburb suburbs
+    countryside outskirts airport airbase prison square street road crossing dam river valley heights
+    mountains mountain hill hills plain plains desert lake island border highway municipality county""".split()
+)
+# A name before one of these is the medium something appeared in, not who acted ("a Facebook page").
+_MEDIUM_NOUNS = frozenset("page pages account accounts post posts feed feeds channel channels video videos".split())
+# Adjective endings ("Kurdish", "Lebanese", "Sunni" aside): a single word with one, before a noun, describes it.
+_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ic")
+# Function words before a name that make it the object of a preposition, never a team's subject.
+_PREPOSITIONS = frozenset("of the in at from near to into for by with on over under about against".split())
+_ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 # Sports context (see `_plays`).
@@ -498,8 +518,15 @@ class EntityExtractor:
 
     def _typed(self, phrase: Phrase, tokens: Sequence[Token], title_cue: bool, lower_words: set[str]) -> list[_Found]:
         """Type an unknown capitalised run; untyped results wait for the consistency pass."""
-        while tokens and _DESCRIPTOR.search(tokens[0].text):
-            tokens = tokens[1:]  # "Britain-based Observatory": a description before the name
+        for k, token in enumerate(tokens):
+            if _AGENCY_ADJECTIVE.search(token.text):
+                # "Britain-based Observatory", "US-Backed Forces": an adjective, and a boundary
+                return (self._typed(phrase, tokens[:k], title_cue, lower_words) if k else []) + self._typed(
+                    phrase, tokens[k + 1:], False, lower_words)
+            if token.lower in _ALIAS_MARKERS and k:
+                return self._typed(phrase, tokens[:k], title_cue, lower_words)  # the alias after it adds no one
+        if len(tokens) > 1 and tokens[0].lower in ("a", "an"):
+            tokens = tokens[1:]  # "A Syrian Democratic Forces fighter": the article is no part of the name
         the_cue = False
         if tokens and tokens[0].text == "The":
             the_cue = not (phrase.sentence_initial and tokens[0] is phrase.tokens[0])
@@ -531,6 +558,8 @@ class EntityExtractor:
             return []
         if any(w in _EVENT_HEADS for w in words) and not title_cue:
             return []  # an event is not an actor
+        if self._placed(phrase, tokens):
+            return []  # "the town of X", "the X camp", "X Governorate": a place the gazetteer lacks
         if any(w in ORG_HEADS for w in words):
             kind = "armed_group" if any(w in ARMED_HEADS for w in words) else "organisation"
             return [_Found(start, end, _display(tokens), kind, kind, keys)]
@@ -539,6 +568,10 @@ class EntityExtractor:
         if self._is_place(text):  # a place, unless it abbreviates a person named in the text
             return [_Found(start, end, _display(tokens), None, "place", keys)]
         first = tokens[0].text
+        # a lone capitalised word opening a sentence may be any noun: before a noun ("Security officials",
+        # "Rescue workers") or in the plural ("Activists said") it is typed only if the text types it elsewhere
+        opener = len(tokens) == 1 and phrase.sentence_initial and tokens[0] is phrase.tokens[0] \
+            and not first.isupper()
         named = (
             self._looks_personal(words, first, lower_words)
             and len(tokens) > 1
@@ -559,10 +592,24 @@ class EntityExtractor:
             return [_Found(start, end, first, "organisation", "organisation", keys)]
         if len(tokens) == 1 and (len(first) < 2 or any(c.isdigit() for c in first)):
             return []
-        if _owned(phrase):
+        if opener and (_owned(phrase) or first.endswith("s")):
+            return [_Found(start, end, _display(tokens), None, "person", keys)]  # "Doctors said", "Aid workers"
+        if _owned(phrase) and not (len(tokens) == 1 and first.lower().endswith(_ADJECTIVE_ENDINGS)):
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
+
+    @staticmethod
+    def _placed(phrase: Phrase, tokens: Sequence[Token]) -> bool:
+        """A place noun says the name is a place: after it with "of" ("the village of X"), right
+        after the name ("the X camp") or ending it ("X Governorate")."""
+        if tokens[-1].lower in _PLACE_NOUNS and len(tokens) > 1:
+            return True
+        if tokens[-1] is phrase.tokens[-1] and phrase.after and phrase.after[0].lower in _PLACE_NOUNS:
+            return True
+        before = phrase.before
+        return tokens[0] is phrase.tokens[0] and len(before) > 1 and before[-1].lower == "of" \
+            and before[-2].lower in _PLACE_NOUNS
 
     def _second_name_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
         """Where a second person's name starts in a run of two names whose comma was lost
@@ -692,7 +739,8 @@ def _plays(phrase: Phrase) -> bool:
     if before[-2:] in _PLAYS_FOR:
         return True
     return bool(after) and after[0] in ("are", "were") and not phrase.tokens[-1].lower.endswith("s") and (
-        not before or before[-1] not in ("and", ",", *_LOCATIVE_BEFORE)  # "talks in Tehran are" is no team
+        # "talks in Tehran are", "parts of Raqqa were": the object of a preposition is no team
+        not before or before[-1] not in ("and", ",", *_LOCATIVE_BEFORE, *_PREPOSITIONS)
     )
 
 
