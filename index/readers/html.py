@@ -1,11 +1,13 @@
 """HTML articles: trafilatura's body and htmldate's date, checked against the page's own metadata.
 
 trafilatura (with htmldate for dates) is the field's well-kept article extractor, so
-it finds the body. Our stdlib parser still reads the page, for two reasons: the
-metadata a page states about itself (JSON-LD `NewsArticle`, OpenGraph, `<meta>`,
-`<link rel=canonical>`, `<time>`, `<html lang>`) beats any guess from visible text,
-and its element-based body (chrome dropped by element, `<article>`/`<main>` preferred)
-is the fallback when trafilatura finds nothing or loses the paragraph structure.
+it finds the body. The page is parsed once, into the lxml tree trafilatura's own loader
+builds; trafilatura and htmldate prune copies of it, and we read it too, for two
+reasons: the metadata a page states about itself (JSON-LD `NewsArticle`, OpenGraph,
+`<meta>`, `<link rel=canonical>`, `<time>`, `<html lang>`) beats any guess from visible
+text, and our element-based body (chrome dropped by element, `<article>`/`<main>`
+preferred) is the fallback when trafilatura finds nothing or loses the paragraph
+structure (so it is only read then).
 Whichever body wins then goes through the news-specific rules of `index.readers.text`
 (furniture lines, header zone, author bios, paywall notices), which a general-purpose
 extractor does not know.
@@ -14,11 +16,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
+import lxml.etree  # type: ignore[import-untyped]  # no lxml-stubs installed
+import lxml.html  # type: ignore[import-untyped]
 import trafilatura
+from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
+from trafilatura.utils import HTML_PARSER, load_html
 
 from index.dates import parse_date
 from index.readers.text import ParsedPage, clean_news_body, date_from_url, language_code, split_authors
@@ -49,120 +55,117 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": True}
 
 @dataclass
 class _Collected:
+    """What the page states about itself, read from its lxml tree."""
+
     meta: dict[str, str] = field(default_factory=dict)
     canonical: str | None = None
-    title_tag: list[str] = field(default_factory=list)
-    h1: list[str] = field(default_factory=list)
+    title_tag: str = ""
+    h1: str = ""
     time_datetime: str | None = None
     html_lang: str | None = None
     json_ld: list[str] = field(default_factory=list)
     microdata_authors: list[str] = field(default_factory=list)  # text of elements with itemprop="author"
-    # Text chunks per region: everything, inside <main>, inside <article>.
-    chunks: dict[str, list[str]] = field(default_factory=lambda: {"all": [], "main": [], "article": []})
 
 
-class _Parser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out = _Collected()
-        self.skip_depth = 0
-        self.article_depth = 0
-        self.main_depth = 0
-        self.in_title = False
-        self.in_json_ld = False
-        self.h1_depth = 0
-        self.h1_done = False
-        self.pre_depth = 0
-        self.author_tag: str | None = None  # the open element marked itemprop="author"
+def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
+    """The page's lxml tree, parsed once for trafilatura, htmldate and us; and whether trafilatura
+    takes it as a page (its loader refuses a fragment such as a lone `<p>`, which we still read)."""
+    tree = load_html(markup)
+    if tree is not None:
+        return tree, True
+    try:
+        return lxml.html.document_fromstring(markup.encode("utf-8"), parser=HTML_PARSER), False
+    except (lxml.etree.ParserError, ValueError):  # nothing but whitespace
+        return None, False
 
-    def _emit(self, text: str) -> None:
-        regions = ["all"]
-        if self.main_depth:
-            regions.append("main")
-        if self.article_depth:
-            regions.append("article")
-        for region in regions:
-            self.out.chunks[region].append(text)
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        values = {k.lower(): (v or "") for k, v in attrs}
-        if tag == "html" and values.get("lang"):
-            self.out.html_lang = self.out.html_lang or values["lang"]
-        if tag == "meta":
-            key = (values.get("property") or values.get("name") or values.get("itemprop")
-                   or values.get("http-equiv") or "").lower()
-            if key and values.get("content") and key not in self.out.meta:
-                self.out.meta[key] = values["content"].strip()
-            return
-        if tag == "link" and "canonical" in values.get("rel", "").lower().split():
-            self.out.canonical = self.out.canonical or values.get("href") or None
-            return
-        if tag == "time" and self.out.time_datetime is None and values.get("datetime"):
-            self.out.time_datetime = values["datetime"]
-        if values.get("itemprop", "").lower() == "author" and self.author_tag is None and tag not in _VOID:
-            self.author_tag = tag
-            self.out.microdata_authors.append("")
-        if tag == "script" and "ld+json" in values.get("type", "").lower():
-            self.in_json_ld = True
-            self.out.json_ld.append("")
-        if tag in _VOID:
-            if tag in _BLOCK and not self.skip_depth:
-                self._emit("\n")
-            return
-        if tag in _SKIP or (tag == "header" and not self.article_depth and not self.main_depth):
-            self.skip_depth += 1
-            return
-        if tag == "title":
-            self.in_title = True
-        if tag == "pre":
-            self.pre_depth += 1
-        if tag == "article":
-            self.article_depth += 1
-        if tag == "main":
-            self.main_depth += 1
-        if tag == "h1" and not self.h1_done:
-            self.h1_depth += 1
-        if tag in _BLOCK and not self.skip_depth:
-            self._emit("\n")
+def _tag(element: HtmlElement) -> str:
+    """The element's name; "" for the comments and processing instructions some parsers keep."""
+    return element.tag if isinstance(element.tag, str) else ""
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag == self.author_tag:
-            self.author_tag = None
-        if tag == "script":
-            self.in_json_ld = False
-        if tag in _SKIP or (tag == "header" and self.skip_depth and not self.article_depth
-                            and not self.main_depth):
-            self.skip_depth = max(0, self.skip_depth - 1)
-            return
-        if tag == "title":
-            self.in_title = False
-        if tag == "pre":
-            self.pre_depth = max(0, self.pre_depth - 1)
-        if tag == "article":
-            self.article_depth = max(0, self.article_depth - 1)
-        if tag == "main":
-            self.main_depth = max(0, self.main_depth - 1)
-        if tag == "h1" and self.h1_depth:
-            self.h1_depth -= 1
-            self.h1_done = self.h1_done or bool("".join(self.out.h1).strip())
-        if tag in _BLOCK and not self.skip_depth:
-            self._emit("\n")
 
-    def handle_data(self, data: str) -> None:
-        if self.author_tag is not None:
-            self.out.microdata_authors[-1] += data
-        if self.in_json_ld:
-            self.out.json_ld[-1] += data
+def _hides(element: HtmlElement, in_story: bool) -> bool:
+    """Whether an element's content is never article text (a `<header>` is, inside the story)."""
+    tag = _tag(element)
+    return tag in _SKIP or (tag == "header" and not in_story)
+
+
+def _hidden(element: HtmlElement) -> bool:
+    """Whether the element or one of its ancestors hides its text."""
+    chain = [element, *element.iterancestors()]
+    return any(_hides(node, any(_tag(a) in ("article", "main") for a in chain[depth + 1:]))
+               for depth, node in enumerate(chain))
+
+
+def _collect(tree: HtmlElement) -> _Collected:
+    """The page's own metadata: `<meta>`, canonical link, `<title>`, first `<h1>`, `<time>`,
+    `<html lang>`, JSON-LD blocks and microdata authors (outermost `itemprop=author` elements)."""
+    found = _Collected(html_lang=tree.get("lang") or None)
+    for meta in tree.iter("meta"):
+        key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or meta.get("http-equiv") or "").lower()
+        content = meta.get("content")
+        if key and content and key not in found.meta:
+            found.meta[key] = content.strip()
+    found.canonical = next((link.get("href") for link in tree.iter("link")
+                            if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), None)
+    found.time_datetime = next((t.get("datetime") for t in tree.iter("time") if t.get("datetime")), None)
+    found.title_tag = next(("".join(t.itertext()) for t in tree.iter("title")
+                            if not any(_tag(a) == "svg" for a in t.iterancestors())), "")
+    found.h1 = next((text for text in ("".join(_text(h1)["all"]) for h1 in tree.iter("h1") if not _hidden(h1))
+                     if text.strip()), "")
+    found.json_ld = [script.text or "" for script in tree.iter("script")
+                     if "ld+json" in (script.get("type") or "").lower()]
+    authors: list[HtmlElement] = []
+    for element in tree.iter():
+        if ((element.get("itemprop") or "").lower() == "author" and _tag(element) not in _VOID
+                and not any(a in authors for a in element.iterancestors())):
+            authors.append(element)
+    found.microdata_authors = ["".join(element.itertext()) for element in authors]
+    return found
+
+
+def _text(root: HtmlElement) -> dict[str, list[str]]:
+    """Visible text chunks under `root`, per region (everything, inside `<main>`, inside
+    `<article>`), with a line break at every block element's start and end: chrome
+    elements (`_SKIP`, a `<header>` outside the story) and the `<title>` say nothing, and
+    source line breaks are layout, except inside `<pre>`."""
+    chunks: dict[str, list[str]] = {"all": [], "main": [], "article": []}
+    inside = {"article": 0, "main": 0, "pre": 0}  # open elements of each kind
+    hiding: list[bool] = []  # per open element: does it hide its content
+    skipped = 0  # open elements that hide their content
+
+    def emit(text: str | None, line_break: bool = False) -> None:
+        if not text or skipped:
             return
-        if self.in_title:
-            self.out.title_tag.append(data)
-            return
-        if self.skip_depth:
-            return
-        if self.h1_depth:
-            self.out.h1.append(data)
-        # Source line breaks are layout, not structure; only block elements (and <pre>) break lines.
-        self._emit(data if self.pre_depth else _SPACE.sub(" ", data))
+        text = text if line_break or inside["pre"] else _SPACE.sub(" ", text)
+        chunks["all"].append(text)
+        for region in ("main", "article"):
+            if inside[region]:
+                chunks[region].append(text)
+
+    for event, element in lxml.etree.iterwalk(root, events=("start", "end")):
+        tag = _tag(element)
+        if event == "start":
+            hiding.append(tag not in _VOID and _hides(element, bool(inside["article"] or inside["main"])))
+            skipped += hiding[-1]
+            if hiding[-1]:
+                continue
+            if tag in inside:
+                inside[tag] += 1
+            if tag in _BLOCK:
+                emit("\n", line_break=True)
+            if tag != "title":
+                emit(element.text)
+        else:
+            if hiding.pop():
+                skipped -= 1
+            else:
+                if tag in inside:
+                    inside[tag] -= 1
+                if tag in _BLOCK:
+                    emit("\n", line_break=True)
+            emit(element.tail)
+    return chunks
 
 
 def _squash(text: str) -> str:
@@ -247,27 +250,33 @@ def _shingle_containment(part: str, whole: str) -> float:
     return len(mine & pairs(whole)) / len(mine) if mine else 0.0
 
 
-def _choose_body(extracted: str | None, ours: str) -> str:
-    """trafilatura's body, unless it found nothing or ran our several paragraphs into one."""
+def _choose_body(extracted: str | None, ours: Callable[[], str]) -> str:
+    """trafilatura's body, unless it found nothing or ran our several paragraphs into one.
+
+    `ours` reads the element-based body, only for those two cases."""
     if not extracted or not extracted.strip():
-        return ours
-    ours_paragraphs = [p for p in ours.split("\n\n") if p.strip()]
-    if (len([p for p in extracted.split("\n") if p.strip()]) == 1 and len(ours_paragraphs) >= _MIN_FALLBACK_PARAGRAPHS
-            and _shingle_containment(ours, extracted) >= _FALLBACK_CONTAINMENT):
-        return ours
+        return ours()
+    if len([p for p in extracted.split("\n") if p.strip()]) == 1:
+        mine = ours()
+        if (len([p for p in mine.split("\n\n") if p.strip()]) >= _MIN_FALLBACK_PARAGRAPHS
+                and _shingle_containment(mine, extracted) >= _FALLBACK_CONTAINMENT):
+            return mine
     return "\n\n".join(line for line in extracted.split("\n") if line.strip())
 
 
-def _our_body(found: _Collected) -> str:
+def _our_body(tree: HtmlElement | None) -> str:
     """The element-based body: the `<article>` (or `<main>`) text, one block one paragraph."""
-    region = next((r for r in ("article", "main") if "".join(found.chunks[r]).strip()), "all")
-    return "\n\n".join(line for line in map(_squash, "".join(found.chunks[region]).split("\n")) if line)
+    if tree is None:
+        return ""
+    chunks = _text(tree)
+    region = next((r for r in ("article", "main") if "".join(chunks[r]).strip()), "all")
+    return "\n\n".join(line for line in map(_squash, "".join(chunks[region]).split("\n")) if line)
 
 
-def _metadata(markup: str, url: str | None):
+def _metadata(tree: HtmlElement, url: str | None):
     """trafilatura's metadata (date by htmldate, author, site name, URL), or None if it fails on the page."""
     try:
-        return extract_metadata(markup, default_url=url, date_config=_DATE_PARAMS)
+        return extract_metadata(tree, default_url=url, date_config=_DATE_PARAMS)
     except Exception:  # noqa: BLE001 - the page's own signals still stand
         return None
 
@@ -280,10 +289,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     the page has: structured metadata first, then trafilatura/htmldate, then what the
     visible text says (a dated URL, a dateline, a byline).
     """
-    parser = _Parser()
-    parser.feed(markup)
-    parser.close()
-    found = parser.out
+    tree, page = _tree(markup)
+    found = _collect(tree) if tree is not None else _Collected()
     meta = found.meta
     story = _story_data(found.json_ld)
     stated_date = (story.date or parse_date(meta.get("article:published_time") or "")
@@ -292,16 +299,18 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     stated_source = meta.get("og:site_name") or story.publisher
     # trafilatura's metadata pass (htmldate's search above all) costs as much as the body;
     # it runs only for what the page does not state itself.
-    guessed = _metadata(markup, url) if not (stated_date and stated_source) else None
+    # Both read our tree (trafilatura and htmldate prune copies of it, never it).
+    guessed = _metadata(tree, url) if page and not (stated_date and stated_source) else None
     try:
-        extracted = trafilatura.bare_extraction(markup, url=url, include_comments=False, include_tables=True)
+        extracted = trafilatura.bare_extraction(tree, url=url, include_comments=False,
+                                                include_tables=True) if page else None
     except Exception:  # noqa: BLE001 - a page trafilatura cannot handle still has our own reading
         extracted = None
     source = (stated_source or (guessed and guessed.sitename) or meta.get("application-name")
               or meta.get("publisher") or None)
-    h1 = _squash("".join(found.h1))
+    h1 = _squash(found.h1)
     title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", ""))
-             or _squash(story.headline or "") or h1 or _strip_site_suffix(_squash("".join(found.title_tag)), source))
+             or _squash(story.headline or "") or h1 or _strip_site_suffix(_squash(found.title_tag), source))
     page_url = (found.canonical or meta.get("og:url") or story.url or (guessed and guessed.url) or url or None)
     # The story's own structured date, then htmldate's finding, then the URL's.
     date = stated_date or parse_date((guessed and guessed.date) or "") or date_from_url(page_url or "")
@@ -312,7 +321,7 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
     # bare_extraction gives a Document (a dict only when asked with as_dict).
-    body = _choose_body(getattr(extracted, "text", None), _our_body(found))
+    body = _choose_body(getattr(extracted, "text", None), lambda: _our_body(tree))
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,

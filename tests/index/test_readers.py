@@ -224,6 +224,23 @@ def test_html_fallbacks_title_tag_and_time_element(tmp_path):
     assert "Body words here." in article.body and "foot" not in article.body
 
 
+def test_html_microdata_author_is_the_whole_element_and_svg_titles_are_not_the_page_title(tmp_path):
+    """The page is read from one lxml tree: a microdata author is all the text of the outermost
+    `itemprop=author` element, nested markup included (an element-by-element reader that closed it
+    at the first inner `</span>` kept only the first name); an icon's `<svg><title>` is not the
+    page's title."""
+    (tmp_path / "p.html").write_text(
+        "<html><head></head><body><svg><title>Search icon</title></svg><title>Harbour vote - Site</title>"
+        "<article>"
+        "<p>By <span itemprop='author'><span class='given'>Ines</span> <b>Okonjo-Ferreira</b></span></p>"
+        "<p>The council voted on the harbour plan on Tuesday after a long debate about the budget.</p>"
+        "</article></body></html>")
+    article = read_one(tmp_path / "p.html")
+    assert article.authors == ["Ines Okonjo-Ferreira"]
+    assert article.title == "Harbour vote - Site"
+    assert article.body.endswith("after a long debate about the budget.")
+
+
 # --- JSON, JSONL, CSV ------------------------------------------------------------------------
 
 def test_json_object_and_list(tmp_path):
