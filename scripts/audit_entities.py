@@ -187,7 +187,9 @@ def read_tsv(path: Path, columns: Sequence[str]) -> list[dict[str, str]]:
 def write_tsv(path: Path, columns: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8", newline="") as fh:
-        writer = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\", lineterminator="\n")
+        # no quote character: notes quote the article ("Moscow said"), and read_tsv reads quotes as text
+        writer = csv.writer(fh, delimiter="\t", quoting=csv.QUOTE_NONE, quotechar=None, escapechar="\\",
+                            lineterminator="\n")
         writer.writerow(columns)
         writer.writerows(rows)
 

@@ -215,3 +215,12 @@ def test_label_sheet_lists_only_unlabelled_triples(tmp_path):
     rows = audit.read_tsv(sheet, audit.LABEL_COLUMNS)
     assert [(r["article_id"], r["facet"], r["value"], r["label"]) for r in rows] == [
         ("a", "country", "Syria", ""), ("b", "location", "Homs, Syria", "")]
+
+
+def test_label_files_round_trip_quotes_in_notes(tmp_path):
+    """A note quoting the article ("Moscow said") reads back as written, with no escape added."""
+    rows = [("a", "location", "Moscow, Russia", "wrong_type", '"Moscow said": the state'),
+            ("a", "location", "Ha'il, Saudi Arabia", "wrong_referent", "al-Hail oilfield")]
+    path = tmp_path / "labels.tsv"
+    audit.write_tsv(path, audit.LABEL_COLUMNS, rows)
+    assert [tuple(r.values()) for r in audit.read_tsv(path, audit.LABEL_COLUMNS)] == rows
