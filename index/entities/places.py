@@ -570,6 +570,7 @@ class _Match:
     chosen: _Entry | None = None
     us_state: bool = False  # written "Town, State" with a US state (name or AP abbreviation) after it
     key: str = ""  # the name key that matched
+    division_cue: bool = False  # made the division by a cue ("Idlib province", "rural Hama")
 
 
 def _is_gap(text: str, end: int, start: int, prev: str) -> bool:
@@ -636,20 +637,62 @@ def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer, list
         extend = m.end  # "rural Idlib": the province around the city
     else:
         return False
+    return _as_division(m, gaz, extend) and plural
+
+
+def _as_division(m: _Match, gaz: Gazetteer, end: int | None = None) -> bool:
+    """Make `m` mean the division its name has (ending at `end` when the cue word is part of the
+    mention); False, and `m` unchanged, when no division of its countries bears that name."""
     countries = {e.place.country for e in m.entries}
     for (base, country), entry in gaz.admin_by_base.items():
         if base == m.key and country in countries:
-            m.entries = [entry]
-            m.end = extend
-            return plural
+            m.entries, m.division_cue = [entry], True
+            m.end = m.end if end is None else end
+            return True
     # no division of ours by that name: the GeoNames division of the named city, when it bears the city's name
     for entry in sorted(m.entries, key=lambda e: e.rank, reverse=True):
         division = gaz.admin_of_code.get((entry.place.country, entry.admin1)) if entry.admin1 else None
         if division is not None and _base_key(division.name) == m.key:
-            m.entries = [_Entry(division, "admin", 0, True, entry.admin1)]
-            m.end = extend
-            return plural
+            m.entries, m.division_cue = [_Entry(division, "admin", 0, True, entry.admin1)], True
+            m.end = m.end if end is None else end
+            return True
     return False
+
+
+_CITY_NOUNS = frozenset({"city", "town"})
+
+
+def _city_cued(text: str, toks: list[Token], m: _Match) -> bool:
+    """`Homs city`, `the city of Homs`, `the town of Idlib`: the city itself, not its province."""
+    after = toks[m.end_tok].text.lower() if m.end_tok < len(toks) else ""
+    before = [t.text.lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
+    return after in _CITY_NOUNS or (len(before) == 2 and before[0] in _CITY_NOUNS and before[1] == "of")
+
+
+def _one_sense_of_divisions(text: str, toks: list[Token], found: list[_Match], gaz: Gazetteer) -> None:
+    """A story that names a province ("Idlib province", "rural Hama") and never the city of that
+    name by a city cue ("Idlib city", "the city of Hama") means the province by every bare
+    mention too ("a ceasefire in Idlib"): one sense per story. A city of half a million or more
+    keeps its own sense (such a name means the city first: "rebel-held Aleppo")."""
+    divisions = {m.key for m in found if m.division_cue}
+    if not divisions:
+        return
+    cities = {m.key for m in found if not m.division_cue and _city_cued(text, toks, m)}
+    for m in found:
+        if m.division_cue or m.key not in divisions or m.key in cities:
+            continue
+        if all(e.kind != "city" or e.population < HUGE_CITY // 2 for e in m.entries):
+            _as_division(m, gaz)
+
+
+def _divide_list_before(found: list[_Match], toks: list[Token], at: int, gaz: Gazetteer) -> None:
+    """`Homs and Hama provinces`: a plural admin word after a list makes every member a division."""
+    k = at
+    while k > 0:
+        gap = [t.text.lower() for t in toks[found[k - 1].end_tok:found[k].start_tok]]
+        if gap not in (["and"], [], ["or"]) or not _as_division(found[k - 1], gaz):
+            return
+        k -= 1
 
 
 def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> str | None:
@@ -680,6 +723,21 @@ def _is_name_word(raw: str) -> bool:
     folded = fold(raw.rstrip("."))
     return (raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
             and folded.replace("-", "") not in _COMPASS)
+
+
+def _head_of_longer_name(raw: str, next_word: str, chosen: _Entry, gaz: Gazetteer) -> bool:
+    """A one-word match that only begins a longer name the gazetteer lacks: the next word is a
+    name with an Arabic article glued on ("Bab al-Nayrab", "Sheikh al-Hadid"), or the place's
+    own name carries an article the text left out and a name follows ("Tall Tawil" is not At
+    Tall, "Bab Tadmor" not Al-Bab: written alone, such places keep their article or are the
+    whole phrase). A country or demonym after it is a lost comma ("in Qusayr Syrian troops")."""
+    if gaz.country_of_demonym(next_word) is not None:
+        return False
+    if not next_word[0].isupper() and is_capitalised(next_word):
+        return True
+    own = fold(chosen.place.name).replace("-", " ").split()
+    written = fold(raw).split("-")
+    return len(own) > 1 and own[0] in ARTICLES and written[0] not in ARTICLES and _is_name_word(next_word)
 
 
 def _in_caps_run(toks: list[Token], m: _Match) -> bool:
@@ -719,6 +777,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         entries = [e for e in entries if e.kind != "city"]
     if not entries:
         return None
+    if m.division_cue:
+        return entries[0]  # "the province of Idlib Nusra Front members...": the cue names it, whatever follows
     countries = [e for e in entries if e.kind == "country"]
     others = [e for e in entries if e.kind != "country"]
     if m.us_state:
@@ -750,6 +810,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         if mixed_case and prev_glued and fold(prev_word) in gaz.stop and prev_word[0].isupper():
             return None  # "Michael Jordan", "Chad" after a first name
         return chosen
+    if mixed_case and single and next_glued and _head_of_longer_name(raw, next_word, chosen, gaz):
+        return None  # "Bab al-Nayrab", "Tall Tawil": not Al-Bab or At Tall, even "in" one
     locative = prev_tok is not None and prev_tok.text.lower() in _LOCATIVE_WORDS
     if mixed_case and single and not locative:
         if prev_glued and _is_name_word(prev_word) and gaz.country_of_demonym(prev_word) is None:
@@ -783,11 +845,18 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         return chosen
     if single and raw.isupper() and len(raw) <= 4 and not _in_caps_run(toks, m):
         return None  # an acronym ("IDA", "AMO"), not a town
-    if chosen.place.country in evidence:
-        return chosen
+    if chosen.place.country in evidence and (chosen.primary or _leading(context) == chosen.place.country):
+        return chosen  # (another language's name of a town abroad needs the story to be about its country)
     if chosen.primary and chosen.population >= BIG_CITY:
         return chosen
     return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
+
+
+def _leading(context: Counter[str]) -> str | None:
+    """The country a story names most, if one leads alone ("Sukhna" in a story about Syria that
+    also names Russia is no Russian town's alternate name)."""
+    top = context.most_common(2)
+    return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
 
 
 def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
@@ -805,10 +874,12 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
     evidence: set[str] = set()
     listing = False  # inside "the provinces of Hama, Homs and Idlib"
     previous: _Match | None = None
-    for m in found:
+    for index, m in enumerate(found):
         gap = [t.text.lower() for t in toks[previous.end_tok:m.start_tok]] if previous is not None else []
         listing = listing and gap in (["and"], [], ["or"])
         listing = _admin_context(text, toks, m, gazetteer, listing) or listing
+        if m.division_cue and m.end_tok < len(toks) and toks[m.end_tok].text.lower() in _PLURAL_ADMIN:
+            _divide_list_before(found, toks, index, gazetteer)
         previous = m
         state = _us_state_after(text, toks, m, gazetteer)
         if state:
@@ -817,6 +888,7 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
         distinct = {e.place.country for e in m.entries}
         if len(distinct) == 1 and (m.entries[0].kind != "city"):
             evidence.update(c for c in distinct if c)
+    _one_sense_of_divisions(text, toks, found, gazetteer)
     # One sense per story: "Paris, Texas" once makes every other "Paris" taken as a place Texan.
     lower_words = _LowerWords(text)
     context = Counter(m.entries[0].place.country for m in found
@@ -875,7 +947,7 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
     of them when every sign agrees: it is written capitalised right after a place preposition
     or settlement noun ("in Sarrin", "the village of Taduf"); its country is one the text
     already names, and its division one the text names where it names any of that country;
-    it is no name the main gazetteer knows (that one was judged there, and a bigger namesake
+    it is no own name of a place the main gazetteer knows (that one was judged there, and a bigger namesake
     wins) nor an actor's (`is_actor`); a one-word name is no common word and not written in
     lower case elsewhere in the text; and exactly one place of those countries has that name, under its
     own key or, failing that, its consonant skeleton (`_skeleton`: "East Ghota", "Maaret
@@ -910,7 +982,7 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
              lower_words: _LowerWords) -> Place | None:
     """The one place of the `named` countries (and of the named `divisions` of a country where
     the text names some) a name key means (see `_villages`), or None."""
-    if not key or key in gaz.index or len(key.replace(" ", "")) < MIN_SKELETON:
+    if not key or any(e.primary for e in gaz.index.get(key, ())) or len(key.replace(" ", "")) < MIN_SKELETON:
         return None
     if single and (key in COMMON_WORDS or key in STOP_WORDS or key in gaz.stop or key in lower_words):
         return None

@@ -53,13 +53,31 @@ def test_villages_named_like_common_words_are_never_taken(extractor, gaz):
 
 
 def test_a_bigger_namesake_abroad_is_left_to_the_cities_rules(extractor, gaz):
-    # villages of Syria named like a place abroad the main gazetteer knows: never the village
+    # villages of Syria named like a place abroad the main gazetteer knows under its own name: never the village
     clashes = sorted(k for k in gaz.minor("Syria").by_key
-                     if k in gaz.index and all(e.place.country != "Syria" for e in gaz.index[k]))[:5]
+                     if any(e.primary for e in gaz.index.get(k, ())) and all(e.place.country != "Syria"
+                                                                            for e in gaz.index[k]))[:5]
     assert clashes
     for key in clashes:
         village = gaz.minor("Syria").by_key[key][0].place
         assert village.value not in _values(extractor, f"Shelling in {key.title()}, Syria, went on.")
+
+
+def test_another_languages_name_of_a_town_abroad_leaves_the_village_alone(extractor, gaz):
+    # keys the main gazetteer has only as a foreign alternate name of a town abroad (how some
+    # other language writes it), and that name exactly one Syrian village: the village is meant
+    keys = sorted(k for k, entries in gaz.minor("Syria").by_key.items()
+                  if k in gaz.index and not any(e.primary for e in gaz.index[k])
+                  and all(e.place.country != "Syria" for e in gaz.index[k])
+                  and len({e.place.value for e in entries}) == 1 and " " not in k and k not in COMMON_WORDS)
+    assert len(keys) >= 3
+    found = 0
+    for key in keys[:5]:
+        village = gaz.minor("Syria").by_key[key][0].place
+        values = _values(extractor, f"Shelling in {key.title()}, Syria, went on.")
+        assert not {e.place.value for e in gaz.index[key]} & set(values)  # never the town abroad
+        found += village.value in values
+    assert found >= 3
 
 
 def test_two_places_of_one_name_in_the_country_give_no_value(extractor, gaz):
