@@ -44,7 +44,8 @@ PERSON_TITLES = frozenset(
     interior finance economy health justice state trade energy oil information
     agriculture transport labour labor education culture tourism communications
     opposition leader chairman chairwoman chair coach manager striker goalkeeper
-    midfielder defender chief-executive ceo cfo""".split()
+    midfielder defender chief-executive ceo cfo special national security adviser advisor
+    counsellor counselor""".split()
 )
 # Title words that can stand alone before a name ("Foreign" alone cannot).
 TITLE_HEADS = frozenset(
@@ -54,7 +55,7 @@ TITLE_HEADS = frozenset(
     lord lady king queen prince princess emir sheikh shaikh sheik sultan ayatollah imam
     pope cardinal bishop archbishop rabbi rev reverend senator sen rep representative
     congressman congresswoman governor gov mayor judge ambassador envoy spokesman
-    spokeswoman spokesperson chairman chairwoman coach ceo""".split()
+    spokeswoman spokesperson chairman chairwoman coach ceo adviser advisor""".split()
 )
 # Words that make a phrase an organisation when they head it.
 ORG_HEADS = frozenset(
@@ -71,7 +72,7 @@ ORG_HEADS = frozenset(
     regiment militia militias legion jihad mujahideen committee commission
     secretariat directorate command laboratories brothers partners securities systems
     technologies electronics pharmaceuticals chemicals mining insurance enterprises
-    associates bancorp newspaper magazine""".split()
+    associates bancorp newspaper magazine endowment trust forum initiative staff""".split()
 )
 ARMED_HEADS = frozenset(
     """army forces force front brigade brigades battalion regiment militia

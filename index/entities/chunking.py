@@ -238,8 +238,11 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
                 j += 1
             elif word in NAME_PARTICLES and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
                 j += 2
-            elif has_org_head and word in ORG_CONNECTORS:
-                # "Ministry of Defence", "Organisation for the Prohibition of ..."
+            elif has_org_head and word in ORG_CONNECTORS and not (
+                word == "and" and j + 1 < len(tokens) and tokens[j + 1].lower in ("the", "a", "an")
+            ):
+                # "Ministry of Defence", "Organisation for the Prohibition of ..."; "X Bank and the Y
+                # Bank" is two names (an article after "and" opens the second)
                 k = j + 2 if j + 1 < len(tokens) and tokens[j + 1].text == "the" else j + 1
                 if k >= len(tokens) or not _is_name_word(tokens[k].text):
                     break

@@ -366,7 +366,7 @@ class EntityExtractor:
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
         found.sort(key=lambda f: (f.start, f.end))
-        return self._resolve(found, place_mentions)
+        return _join_acronyms(text, self._resolve(found, place_mentions))
 
     def _backed_states(self, text: str) -> list[_Found]:
         """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb."""
@@ -441,7 +441,7 @@ class EntityExtractor:
                 pos = title_end
                 continue
             state = self._state_of(tokens[pos].text)
-            rest_end = self._segment_end(tokens, pos)
+            rest_end = self._segment_end(tokens, pos, bool(phrase.after) and phrase.after[0].text.islower())
             if state:
                 # a demonym or country opening the phrase: the state acts through what follows
                 kind = "state" if self.gazetteer.canonical_country(tokens[pos].text) else "demonym"
@@ -473,8 +473,14 @@ class EntityExtractor:
         words = written if len(written) > 1 and written[0] != "the" else tuple(name_key(actor.name).split())
         return _Found(start, end, actor.name, actor.type, actor.type, words, known=True)
 
-    def _segment_end(self, tokens: Sequence[Token], pos: int) -> int:
-        """The phrase part from `pos` up to the next dictionary match or title."""
+    def _segment_end(self, tokens: Sequence[Token], pos: int, lower_after: bool = False) -> int:
+        """The phrase part from `pos` up to the next dictionary match or title, or up to a demonym
+        that ends the phrase before a lower-case word ("According to Petrov Russian military
+        intelligence": a lost comma; no name ends in an adjective of nationality)."""
+        last = len(tokens) - 1
+        if lower_after and last > pos and not self.gazetteer.canonical_country(tokens[last].text) \
+                and self._state_of(tokens[last].text):
+            tokens = tokens[:last]
         for k in range(pos + 1, len(tokens)):
             if self.dictionary.match_at(tokens, k) or (
                 tokens[k].lower in TITLE_HEADS and self._title_end(tokens, k) > k and k + 1 < len(tokens)
@@ -538,7 +544,7 @@ class EntityExtractor:
         words = [t.lower for t in tokens]
         if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
             return []
-        split = self._second_name_at(tokens, lower_words)
+        split = self._name_after_place_at(tokens, lower_words) or self._second_name_at(tokens, lower_words)
         if split:
             return self._typed(phrase, tokens[:split], title_cue, lower_words) + self._typed(
                 phrase, tokens[split:], False, lower_words)
@@ -611,6 +617,18 @@ class EntityExtractor:
         return tokens[0] is phrase.tokens[0] and len(before) > 1 and before[-1].lower == "of" \
             and before[-2].lower in _PLACE_NOUNS
 
+    def _name_after_place_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
+        """Where a person's name starts after a place or an organisation's head word whose comma was
+        lost ("in Jordan Tariq al-Masri said", "of the Free Coalition Hana Saleh"): a given name, or
+        "Abu", followed by at least one more word. 0 when there is none."""
+        for k in range(1, len(tokens) - 1):
+            word = tokens[k].lower
+            if not (word in self.first_names and word not in lower_words or word in _PATRONYMICS):
+                continue
+            if tokens[k - 1].lower in ORG_HEADS or self._is_big_place(" ".join(t.text for t in tokens[:k])):
+                return k
+        return 0
+
     def _second_name_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
         """Where a second person's name starts in a run of two names whose comma was lost
         ("Youssef Diab Paula Astih" -> 2): a given name after a word that is no given name, when
@@ -648,6 +666,11 @@ class EntityExtractor:
     def _resolve(self, found: list[_Found], place_mentions: Sequence[Mention]) -> list[_Found]:
         """In-document consistency: short forms to full names, one type per name."""
         place_spans = {(m.start, m.end) for m in place_mentions}
+        # "It said Aziz was" types "Aziz"; the untyped "Hadi Aziz" earlier is then that person's full name
+        surnames = {f.words[0] for f in found if f.type == "person" and len(f.words) == 1}
+        for f in found:
+            if f.type is None and f.kind == "person" and 1 < len(f.words) <= 3 and f.words[-1] in surnames:
+                f.type = "person"
         typed_by_key: dict[tuple[str, ...], _Found] = {}
         persons: list[_Found] = []
         for f in found:
@@ -706,7 +729,45 @@ class EntityExtractor:
             and len(words) < len(p.words)
             and (p.words[-len(words) :] == words or not surname_only and p.words[: len(words)] == words)
         }
+        if len(candidates) > 1:  # a surname beats a given name, and a known person an unknown run
+            candidates = {n: p for n, p in candidates.items() if p.words[-len(words):] == words} or candidates
+        if len(candidates) > 1:
+            candidates = {n: p for n, p in candidates.items() if p.known} or candidates
         return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
+    """"National Guard Units (NGU)": the acronym in brackets after an organisation's name is that
+    organisation, wherever the article uses it; if only the acronym is a known actor, the written-out
+    name (however misspelt) is that actor."""
+    named_before = {f.end: f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1}
+    renamed: dict[str, _Found] = {}
+    for short in found:
+        letters = text[short.start:short.end].replace(".", "")
+        if not (letters.isupper() and 2 <= len(letters) <= 6) or text[short.end:short.end + 1] != ")":
+            continue
+        k = short.start
+        while k and text[k - 1] == " ":
+            k -= 1
+        if not k or text[k - 1] != "(":
+            continue
+        k -= 1
+        while k and text[k - 1] == " ":
+            k -= 1
+        long = named_before.get(k)
+        if long is None or long.known and short.known:
+            continue
+        if short.known:
+            renamed[long.name] = short
+        else:
+            renamed[short.name] = long
+    if not renamed:
+        return found
+    for f in found:
+        target = renamed.get(f.name)
+        if target is not None and target is not f:
+            f.name, f.type, f.kind, f.known = target.name, target.type, target.kind, target.known
+    return found
 
 
 def _subsequence(short: Sequence[str], long: Sequence[str]) -> bool:

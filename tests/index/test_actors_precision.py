@@ -91,3 +91,89 @@ def test_a_leading_indefinite_article_is_no_part_of_a_name(extractor):
 def test_an_adjective_before_officials_is_no_organisation(extractor, word):
     body = f"The town was retaken, monitors and {word} officials said."
     assert word not in extractor.extract("", body).actors
+
+
+@pytest.mark.parametrize(
+    ("body", "person", "other"),
+    [
+        ("The envoy for the talks in Jordan Tariq al-Masri said the draft was ready.", "Tariq al-Masri", "Jordan"),
+        ("Vice president of the Free Coalition Hana Saleh said aid must reach the north.", "Hana Saleh",
+         "Free Coalition"),
+        ("A commander of fighters from Chechnya Abu Yahya al-Kosovi said the road was cut.", "Abu Yahya al-Kosovi",
+         "Chechnya"),
+    ],
+)
+def test_a_person_after_a_place_or_organisation_without_a_comma_is_split(extractor, body, person, other):
+    actors = extractor.extract("", body).actors
+    assert person in actors, actors
+    assert not [a for a in actors if other in a and person.split()[0] in a], actors
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        ('"Forty depots were hit," according to Petrov Russian military sources in the region.', "Petrov"),
+        ("Six trucks burned, said Haddad Egyptian border guards told the press.", "Haddad"),
+    ],
+)
+def test_a_demonym_ending_a_run_before_a_lower_case_word_is_cut_off(extractor, body, person):
+    actors = extractor.extract("", body).actors
+    assert not [a for a in actors if a.startswith(person + " ")], actors
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("The National Guard Units (NGU) moved north. The NGU said it lost two men.", "National Guard Units"),
+        ("The Free Hills Army (FHA) took the town. Later the FHA withdrew.", "Free Hills Army"),
+    ],
+)
+def test_an_acronym_in_brackets_after_a_name_is_that_name(extractor, body, name):
+    actors = extractor.extract("", body).actors
+    assert name in actors
+    acronym = "".join(w[0] for w in name.split())
+    assert acronym not in actors, actors
+
+
+def test_a_misspelt_name_before_a_known_acronym_is_the_known_actor(extractor):
+    body = "Fighters of the Syria Democratic Forces (SDF) entered the town on Monday."
+    actors = extractor.extract("", body).actors
+    assert actors.count("Syrian Democratic Forces") == 1 and "Syria Democratic Forces" not in actors, actors
+
+
+@pytest.mark.parametrize(
+    ("body", "full"),
+    [
+        ("Gunmen seized priest Hadi Yaqub from the village. It said Yaqub was freed later.", "Hadi Yaqub"),
+        ("Police held farmer Tomas Brandl overnight. Officers said Brandl had been warned.", "Tomas Brandl"),
+    ],
+)
+def test_a_surname_typed_by_a_cue_names_the_untyped_full_name(extractor, body, full):
+    actors = extractor.extract("", body).actors
+    assert full in actors and full.split()[-1] not in actors, actors
+
+
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        ("The Acme Bank and the Northern Trade Bank signed a deal.", "Acme Bank"),
+        ("The Kestrel Institute and the Delta Research Council issued a report.", "Kestrel Institute"),
+    ],
+)
+def test_and_the_between_two_organisations_is_a_boundary(extractor, body, first):
+    actors = extractor.extract("", body).actors
+    assert not [a for a in actors if " and the " in a], actors
+    assert first in actors, actors
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        ("National Security Adviser Dana Whitlock said the plan would change.", "Dana Whitlock"),
+        ("UN Special Envoy for Libya Mateo Ruiz said talks would resume.", "Mateo Ruiz"),
+    ],
+)
+def test_longer_titles_are_stripped_from_the_name(extractor, body, person):
+    actors = extractor.extract("", body).actors
+    assert person in actors, actors
+    assert not [a for a in actors if a != person and (person in a or a in ("Special", "Security Adviser"))], actors
