@@ -156,7 +156,8 @@ def test_user_entities_file_adds_aliases(tmp_path):
     write_articles(corpus, {"a.txt": "Statement\n\nThe Orontes Valley Council said the LVC convoy was delayed."})
     entities = tmp_path / "entities.yaml"
     entities.write_text("- {name: Orontes Valley Council, type: organisation, aliases: [LVC]}\n", encoding="utf-8")
-    result = run_index(str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1", NEWSFACETS_ENTITIES=str(entities))
+    result = run_index(str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1",
+                       NEWSFACETS_ENTITIES=str(entities))
     assert result.returncode == 0, result.stderr
     assert stored(tmp_path / "ix")["a"]["actor"] == ["Orontes Valley Council"]
 
@@ -169,7 +170,7 @@ def test_reuters_sample_indexes_with_dates_and_country_facets(reuters_dir, tmp_p
     """Gold PLACES stay out of the index; the extracted country facet should still agree with them."""
     from index.readers import iter_reuters_sgml
 
-    articles = [a for a, _ in zip(iter_reuters_sgml(reuters_dir / "reut2-000.sgm"), range(300))]
+    articles = [a for a, _ in zip(iter_reuters_sgml(reuters_dir / "reut2-000.sgm"), range(300), strict=False)]
     corpus = tmp_path / "reuters.jsonl"
     with corpus.open("w", encoding="utf-8") as handle:
         for article in articles:
@@ -210,8 +211,9 @@ def test_rebuild_script_is_the_same_command(tmp_path):
     corpus = tmp_path / "corpus"
     write_articles(corpus, {"a.txt": "Headline\n\nBody text about Hama."})
     script = Path(__file__).resolve().parents[2] / "scripts" / "rebuild_index.py"
-    first = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
-                           capture_output=True, text=True)
+    first = subprocess.run(
+        [sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--workers", "1"],
+        capture_output=True, text=True)
     again = subprocess.run([sys.executable, str(script), str(corpus), "--index", str(tmp_path / "ix"), "--incremental"],
                            capture_output=True, text=True)
     assert first.returncode == 0 and "indexed 1," in first.stdout, first.stderr
@@ -254,3 +256,24 @@ def test_an_id_too_long_for_a_url_is_skipped_with_its_reason(tmp_path):
     report = build_index([corpus], tmp_path / "ix", workers=1)
     assert report.indexed == 1 and set(stored(tmp_path / "ix")) == {"ok"}
     assert [s.reason for s in report.skipped] == [f"id longer than {MAX_ID_LENGTH} characters"]
+
+
+def test_each_terms_length_statistics_are_those_of_the_documents_it_is_in(tmp_path):
+    """BM25F's block bounds come from each posting's document length, which the workers read
+    from their segment once per field (`index.build._SegmentLengths`): the shortest and longest
+    document a term's postings record must be those of the documents really holding it."""
+    words = ["harbour", "council", "budget", "ferry", "vote", "mayor", "storm", "port", "union", "wages"]
+    write_articles(tmp_path / "in", {
+        f"story-{n:02d}.txt": f"Story {n} on the {words[n % 10]}\n\n" + " ".join(words[: 3 + n % 8] * (1 + n % 5))
+        for n in range(40)})
+    build_index([tmp_path / "in"], tmp_path / "ix", workers=2)
+    with open_index(tmp_path / "ix").reader() as reader:
+        checked = 0
+        for field in ("title", "body", "exact"):
+            for term in reader.lexicon(field):
+                docs = reader.postings(field, term).all_ids()
+                lengths = [reader.doc_field_length(doc, field) for doc in docs]
+                info = reader.term_info(field, term)
+                assert (info.min_length(), info.max_length()) == (min(lengths), max(lengths)), (field, term)
+                checked += 1
+    assert checked > 30
