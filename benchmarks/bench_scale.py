@@ -2,7 +2,7 @@
 """Scale: Reuters-21578 copied x1 and x10 (x50 with --million), ours beside tantivy in one run.
 
     python benchmarks/bench_scale.py [--reuse] [--million] [--sizes 1,10] [--rounds 2]
-                                     [--build-only] [--quick] [--no-write]
+                                     [--baseline CHECKOUT] [--build-only] [--quick] [--no-write]
 
 On a shared machine, build the large size first in a low-priority run of its own, then
 measure reusing it:
@@ -34,9 +34,13 @@ Data lives in var/bench/scale-xN/ (corpus.jsonl, index/, tantivy/, manifest.json
 `--reuse` keeps an index whose corpus hash matches the manifest, and reports the build
 rate recorded by the run that built it, with that run's date, per wall second and per
 CPU-second of the build and its workers (the one that stays meaningful at nice 19).
-`--build-only` builds and measures nothing. Once `index/columns.py` is committed, the
-mapped columns are written into the built generations (`write_columns`) before measuring,
-and the figures are kept as "after" beside the last "before" run's (today's code).
+`--build-only` builds and measures nothing. Before measuring, whatever per-generation files
+the current code maps and a reused index lacks (columns, postings) are written into it
+(`index.columns.write_columns`), as an upgraded installation would.
+
+`--baseline CHECKOUT` also measures an earlier commit's search (e.g. `git worktree add
+/tmp/base HEAD~3`) on the same indexes in the same run, the machine's drift shared by
+both: "ours / previous code" is a ratio that holds from one day to the next.
 Figures go to the `## Scale` section of docs/BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -404,12 +408,15 @@ def probe(engine: str, index_dir: Path, mix_file: Path) -> dict:
             "median_hits": statistics.median(hits)}
 
 
-def measure(engine: str, index_dir: Path, mix_file: Path) -> dict:
+def measure(engine: str, index_dir: Path, mix_file: Path, baseline: Path | None = None) -> dict:
     """`probe` in a new Python process, so open time and memory are a fresh server's; p50/p95
-    computed as bench_search does."""
+    computed as bench_search does. Engine "baseline" is ours as the checkout `baseline` has it
+    (its own copy of this script, so its own `search` package), on the same index."""
     from bench_search import percentiles
 
-    command = [sys.executable, str(Path(__file__).resolve()), "--probe", engine, str(index_dir), str(mix_file)]
+    script = (baseline / "benchmarks" / "bench_scale.py") if engine == "baseline" and baseline else Path(__file__)
+    probed = "ours" if engine == "baseline" else engine
+    command = [sys.executable, str(script.resolve()), "--probe", probed, str(index_dir), str(mix_file)]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"bench_scale: the {engine} probe of {index_dir} failed: {done.stderr.strip()[-2000:]}")
@@ -419,26 +426,6 @@ def measure(engine: str, index_dir: Path, mix_file: Path) -> dict:
 
 
 # ---------------------------------------------------------------- report
-
-
-def mapped_columns(sizes: list[Size]) -> dict | None:
-    """Issue 12's per-generation mapped columns in every live generation, once `index/columns.py`
-    is committed (a module still being written in the shared checkout is not measured): which
-    commit brought it and which generations the build had not already given columns, which
-    `write_columns` then writes. None before it is committed: today's code."""
-    brought = git("log", "-1", "--format=%h", "--", "index/columns.py")
-    if not brought:
-        return None
-    from index.columns import GENERATION_FILE, write_columns
-
-    written = []
-    for size in sizes:
-        live = current_generation(size.index)
-        assert live is not None
-        if not (live / GENERATION_FILE).exists():
-            written.append(size.label)
-        write_columns(live)
-    return {"commit": brought, "written_after_build": written}
 
 
 def ratio(a: float, b: float) -> str:
@@ -477,6 +464,13 @@ def table(result: dict) -> str:
         row("search p50 / p95 ms, tantivy", ms("tantivy"),
             f"p95 {ratio(last['tantivy']['p95_ms'], first['tantivy']['p95_ms'])}"),
         row("**p95 ours / tantivy**", lambda size: f"**{ratio(size['ours']['p95_ms'], size['tantivy']['p95_ms'])}**"),
+        *([row(f"search p50 / p95 ms, previous code ({result['baseline']})", ms("baseline"),
+               f"p95 {ratio(last['baseline']['p95_ms'], first['baseline']['p95_ms'])}"),
+           row("**p95 ours / previous code**",
+               lambda size: f"**{ratio(size['ours']['p95_ms'], size['baseline']['p95_ms'])}**"),
+           row("import + open + first query s, previous code", seconds("baseline")),
+           row("RSS after the mix MB, previous code", lambda size: f"{size['baseline']['rss_mb']:.0f}")]
+          if result.get("baseline") else []),
         row("median hits, ours / tantivy", pair(lambda size, engine: size[engine]["median_hits"])),
         row("import + open + first query s, ours", seconds("ours")),
         row("import + open + first query s, tantivy", seconds("tantivy")),
@@ -520,12 +514,13 @@ def targets(result: dict) -> str:
             f"{last['ours']['rss_mb']:.0f} MB; build rate (per CPU-s) at least 90% of x1's: {build:.0%}.")
 
 
-def section(results: dict, current: str) -> str:
-    """The `## Scale` body: this run's table, and the other variant's (before/after the mapped
-    columns) from the run that measured it, each with its command, commit, machine and load."""
+def section(result: dict) -> str:
+    """The `## Scale` body: the run's table, with its command, commit, machine and load."""
     from bench_search import QUERIES
 
-    result = results[current]
+    baseline = "" if not result.get("baseline") else f""" "Previous code" is commit {result['baseline']} \
+(`--baseline`, a checkout of it) answering the same mix on the same indexes in the same run: it reads the \
+generations' columns but not the files added since."""
     articles = {label: size["manifest"] for label, size in result["sizes"].items()}
     corpus = ", ".join(f"{label} {m['articles']:,} articles ({m['distinct_bodies']:,} distinct bodies)"
                        for label, m in articles.items())
@@ -537,23 +532,14 @@ the round with the lower p95 kept. Ours: the full `Searcher.search` (page of 10,
 counts, snippets, story collapse). Tantivy (`{result['tantivy']}`): every word required, title x2, top 10 with \
 stored fields, terms aggregations of 10 values for the same four facet fields, a month histogram of dates, \
 SnippetGenerator snippets of the 10 bodies; it indexes our stored title, body and facet values (no extraction)."""]
-    for variant in ("before", "after"):
-        if variant in results:
-            done = results[variant]
-            columns = done.get("columns")
-            heading = ("Today's code, no mapped columns" if columns is None else
-                       f"With the mapped columns of {columns['commit']} (`index.columns`; written into the "
-                       f"built generations by this benchmark: {', '.join(columns['written_after_build']) or 'none'})")
-            parts.append(f"""### {heading}
+    parts.append(f"""`{result['command']}` at commit {result['commit']}, {result['date']}, on {result['machine']}; \
+load average (1/5/15 min) {result['load'][0]} at start, {result['load'][1]} at end.{baseline}
 
-`{done['command']}` at commit {done['commit']}, {done['date']}, on {done['machine']}; load average \
-(1/5/15 min) {done['load'][0]} at start, {done['load'][1]} at end.
+{table(result)}
 
-{table(done)}
+Targets (issue 12): {targets(result)}
 
-Targets (issue 12): {targets(done)}
-
-Builds: {builds(done)}.""")
+Builds: {builds(result)}.""")
     parts.append("Indexes are built once (the large one under `nice -n 19`) into `var/bench/scale-xN/` and reused: "
                  "`--reuse` keeps an index whose corpus hash matches its manifest, and its build rate is the one "
                  "recorded by the run that built it, with that run's date (above).")
@@ -574,11 +560,12 @@ tantivy's; run it with `nice -n 19 python benchmarks/bench_scale.py --million --
 
 
 def read_results(path: Path) -> dict:
-    """The kept figures, {"before": run, "after": run}; empty when none were kept yet."""
+    """The kept figures of the last run; empty when none were kept yet (or only in an older layout)."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        kept = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return kept if isinstance(kept, dict) and "sizes" in kept else {}
 
 
 def copy_counts(text: str) -> tuple[int, ...]:
@@ -603,6 +590,8 @@ def main() -> int:
     parser.add_argument("--report-only", action="store_true",
                         help="write the section from the kept figures (var/bench/scale-results.json), measure nothing")
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
+    parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
+                        help="also measure an earlier commit's search on the same indexes (e.g. a git worktree)")
     parser.add_argument("--probe", nargs=3, metavar=("ENGINE", "INDEX", "MIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rounds < 1:
@@ -618,7 +607,7 @@ def main() -> int:
         if not results:
             print(f"bench_scale: no figures in {results_file}: run the benchmark first", file=sys.stderr)
             return 1
-        publish(TITLE, section(results, "after" if "after" in results else "before"), write=not args.no_write)
+        publish(TITLE, section(results), write=not args.no_write)
         return 0
     from reuters import DEFAULT_SGML
 
@@ -640,34 +629,35 @@ def main() -> int:
             print(f"{label}: {json.dumps(manifest)}")
         return 0
 
-    columns = mapped_columns(list(sizes.values()))
+    from index.columns import write_columns
+
+    for size in sizes.values():  # what an index built before them lacks (columns, postings): written once
+        write_columns(current_generation(size.index))
     mix_file = args.data / f"{prefix}mix.json"
     draw_mix(next(iter(sizes.values())).index, mix_file)
     figures = {}
     for label, size in sizes.items():
         live = current_generation(size.index)
         assert live is not None
-        where = {"ours": size.index, "tantivy": size.tantivy}
+        where = {"ours": size.index, "tantivy": size.tantivy, **({"baseline": size.index} if args.baseline else {})}
         rounds: dict[str, list[dict]] = {engine: [] for engine in where}
         for number in range(args.rounds):
             # Alternate which engine goes first, so neither always meets the same moment of the machine's load.
             for engine in list(where)[:: 1 if number % 2 == 0 else -1]:
-                rounds[engine].append(measure(engine, where[engine], mix_file))
+                rounds[engine].append(measure(engine, where[engine], mix_file, args.baseline))
         figures[label] = {engine: {**min(done, key=lambda r: r["p95_ms"]), "bytes": directory_bytes(
-            live if engine == "ours" else size.tantivy)} for engine, done in rounds.items()}
+            size.tantivy if engine == "tantivy" else live)} for engine, done in rounds.items()}
         figures[label]["manifest"] = size.manifest()
         print(f"{label}: {json.dumps(figures[label])}", file=sys.stderr)
     import tantivy
 
-    variant = "before" if columns is None else "after"
-    results = read_results(results_file)
-    results[variant] = {"run": run, "commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
-                        "machine": machine(), "load": [load_start, load_average()],
-                        "tantivy": getattr(tantivy, "__version__", "?"), "columns": columns, "rounds": args.rounds,
-                        "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]),
-                        "sizes": figures}
+    results = {"run": run, "commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+               "machine": machine(), "load": [load_start, load_average()],
+               "tantivy": getattr(tantivy, "__version__", "?"), "rounds": args.rounds,
+               "baseline": git("-C", str(args.baseline), "log", "-1", "--format=%h") if args.baseline else None,
+               "command": " ".join(["python benchmarks/bench_scale.py", *sys.argv[1:]]), "sizes": figures}
     results_file.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    publish(TITLE, section(results, variant), write=not args.no_write)
+    publish(TITLE, section(results), write=not args.no_write)
     return 0
 
 

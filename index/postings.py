@@ -12,8 +12,10 @@ the postings of every term a segment holds in at least `MIN_FREQUENCY` documents
 once and written beside the segment as arrays:
 
     postings.<segment id>.bin   per text field: the terms (sorted), each term's slice of
-                                `docs` (segment-local document numbers, int32) and `weights`
-                                (as Whoosh stores them: float32 when that is exact, else float64).
+                                `docs` (segment-local document numbers) and `weights` (as
+                                Whoosh stores them), and for `POSITIONAL_FIELDS` each
+                                posting's word positions; each array in the narrowest
+                                dtype that holds it exactly (`narrowest`).
 
 A searcher maps the file (`SegmentPostings.load`): a term is a binary search and two slices,
 microseconds at any size. Rarer terms stay in Whoosh: they fill at most one block, so their
@@ -67,19 +69,29 @@ def _read_blocks(matcher: W3LeafMatcher, positions: bool) -> tuple[np.ndarray, n
     id_blocks: list[np.ndarray] = []
     weight_blocks: list[np.ndarray] = []
     found: list[list[int]] = []
-    decode = matcher.format.decode_positions
+    decode = matcher.format.decode_positions if positions else None
     while matcher.is_active():
         matcher._read_ids()  # noqa: SLF001
         matcher._read_weights()  # noqa: SLF001
         id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))  # noqa: SLF001
         weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))  # noqa: SLF001
-        if positions:
+        if decode is not None:
             matcher._read_values()  # noqa: SLF001
             found.extend(decode(value) for value in matcher._values)  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
     if not id_blocks:
         return _EMPTY[0], _EMPTY[1], found
     return np.concatenate(id_blocks), np.concatenate(weight_blocks), found
+
+
+def narrowest(values: np.ndarray) -> np.ndarray:
+    """`values` in the smallest dtype that holds every one exactly (the file is mostly these arrays):
+    term frequencies and positions nearly always fit 16 bits."""
+    for dtype in (np.uint8, np.uint16, np.int32, np.float32):
+        narrow = values.astype(dtype)
+        if np.array_equal(narrow.astype(values.dtype), values):
+            return narrow
+    return values
 
 
 def segment_postings(leaf) -> Columns | None:
@@ -109,13 +121,13 @@ def segment_postings(leaf) -> Columns | None:
         arrays[f"{name}.offsets"] = np.concatenate(([0], np.cumsum([len(d) for d in docs]))).astype(np.int64)
         all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
         all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
-        arrays[f"{name}.docs"] = all_docs.astype(np.int32)
-        narrow = all_weights.astype(np.float32)
-        arrays[f"{name}.weights"] = narrow if np.array_equal(narrow.astype(np.float64), all_weights) else all_weights
+        arrays[f"{name}.docs"] = narrowest(all_docs)
+        arrays[f"{name}.weights"] = narrowest(all_weights)
         if positional:  # posting i's positions are positions[position_offsets[i]:position_offsets[i + 1]]
             arrays[f"{name}.position_offsets"] = np.concatenate(
                 ([0], np.cumsum([len(p) for p in positions]))).astype(np.int64)
-            arrays[f"{name}.positions"] = np.fromiter((p for places in positions for p in places), dtype=np.int32)
+            arrays[f"{name}.positions"] = narrowest(
+                np.fromiter((p for places in positions for p in places), dtype=np.int64))
     return Columns({"documents": leaf.doc_count_all(), "min_frequency": MIN_FREQUENCY,
                     "fields": text_fields(leaf.schema)}, arrays)
 

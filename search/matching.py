@@ -84,6 +84,7 @@ class ArrayMatcher:
         self.dates = dates
         self.lengths = lengths
         self._read: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # one search reads a term once
+        self._scores: dict[wq.Query, np.ndarray] = {}  # `scores`, by query
         self.positional_work = 0  # articles x words checked for phrases so far (`_charge_positions`)
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -149,19 +150,25 @@ class ArrayMatcher:
         if mapped is None:
             return None
         offset = self.leaves[n_leaf][2]
-        common: np.ndarray | None = None
+        keyed = []
         for i, word in enumerate(phrase.words):
             found = mapped.positions(phrase.fieldname, word)
             if found is None:
                 return None
             owners, places = found
             keep = candidates[owners + offset]
-            keys = ((owners[keep] + offset) << 32) + places[keep] + (len(phrase.words) - i)
-            common = np.unique(keys) if common is None else np.intersect1d(common, keys)
+            # Ascending and distinct: postings are in document order, a document's positions ascend.
+            keyed.append(((owners[keep] + offset) << 32) + places[keep] + (len(phrase.words) - i))
+        keyed.sort(key=len)  # the rarest word's keys are looked up in the others'
+        common = keyed[0]
+        for keys in keyed[1:]:
+            if not len(common):
+                break
+            at = np.minimum(np.searchsorted(keys, common), len(keys) - 1)
+            common = common[keys[at] == common] if len(keys) else keys
             budget.check()
         mask = np.zeros(self.size, dtype=bool)
-        if common is not None:
-            mask[common >> 32] = True
+        mask[common >> 32] = True
         return mask
 
     def _phrase(self, phrase: wq.Phrase) -> np.ndarray:
@@ -215,19 +222,27 @@ class ArrayMatcher:
             return self._phrase(q)
         return self._whoosh(q)
 
+    def scores(self, q: wq.Query) -> np.ndarray:
+        """Every document's BM25F score for `q`, computed once per search (a collapsed page asks `top` again
+        for a longer ranking until it holds enough stories)."""
+        if q not in self._scores:
+            scores = np.zeros(self.size, dtype=np.float64)
+            documents = self.searcher.doc_count_all()
+            for fieldname, text, boost in positive_terms(q):
+                budget.check()
+                ids, weights = self.postings(fieldname, text)
+                if not len(ids):
+                    continue
+                idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
+                lengths, average = self.lengths.of(fieldname, self.searcher)
+                norm = K1 * ((1 - B) + B * LENGTH_OF_BYTE[lengths[ids]] / average)
+                scores[ids] += boost * idf * (weights * (K1 + 1)) / (weights + norm)
+            self._scores[q] = scores
+        return self._scores[q]
+
     def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:
         """(document, score) ranked start..stop among the masked documents, best first, ties in index order."""
-        scores = np.zeros(self.size, dtype=np.float64)
-        documents = self.searcher.doc_count_all()
-        for fieldname, text, boost in positive_terms(q):
-            budget.check()
-            ids, weights = self.postings(fieldname, text)
-            if not len(ids):
-                continue
-            idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
-            lengths, average = self.lengths.of(fieldname, self.searcher)
-            norm = K1 * ((1 - B) + B * LENGTH_OF_BYTE[lengths[ids]] / average)
-            scores[ids] += boost * idf * (weights * (K1 + 1)) / (weights + norm)
+        scores = self.scores(q)
         candidates = np.flatnonzero(mask)
         if stop < len(candidates):
             keep = np.argpartition(-scores[candidates], stop - 1)[:stop]

@@ -19,9 +19,7 @@ the 19,000 Reuters stories; `Searcher.warm()` does it ahead of the requests, and
 """
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -102,30 +100,10 @@ def _values(name: str, values: Iterable[str] | str | None) -> list[str]:
 
 _parse = lru_cache(maxsize=1024)(parse_query)
 
-_TREES: OrderedDict[Path, FacetField] = OrderedDict()
-_TREES_LOCK = threading.Lock()
-_TREE_GENERATIONS = 2  # the live generation and the one readers may still be on
-
-
-def _tree_field(generation: Generation, whoosh_searcher) -> FacetField:
-    """The location tree's paths of a generation (`index.schema.PLACE_TREE_FIELD`), read once from
-    their column and shared by all threads, as the facet arrays are (generations never change).
-
-    An index built before the tree has no such field, and an empty tree.
-    """
-    with _TREES_LOCK:
-        found = _TREES.get(generation.path)
-        if found is not None:
-            _TREES.move_to_end(generation.path)
-            return found
-    reader = whoosh_searcher.reader()
-    loaded = FacetField.from_reader(reader, PLACE_TREE_FIELD) if PLACE_TREE_FIELD in reader.schema else FacetField(
-        PLACE_TREE_FIELD, {})
-    with _TREES_LOCK:
-        _TREES[generation.path] = loaded
-        while len(_TREES) > _TREE_GENERATIONS:
-            _TREES.popitem(last=False)
-    return loaded
+def _tree_field(generation: Generation) -> FacetField:
+    """The location tree's paths of a generation (`index.schema.PLACE_TREE_FIELD`): one of its facet
+    fields, mapped with the others (`index.columns`). An index built before the tree has an empty tree."""
+    return generation.facets.fields.get(PLACE_TREE_FIELD) or FacetField(PLACE_TREE_FIELD, {})
 
 
 class Searcher:
@@ -284,7 +262,7 @@ class Searcher:
         facets = self._facets(generation, counted, in_force, facet_size)
         tree: list[dict] = []
         if facet_size:
-            paths = _tree_field(generation, whoosh_searcher)
+            paths = _tree_field(generation)
             tree = location_tree(paths.count(total_mask, len(paths.values)), facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
@@ -386,7 +364,12 @@ class Searcher:
     def _facets(generation: Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
         if size == 0:
             return {name: [] for name in (*FACET_FIELDS, "date")}
-        facets = {name: generation.facets.fields[name].count(counted[name], size) for name in FACET_FIELDS}
+        matched: dict[int, np.ndarray] = {}  # documents of each distinct mask (facets without a filter share one)
+        for name in FACET_FIELDS:
+            if id(counted[name]) not in matched:
+                matched[id(counted[name])] = np.flatnonzero(counted[name])
+        facets = {name: generation.facets.fields[name].count(counted[name], size, matched[id(counted[name])])
+                  for name in FACET_FIELDS}
         by_month = in_force is not None and in_force.spans_a_year_or_less()
         facets["date"] = date_counts(generation.facets.dates, counted["date"], by_month)
         return facets

@@ -168,3 +168,22 @@ def test_a_worker_killed_mid_build_costs_only_time(tmp_path, cluster):
         assert killed[0] not in client.run(os.getpid).values()  # the nanny started a new worker process
         removals = [event for _, event in client.get_events("all") if event.get("action") == "remove-worker"]
     assert any(str(key).startswith("index_batch") for event in removals for key in event["processing-tasks"])
+
+
+def test_a_dask_build_reports_progress_as_a_local_one_does(tmp_path, cluster):
+    """Progress comes once per finished task, counts only grow, and the last report is the local build's."""
+    from index.distributed import ARTICLES_PER_TASK
+
+    count = ARTICLES_PER_TASK * 3
+    corpus = write_generated_articles(tmp_path / "corpus" / "generated.jsonl", count, "progress", seed=5).parent
+    seen: dict[str, list[tuple[int, int]]] = {"dask": [], "local": []}
+
+    def recorder(name: str):
+        return lambda report: seen[name].append((report.indexed, len(report.skipped)))
+
+    dask_report = build_index([corpus], tmp_path / "dask", dask=cluster.scheduler_address,
+                              on_progress=recorder("dask"))
+    local_report = build_index([corpus], tmp_path / "local", workers=2, on_progress=recorder("local"))
+    assert len(seen["dask"]) >= 3  # one report per task, not one at the end
+    assert seen["dask"] == sorted(seen["dask"]) and seen["dask"][-1] == (count, 0)
+    assert seen["dask"][-1] == seen["local"][-1] and _summary(dask_report) == _summary(local_report)

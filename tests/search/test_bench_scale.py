@@ -84,7 +84,7 @@ def run_quick(reuters_dir: Path, data: Path, *extra: str) -> subprocess.Complete
 def test_quick_run_reports_every_figure_and_reuse_keeps_the_build(reuters_dir: Path, tmp_path: Path):
     first = run_quick(reuters_dir, tmp_path)
     results = json.loads((tmp_path / "scale-quick-results.json").read_text(encoding="utf-8"))
-    measured = results["before" if results.get("before") else "after"]
+    measured = results
     assert list(measured["sizes"]) == ["x1", "x2"]
     for label, factor in (("x1", 1), ("x2", 2)):
         size = measured["sizes"][label]
@@ -104,10 +104,9 @@ def test_quick_run_reports_every_figure_and_reuse_keeps_the_build(reuters_dir: P
     again = run_quick(reuters_dir, tmp_path, "--reuse")
     assert again.stderr.count("reusing") == 2, again.stderr
     rerun = json.loads((tmp_path / "scale-quick-results.json").read_text(encoding="utf-8"))
-    variant = "before" if rerun.get("before") else "after"
-    assert [s["manifest"]["build"] for s in rerun[variant]["sizes"].values()] == \
+    assert [s["manifest"]["build"] for s in rerun["sizes"].values()] == \
         [s["manifest"]["build"] for s in measured["sizes"].values()]
-    assert rerun[variant]["run"] != measured["run"]
+    assert rerun["run"] != measured["run"]
 
     reported = subprocess.run([sys.executable, str(SCRIPT), "--quick", "--report-only", "--no-write",
                                "--data", str(tmp_path)], capture_output=True, text=True, timeout=60)

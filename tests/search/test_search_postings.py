@@ -24,7 +24,7 @@ RARE = [f"zq{n}word" for n in range(40)]
 QUERIES = [
     "market", "prices rose", "water OR strike", "council -workers", '"report said"', '"prices rose"',
     '"the market report"', '"said said"', '"officials city water"', '"report said"~3', f'"market {RARE[0]}"',
-    f"{RARE[1]} said", "said", '"fell in the"', "title:market", "market date:2021-03",
+    f"{RARE[1]} said", "said", '"fell in the"', "title:market", "market date:2021-03", "market language:en",
 ]
 
 
