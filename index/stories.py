@@ -15,9 +15,12 @@ alone is a story of one. Two articles are joined when either test holds:
   times more, since they name the event) is at least `REWRITE_COSINE`, or at least
   `REWRITE_FLOOR` with `SHARED_RARE_NAMES` rare actors or places in common: two
   reports of one strike share its rare names even when their wording differs.
-  And the pair must share `SHARED_RARE_TERMS` rare word or name (not a number): templated
-  briefs (a day's earnings reports) share only common words. What is rare depends on
-  how busy the pair's days are (`_rare_limits`). Three more conditions:
+  And the pair must share `SHARED_RARE_TERMS` rare word or name (not a number), or,
+  from two outlets, `BURST_WORDS` words their days hold in a burst (`_Bursts`: an event
+  covered for days by many outlets makes its own words common, so rarity alone misses
+  its later reports): templated briefs (a day's earnings reports) share only common
+  words. What is rare depends on how busy the pair's days are (`_rare_limits`). Three
+  more conditions:
   - two reports by one outlet need a cosine of `SAME_OUTLET_COSINE`: an outlet retells
     its own story in nearly its own words, and its reports on one company or one
     minister in other words are different stories (on Reuters-21578, where every
@@ -27,12 +30,15 @@ alone is a story of one. Two articles are joined when either test holds:
     a lab's series of papers, fell into stories of up to eight);
   - the rewrite must be within `STORY_DAYS` of its story's first report.
 
-A new article is compared for rewrites with each story's founder (its first report)
-only, never with later members: matching any member (single link) let one day's
-earnings briefs on Reuters-21578 chain 509 articles into one story. A copy is another
-matter: a copy of any version is that version's story (a site rerunning an outlet's
-rewrite copies the rewrite, not the first report), so every article is in the LSH
-index, and a copy joins within `COPY_DAYS` of its story's first report.
+A new article is compared for rewrites with any version of a story from another outlet,
+but with a story's founder (its first report) only among its own outlet's: an event's
+reports from many outlets each retell the one before (tolls rise, details come in), so
+the latest report is often far from the first, while one wire's briefs that share a
+template would chain through each other (single link within Reuters-21578 put 509 of
+one day's earnings briefs into one story). The window from the story's first report
+(`STORY_DAYS`) still bounds how far a story runs. A copy of any version is that
+version's story too (a site rerunning an outlet's rewrite copies the rewrite), so every
+article is in the LSH index, and a copy joins within `COPY_DAYS` of its story's first report.
 
 Joined pairs are closed by union-find. Everything is deterministic: articles are taken
 in (date, id) order, MinHash uses a fixed seed, and ties break on ids. A story's id is
@@ -75,8 +81,8 @@ MINHASH_SEED = 11
 MINHASH_SCHEME = "affine32"  # datasketch 2 default, named so stored signatures stay comparable
 COPY_JACCARD = 0.5
 COPY_DAYS = 7
-REWRITE_DAYS = 2  # a rewrite runs within two days of the story's first report
-STORY_DAYS = 2  # a rewrite joins a story only this close to the story's first dated report
+REWRITE_DAYS = 2  # a rewrite is at most this many days from the version it retells
+STORY_DAYS = 3  # and this many from its story's first dated report (a pile's dates can be a day or two off)
 REWRITE_COSINE = 0.25
 LEAD_WORDS = 60  # the headline and first words name the event; a rewrite keeps them closest
 LEAD_BOOST = 2  # so each of their terms counts this many times more
@@ -88,6 +94,14 @@ RARE_NAME_SHARE = 0.01  # named in at most this share of the articles (or RARE_N
 RARE_NAME_MIN = 3
 RARE_EXPECTED = 1  # and, in a busy window, expected by chance in at most this many of its articles
 SHARED_RARE_TERMS = 1  # and a rewrite shares at least this many rare terms or names at all
+BURST_LIFT = 5  # or a term the pair's days hold this many times more often than the whole pile does:
+BURST_MIN = 2  # (in at least this many of the window's articles) is the window's event, however often it is reported
+BURST_WORDS = 2  # and a pair sharing this many such words (not rare ones) shares an event
+# except calendar words: every dateline names its month and weekday, which burst with the calendar, not with an event
+CALENDAR = frozenset(stem(word) for word in (
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun").split())
 SAME_OUTLET_COSINE = 0.5  # an outlet retells its own story in nearly its own words, or it is another story
 PROFILE_TERMS = 60  # terms kept per article for the cosine (and the incremental state)
 MAX_POSTING = 100  # a key term shared by more articles in the window says little
@@ -442,35 +456,105 @@ def _rare_limits(days: list[int | None], documents: int) -> list[float]:
     return limits
 
 
+class _Bursts:
+    """Which terms a window of days holds far more often than the whole pile: the words of that window's events.
+
+    A rare word says "one event", but an event that many outlets covered for days
+    (a convoy bombing, a siege) makes its own words common: the evacuees, the transit
+    point and the towns' names end up in 2% of the pile, all of it within a few days.
+    A template's words (earnings, weekly figures) and a beat's names (the Observatory,
+    Aleppo) are spread over the whole span instead. The window's count is of the
+    members' term profiles and names, so an incremental build counts as a full one
+    does; it is compared with the term's document frequency in the whole pile, which
+    counts every word, so a word that is in few profiles but many texts ("though")
+    never looks bursty. A pile whose articles all fall in one window has no bursts:
+    rarity alone decides.
+    """
+
+    def __init__(self, keys: list[set[str]], days: list[int | None], df: Counter) -> None:
+        self.by_day: Counter = Counter()
+        for held, day in zip(keys, days, strict=True):
+            if day is not None:
+                self.by_day.update((k, day) for k in held)
+        self.df = df
+        self.dated = sorted(d for d in days if d is not None)
+        self.documents = len(days)
+
+    def window(self, day: int) -> int:
+        return bisect_right(self.dated, day + REWRITE_DAYS) - bisect_left(self.dated, day - REWRITE_DAYS)
+
+    def bursty(self, key: str, day: int, window: int) -> bool:
+        """Whether `key` is in `BURST_LIFT` times more of the `window` articles near `day` than chance puts there."""
+        near = sum(self.by_day.get((key, d), 0) for d in range(day - REWRITE_DAYS, day + REWRITE_DAYS + 1))
+        return near >= BURST_MIN and near * self.documents >= BURST_LIFT * self.df.get(key, 0) * window
+
+
+class _Evidence:
+    """What the rules read of each member, and the rewrite test of a pair of them."""
+
+    def __init__(self, members: list[Member], idf: _Idf) -> None:
+        self.weights = [_weights(m.terms, idf) for m in members]
+        entities = [_entity_keys(m.entities) for m in members]
+        self.keys = [
+            sorted(w, key=lambda t: (-w[t], t))[:KEY_TERMS]
+            + sorted(e, key=lambda k: (-idf(k), k))[:KEY_ENTITIES]
+            for w, e in zip(self.weights, entities, strict=True)
+        ]
+        self.days = [_days(m.date) for m in members]
+        self.outlets = [m.source.casefold() if m.source else None for m in members]
+        limits = _rare_limits(self.days, idf.documents)
+        # Rare words and names, not numbers: "3,398,000" is three tokens that any two earnings briefs may share.
+        self.rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()}
+                     for m, e, limit in zip(members, entities, limits, strict=True)]
+        self.words = [set(m.terms) for m in members]
+        self.bursts = _Bursts(self.words, self.days, idf.df)
+
+    def same_outlet(self, i: int, j: int) -> bool:
+        return self.outlets[i] is not None and self.outlets[i] == self.outlets[j]
+
+    def burst_words(self, i: int, j: int) -> set[str]:
+        """The words `i` and `j` share that their days hold in a burst, when they are two outlets' (one outlet's
+        series bursts on the days it runs; an event, across outlets). Words, not names: a name's words burst with it."""
+        day = self.days[i] if self.days[i] is not None else self.days[j]
+        if day is None or self.same_outlet(i, j):
+            return set()
+        window = self.bursts.window(day)
+        return {k for k in (self.words[i] & self.words[j]) - self.rare[i]
+                if not k.isdigit() and k not in CALENDAR and self.bursts.bursty(k, day, window)}
+
+    def rewrite(self, i: int, j: int) -> bool:
+        """Whether `i` retells `j`'s event in other words (the rules in the module's docstring)."""
+        text = _cosine(self.weights[i], self.weights[j])
+        if text < (SAME_OUTLET_COSINE if self.same_outlet(i, j) else REWRITE_FLOOR):
+            return False
+        if len(self.rare[i] & self.rare[j]) < SHARED_RARE_TERMS and len(self.burst_words(i, j)) < BURST_WORDS:
+            return False  # templated briefs (earnings, bond issues) share only common words
+        names = sum(1 for k in self.rare[i] & self.rare[j] if k[0] == "@") >= SHARED_RARE_NAMES
+        # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
+        # the event's own names must agree too.
+        dated = self.days[i] is not None and self.days[j] is not None
+        return names or (dated and text >= REWRITE_COSINE)
+
+
 def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, idf: _Idf, hasher: _Hasher) -> None:
     """Give every member a story: the first `first_new` keep theirs, the rest are matched and joined."""
     lsh = MinHashLSH(threshold=COPY_JACCARD, num_perm=NUM_PERM)
     minhashes = [hasher.minhash(s) for s in signatures]
-    weights = [_weights(m.terms, idf) for m in members]
-    entities = [_entity_keys(m.entities) for m in members]
-    keys = [
-        sorted(w, key=lambda t: (-w[t], t))[:KEY_TERMS]
-        + sorted(e, key=lambda k: (-idf(k), k))[:KEY_ENTITIES]
-        for w, e in zip(weights, entities, strict=False)
-    ]
-    days = [_days(m.date) for m in members]
-    outlets = [m.source.casefold() if m.source else None for m in members]
-    limits = _rare_limits(days, idf.documents)
-    # Rare words and names, not numbers: "3,398,000" is three tokens that any two earnings briefs may share.
-    rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()}
-            for m, e, limit in zip(members, entities, limits, strict=True)]
+    evidence = _Evidence(members, idf)
+    keys, days = evidence.keys, evidence.days
     postings = _Postings(REWRITE_DAYS)
     sets = _UnionFind()
     founders: dict[str, int] = {}
+    founding: list[bool] = []  # per member: whether it founded its story
 
     def index(i: int, founder: bool) -> None:
-        """Any version can be copied, but only a story's founder is rewritten: a copy of any version
-        is that version's story, while rewrites of rewrites drift (two briefs sharing a template
-        with a third would pull their stories together)."""
+        """Any version can be copied, and any version can be rewritten by another outlet (a site retelling
+        an update retells the update), but an outlet's own retelling is matched with the story's founder
+        only: one wire's briefs that share a template would chain through each other into one story."""
         lsh.insert(str(i), minhashes[i])
-        if founder:
-            for key in keys[i]:
-                postings.add(key, days[i], i)
+        founding.append(founder)
+        for key in keys[i]:
+            postings.add(key, days[i], i)
 
     for i, member in enumerate(members[:first_new]):
         sets.add(days[i])
@@ -481,7 +565,6 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
             founders[member.story] = i
     for i in range(first_new, len(members)):
         sets.add(days[i])
-        member = members[i]
         matches = set()
         for found in lsh.query(minhashes[i]):
             j = int(found)
@@ -493,18 +576,10 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
             if len(near) <= MAX_POSTING:
                 candidates.update(near)
         for j in sorted(candidates - matches):
-            if not _near(days[i], sets.first(j), STORY_DAYS):
-                continue  # a story is retold within days of its first report, not chained along for weeks
-            if len(rare[i] & rare[j]) < SHARED_RARE_TERMS:
-                continue  # templated briefs (earnings, bond issues) share only common words
-            text = _cosine(weights[i], weights[j])
-            if text < (SAME_OUTLET_COSINE if outlets[i] is not None and outlets[i] == outlets[j] else REWRITE_FLOOR):
+            if not founding[j] and evidence.same_outlet(i, j):
                 continue
-            names = sum(1 for k in rare[i] & rare[j] if k[0] == "@") >= SHARED_RARE_NAMES
-            # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
-            # the event's own names must agree too.
-            dated = days[i] is not None and days[j] is not None
-            if names or (dated and text >= REWRITE_COSINE):
+            # A story is retold within days of its first report, not chained along for weeks.
+            if _near(days[i], sets.first(j), STORY_DAYS) and evidence.rewrite(i, j):
                 matches.add(j)
         for j in sorted(matches):
             sets.union(i, j)
