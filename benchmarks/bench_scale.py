@@ -2,7 +2,8 @@
 """Scale: Reuters-21578 copied x1 and x10 (x50 with --million), ours beside tantivy in one run.
 
     python benchmarks/bench_scale.py [--reuse] [--million] [--sizes 1,10] [--rounds 2]
-                                     [--baseline CHECKOUT] [--build-only] [--quick] [--no-write]
+                                     [--baseline CHECKOUT [--build-rate N]] [--build-only] [--quick]
+                                     [--no-write]
 
 On a shared machine, build the large size first in a low-priority run of its own, then
 measure reusing it:
@@ -40,7 +41,9 @@ the current code maps and a reused index lacks (columns, postings) are written i
 
 `--baseline CHECKOUT` also measures an earlier commit's search (e.g. `git worktree add
 /tmp/base HEAD~3`) on the same indexes in the same run, the machine's drift shared by
-both: "ours / previous code" is a ratio that holds from one day to the next.
+both: "ours / previous code" is a ratio that holds from one day to the next. With
+`--build-rate N`, both codes also build x1's first N articles in turn (full builds in fresh
+processes), for the build rate per CPU-second beside the previous code.
 Figures go to the `## Scale` section of docs/BENCHMARKS.md.
 """
 from __future__ import annotations
@@ -162,6 +165,45 @@ def cpu_seconds() -> float:
     """CPU time of this process and its reaped children (the build's forked workers)."""
     return sum(resource.getrusage(who).ru_utime + resource.getrusage(who).ru_stime
                for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+
+
+# A build in a fresh process with one checkout's code: prints {"indexed", "seconds", "cpu_seconds"}.
+_BUILD_PROBE = """
+import json, resource, sys, time
+sys.path.insert(0, sys.argv[1])
+from index.build import build_index
+def cpu():
+    return sum(resource.getrusage(w).ru_utime + resource.getrusage(w).ru_stime
+               for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+started, spent = time.perf_counter(), cpu()
+report = build_index([sys.argv[2]], sys.argv[3], workers=2)
+print(json.dumps({"indexed": report.indexed, "seconds": time.perf_counter() - started, "cpu_seconds": cpu() - spent}))
+"""
+
+
+def build_rates(corpus: Path, articles: int, baseline: Path, rounds: int) -> dict:
+    """Full builds of the corpus's first `articles` articles with this code and with `baseline`'s, in turn
+    (`rounds` each, the faster per CPU-second kept), in fresh processes on an otherwise equal footing."""
+    with tempfile.TemporaryDirectory(prefix="bench-scale-build-") as scratch:
+        part = Path(scratch) / "part.jsonl"
+        with open(corpus, encoding="utf-8") as source, open(part, "w", encoding="utf-8") as out:
+            out.writelines(line for _, line in zip(range(articles), source, strict=False))
+        done: dict[str, list[dict]] = {"ours": [], "baseline": []}
+        for number in range(rounds):
+            for engine in list(done)[:: 1 if number % 2 == 0 else -1]:
+                checkout = REPO if engine == "ours" else baseline
+                index_dir = Path(scratch) / f"{engine}-{number}"
+                ran = subprocess.run([sys.executable, "-c", _BUILD_PROBE, str(checkout), str(part), str(index_dir)],
+                                     capture_output=True, text=True, check=False)
+                if ran.returncode != 0:
+                    raise SystemExit(f"bench_scale: the {engine} build failed: {ran.stderr.strip()[-2000:]}")
+                figures = json.loads(ran.stdout.splitlines()[-1])
+                figures["per_cpu_s"] = figures["indexed"] / figures["cpu_seconds"]
+                figures["per_s"] = figures["indexed"] / figures["seconds"]
+                done[engine].append(figures)
+                shutil.rmtree(index_dir)
+    return {"articles": articles, "load": load_average(),
+            **{engine: max(runs, key=lambda r: r["per_cpu_s"]) for engine, runs in done.items()}}
 
 
 def load_average() -> str:
@@ -540,6 +582,14 @@ load average (1/5/15 min) {result['load'][0]} at start, {result['load'][1]} at e
 Targets (issue 12): {targets(result)}
 
 Builds: {builds(result)}.""")
+    rates = result.get("build_rates")
+    if rates:
+        ours, before = rates["ours"], rates["baseline"]
+        parts.append(f"""Build rate beside the previous code ({result['baseline']}): full builds of x1's first \
+{rates['articles']:,} articles, each code in turn in a fresh process (2 workers), the faster of {result['rounds']} \
+kept: ours {ours['per_cpu_s']:.1f} articles per CPU-second ({ours['per_s']:.0f}/s), previous \
+{before['per_cpu_s']:.1f} ({before['per_s']:.0f}/s): **{ours['per_cpu_s'] / before['per_cpu_s']:.2f}x** per \
+CPU-second (target 1.5x); load {rates['load']} after.""")
     parts.append("Indexes are built once (the large one under `nice -n 19`) into `var/bench/scale-xN/` and reused: "
                  "`--reuse` keeps an index whose corpus hash matches its manifest, and its build rate is the one "
                  "recorded by the run that built it, with that run's date (above).")
@@ -592,6 +642,8 @@ def main() -> int:
     parser.add_argument("--no-write", action="store_true", help="print figures, leave docs/BENCHMARKS.md alone")
     parser.add_argument("--baseline", type=Path, metavar="CHECKOUT",
                         help="also measure an earlier commit's search on the same indexes (e.g. a git worktree)")
+    parser.add_argument("--build-rate", type=int, metavar="N", help="with --baseline: also build x1's first N "
+                        "articles with both codes (full builds, alternating) and compare articles per CPU-second")
     parser.add_argument("--probe", nargs=3, metavar=("ENGINE", "INDEX", "MIX"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.rounds < 1:
@@ -649,9 +701,14 @@ def main() -> int:
             size.tantivy if engine == "tantivy" else live)} for engine, done in rounds.items()}
         figures[label]["manifest"] = size.manifest()
         print(f"{label}: {json.dumps(figures[label])}", file=sys.stderr)
+    rates = None
+    if args.build_rate and args.baseline:
+        rates = build_rates(next(iter(sizes.values())).corpus, args.build_rate, args.baseline, args.rounds)
+        print(f"build rate: {json.dumps(rates)}", file=sys.stderr)
     import tantivy
 
-    results = {"run": run, "commit": commit(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    results = {"build_rates": rates, "run": run, "commit": commit(),
+               "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
                "machine": machine(), "load": [load_start, load_average()],
                "tantivy": getattr(tantivy, "__version__", "?"), "rounds": args.rounds,
                "baseline": git("-C", str(args.baseline), "log", "-1", "--format=%h") if args.baseline else None,
