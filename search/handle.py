@@ -3,7 +3,8 @@
 What `Searcher` needs beneath the search plan: which generation `CURRENT` names (one small
 file read per call, so a rebuilt index is picked up without a restart), its columns (facet
 arrays, dates, field lengths, vocabulary: written by the indexer and mapped, see
-`index.columns`), and a Whoosh searcher to read it with.
+`index.columns`), each segment's mapped postings of its frequent terms (`index.postings`; a
+segment without them is read through Whoosh), and a Whoosh searcher to read it with.
 
 An index without valid columns (built before they existed) still opens: its columns are
 computed in memory, once per process, as the indexer would write them. They are not
@@ -167,6 +168,8 @@ class Generation:
             if self._warmed:
                 return False
             self.columns.prefetch()
+            for mapped in self.postings.values():
+                mapped.columns.prefetch()
             self._warmed = True
             return True
 
