@@ -302,9 +302,10 @@ class EntityExtractor:
         """
         if not text:
             return [], []
-        tokens = self._fold_possessives(chunking.tokenize(text), text)
+        lower_words = set(_LOWER_WORDS.findall(text))
+        tokens = self._fold_possessives(chunking.tokenize(text), lower_words)
         located = locate(text, self.gazetteer, tokens, self._is_actor)
-        actors = self._actors(text, located, tokens, when)
+        actors = self._actors(text, located, tokens, lower_words, when)
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
         # a capital speaking for its state ("Damascus said", "Tehran-backed") is not a place there
         states = {(a.start, a.end) for a in actors if a.type == "state"}
@@ -312,20 +313,19 @@ class EntityExtractor:
                    and not (m.facet == "location" and (m.start, m.end) in states)]
         return actors, located
 
-    def _fold_possessives(self, tokens: list[Token], text: str) -> list[Token]:
+    def _fold_possessives(self, tokens: list[Token], lower_words: set[str]) -> list[Token]:
         """Scraped text drops apostrophes: "Syrias", "Bashar al-Assads", "SANAs" are possessives of a
         known name. A capitalised word in "s" that is no name itself but whose stem is one (a country,
         division or large city, or the last word of a dictionary name) becomes the stem, possessive.
         The token's end moves back one character, so the "s" is a gap no name runs across."""
         out = tokens
-        source = text
         for index, token in enumerate(tokens):
             text = token.text
             if text[-1] != "s" or len(text) < 4 or token.possessive or not (
                 text[0].isupper() or chunking.particle_start(text)
             ):
                 continue
-            if self._possessive_stem(text) and not re.search(rf"\b{re.escape(text[:-1].lower())}\b", source):
+            if self._possessive_stem(text) and text[:-1].lower() not in lower_words:
                 # (a stem the text also writes in lower case is a word: "Shells had hit roofs ... shell cases")
                 if out is tokens:
                     out = list(tokens)
@@ -355,9 +355,8 @@ class EntityExtractor:
 
     # ---- actors ------------------------------------------------------------------------
     def _actors(self, text: str, located: Sequence[tuple[Mention, Place]], tokens: list[Token],
-                when: date | None = None) -> list[_Found]:
+                lower_words: set[str], when: date | None = None) -> list[_Found]:
         place_mentions = [m for m, _ in located]
-        lower_words = set(_LOWER_WORDS.findall(text))
         found: list[_Found] = []
         for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
             if any(t.lower in furniture.FURNITURE_WORDS for t in phrase.tokens):

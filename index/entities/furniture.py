@@ -59,21 +59,27 @@ def blank(text: str, start: int, end: int) -> str:
     return text[:start] + re.sub(r"[^\n]", " ", text[start:end]) + text[end:]
 
 
+_WORD = re.compile(r"\w+")
+
+
 def strip_repeated_headline(body: str, head: str) -> str:
     """The body without the headline that scrapers often repeat at its top (blanked, offsets kept).
 
     The repeat is found word by word (punctuation between the words may differ) within the
     first stretch of the body; a headline of fewer than three words is too weak to look for.
     """
-    words = re.findall(r"\w+", head)
+    words = _WORD.findall(head)
     if len(words) < 3:
         return body
     window = min(len(body), len(head) * 2 + 200)
     if body.find(words[0], 0, window) < 0:
-        return body  # the usual case, decided without building a pattern
-    pattern = re.compile(r"\W+".join(re.escape(w) for w in words))
-    found = pattern.search(body, 0, window)
-    return blank(body, found.start(), found.end()) if found else body
+        return body  # the usual case, decided without reading words
+    seen = list(_WORD.finditer(body, 0, window))
+    texts = [w.group() for w in seen]
+    for i in range(len(seen) - len(words) + 1):
+        if texts[i:i + len(words)] == words:
+            return blank(body, seen[i].start(), seen[i + len(words) - 1].end())
+    return body
 
 
 # "By Jane Doe" opening a line, "By Jane Doe and John Roe | ...": a byline names the writer.
@@ -89,8 +95,23 @@ _CREDIT = re.compile(r"(?:(?:Additional )?[Rr]eporting|[Ww]riting|[Ee]diting|[Cc
                      r" by\s+[^)\n.;]{0,80}")
 
 
+# The editor's initials (and a count) signing off the story: "... Press TV reported. SSH 11".
+_SIGN_OFF = re.compile(r"(?:^|(?<=[.!?\"\u201d]))\s+(?P<initials>[A-Z]{2,4}(?:/[A-Z]{2,4})*(?:\s+\d{1,3})?)\s*$")
+# Substrings without which no credit can match: checked first, because the credit pattern tried
+# at every position costs more than the rest of this module.
+_CREDIT_MARKS = ("eporting by", "riting by", "diting by", "ompiled by", "hoto by", "hotos by")
+
+
 def strip_bylines(body: str) -> str:
-    """Byline lines and reporting credits blanked: the writers are the source's staff, not actors of the story."""
-    for found in reversed([*_BYLINE.finditer(body), *_CREDIT.finditer(body)]):
-        body = blank(body, found.start(), found.end())
+    """Byline lines, reporting credits and a closing sign-off blanked: the writers are the source's
+    staff, not actors of the story."""
+    found = [*_BYLINE.finditer(body)]
+    if any(mark in body for mark in _CREDIT_MARKS):
+        found += _CREDIT.finditer(body)
+    sign_off = _SIGN_OFF.search(body, max(0, len(body) - 40))
+    spans = [(f.start(), f.end()) for f in found]
+    if sign_off:
+        spans.append(sign_off.span("initials"))
+    for start, end in sorted(spans, reverse=True):
+        body = blank(body, start, end)
     return body

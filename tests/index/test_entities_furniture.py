@@ -25,7 +25,8 @@ def test_the_sites_name_after_a_headline_is_not_read(title, expected):
 
 
 def test_a_title_suffix_gives_no_actor_or_place(extractor):
-    result = extractor.extract("Shelling resumes near the border | Tunis Daily", "Shelling resumed on Monday near the border.")
+    result = extractor.extract("Shelling resumes near the border | Tunis Daily",
+                               "Shelling resumed on Monday near the border.")
     assert not result.actors
     assert not [p for p in result.places if p.name == "Tunis"] and "Tunisia" not in result.countries
 
@@ -40,7 +41,8 @@ def test_headline_words_count_only_with_the_bodys_support(extractor):
 
 def test_a_body_name_is_found_inside_a_title_case_headline(extractor):
     title = "Liwa Suqour al-Ghab Shells Hama Villages"
-    body = "Fighters of the Liwa Suqour al-Ghab Brigade shelled two villages, the group said. Liwa Suqour al-Ghab Brigade denied it."
+    body = ("Fighters of the Liwa Suqour al-Ghab Brigade shelled two villages, the group said. "
+            "Liwa Suqour al-Ghab Brigade denied it.")
     result = extractor.extract(title, body)
     assert "Liwa Suqour al-Ghab Brigade" in result.actors
     assert not [a for a in result.actors if "Shells" in a]
@@ -111,3 +113,27 @@ def test_reporting_credits_and_related_link_lists_are_not_actors(extractor):
     assert "Omar Haddadin" in actors and "Human Rights Watch" in actors
     assert not {"Leif Ostergaard", "Marta Quintero"} & set(actors)
     assert not [a for a in actors if "Related" in a or "Category" in a]
+
+
+@pytest.mark.parametrize(
+    ("body", "initials"),
+    [
+        ("The convoy reached Hama on Friday, Sana reported. KLM 7", "KLM"),
+        ("Talks resume next week, the ministry said. RW/JT", "RW"),
+    ],
+)
+def test_the_editors_closing_initials_are_not_an_actor(extractor, body, initials):
+    assert not [a for a in extractor.extract("", body).actors if initials in a]
+
+
+def test_an_acronym_closing_a_sentence_is_kept(extractor):
+    body = "The ceasefire was brokered by the OSCE."
+    assert strip_bylines(body) == body
+
+
+def test_a_repeated_headline_is_matched_on_whole_words_only(extractor):
+    head = "Rebels take hill near Karak"
+    body = "Rebels retake hill near Karak after a week. Rebels take hill near Karak, the army said."
+    blanked = strip_repeated_headline(body, head)
+    assert blanked.startswith("Rebels retake hill") and "take hill near Karak," not in blanked
+    assert len(blanked) == len(body)
