@@ -29,7 +29,14 @@ from trafilatura.settings import Extractor
 from trafilatura.utils import HTML_PARSER, load_html
 
 from index.dates import parse_date
-from index.readers.text import ParsedPage, clean_news_body, date_from_url, language_code, split_authors
+from index.readers.text import (
+    ParsedPage,
+    byline_authors,
+    clean_news_body,
+    date_from_url,
+    language_code,
+    split_authors,
+)
 
 # Elements whose content is never article text.
 _SKIP = {"script", "style", "noscript", "template", "svg", "nav", "footer", "aside", "form",
@@ -50,6 +57,8 @@ _LANGUAGE_META = ("og:locale", "content-language", "dc.language", "language")
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|LiveBlogPosting|Report)$")
 # trafilatura keeps a page's paragraph structure; one paragraph against our several means it lost it.
 _MIN_FALLBACK_PARAGRAPHS = 3
+# Paragraphs of the page's text searched for a byline when the story's first is not among them.
+_HEADER_PARAGRAPHS = 6
 _FALLBACK_CONTAINMENT = 0.8
 # htmldate: prefer the original publication date over the last update, and look everywhere.
 _DATE_PARAMS = {"original_date": True, "extensive_search": True}
@@ -287,6 +296,16 @@ def _extraction(url: str | None) -> Extractor:
     return options
 
 
+def _header_authors(page_text: str, body: str) -> tuple[str, ...]:
+    """Authors from the bylines above the story in the page's own text (`_our_body`), for a page
+    whose byline the extractor left out of the body ("Posted on ... by NAME" in a post-meta
+    block): the paragraphs before the body's first, or the first few if it is not among them."""
+    paragraphs = page_text.split("\n\n")
+    first = body.split("\n\n", 1)[0]
+    header = paragraphs[: paragraphs.index(first)] if first in paragraphs else paragraphs[:_HEADER_PARAGRAPHS]
+    return byline_authors(header)
+
+
 def _metadata(tree: HtmlElement, url: str | None):
     """trafilatura's metadata (date by htmldate, author, site name, URL), or None if it fails on the page."""
     try:
@@ -334,8 +353,16 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
     # bare_extraction gives a Document (a dict only when asked with as_dict).
-    body = _choose_body(getattr(extracted, "text", None), lambda: _our_body(tree))
+    ours: list[str] = []  # our element-based body, read at most once and only if needed
+
+    def our_body() -> str:
+        if not ours:
+            ours.append(_our_body(tree))
+        return ours[0]
+
+    body = _choose_body(getattr(extracted, "text", None), our_body)
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
+    authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)
     return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,
-                      authors=authors or cleaned.authors, language=language)
+                      authors=authors, language=language)

@@ -241,6 +241,45 @@ def test_html_microdata_author_is_the_whole_element_and_svg_titles_are_not_the_p
     assert article.body.endswith("after a long debate about the budget.")
 
 
+@pytest.mark.parametrize(("byline", "names"), [
+    ("By Tomas Lindqvist, Nordic correspondent", ["Tomas Lindqvist"]),
+    ("Priya Raman and Kofi Mensah; senior economics editors", ["Priya Raman", "Kofi Mensah"]),
+    ("Staff Writer", []),
+    ("Par Claire Fontaine, envoyée spéciale à Dakar", ["Claire Fontaine"]),
+    ("Von Jonas Albrecht, Korrespondent in Wien", ["Jonas Albrecht"]),
+    ("Por Lucía Paredes, corresponsal", ["Lucía Paredes"]),
+    ("Yusuf Demir, Ankara bureau chief", ["Yusuf Demir"]),
+])
+def test_a_job_title_in_a_byline_is_not_an_author(byline, names):
+    """Newsroom roles in any of the byline languages we read, wherever they stand in the byline."""
+    from index.readers.text import split_authors
+
+    assert split_authors([byline]) == names
+
+
+@pytest.mark.parametrize("meta_line", [
+    "Posted on 14 February 2023 by Marisol Ortega in Culture",
+    "Published March 2, 2019 by Dmitri Volkov",
+    "Posted on 2022-11-05 by @harbourwatch",
+])
+def test_a_post_meta_line_above_the_story_names_its_author(tmp_path, meta_line):
+    """A blog's "Posted on DATE by NAME in CATEGORY" line gives the date and the author, also when
+    the extractor leaves the line out of the body (it is looked for above the story's first paragraph)."""
+    name = meta_line.split(" by ", 1)[1].split(" in ")[0]
+    story = ("<p>The old mill by the river reopened on Saturday as a community kitchen, run by volunteers who "
+             "spent two winters repairing its roof and ovens.</p><p>Neighbours queued from early morning, and by "
+             "noon the first loaves were gone, the organisers said.</p>")
+    (tmp_path / "post.html").write_text(
+        f"<html><head><title>The mill reopens</title></head><body><div class='post'><h1>The mill reopens</h1>"
+        f"<div class='post-meta'>{meta_line}</div>{story}</div></body></html>")
+    (tmp_path / "post.txt").write_text(f"The mill reopens\n\n{meta_line}\n\n" + story.replace("<p>", "")
+                                       .replace("</p>", "\n\n"))
+    for page in ("post.html", "post.txt"):
+        article = read_one(tmp_path / page)
+        assert article.authors == [name], page
+        assert meta_line not in article.body
+
+
 # --- JSON, JSONL, CSV ------------------------------------------------------------------------
 
 def test_json_object_and_list(tmp_path):
