@@ -472,20 +472,27 @@ class _Bursts:
     """
 
     def __init__(self, keys: list[set[str]], days: list[int | None], df: Counter) -> None:
-        self.by_day: Counter = Counter()
-        for held, day in zip(keys, days, strict=True):
-            if day is not None:
-                self.by_day.update((k, day) for k in held)
-        self.df = df
+        self.keys, self.days, self.df = keys, days, df
         self.dated = sorted(d for d in days if d is not None)
         self.documents = len(days)
+        self._by_day: Counter | None = None  # counted when first asked: a one-outlet pile never asks
+
+    def by_day(self) -> Counter:
+        """(term, day) -> members of that day whose profile holds the term."""
+        if self._by_day is None:
+            self._by_day = Counter()
+            for held, day in zip(self.keys, self.days, strict=True):
+                if day is not None:
+                    self._by_day.update((k, day) for k in held)
+        return self._by_day
 
     def window(self, day: int) -> int:
         return bisect_right(self.dated, day + REWRITE_DAYS) - bisect_left(self.dated, day - REWRITE_DAYS)
 
     def bursty(self, key: str, day: int, window: int) -> bool:
         """Whether `key` is in `BURST_LIFT` times more of the `window` articles near `day` than chance puts there."""
-        near = sum(self.by_day.get((key, d), 0) for d in range(day - REWRITE_DAYS, day + REWRITE_DAYS + 1))
+        by_day = self.by_day()
+        near = sum(by_day.get((key, d), 0) for d in range(day - REWRITE_DAYS, day + REWRITE_DAYS + 1))
         return near >= BURST_MIN and near * self.documents >= BURST_LIFT * self.df.get(key, 0) * window
 
 
@@ -524,11 +531,16 @@ class _Evidence:
 
     def rewrite(self, i: int, j: int) -> bool:
         """Whether `i` retells `j`'s event in other words (the rules in the module's docstring)."""
-        text = _cosine(self.weights[i], self.weights[j])
-        if text < (SAME_OUTLET_COSINE if self.same_outlet(i, j) else REWRITE_FLOOR):
-            return False
-        if len(self.rare[i] & self.rare[j]) < SHARED_RARE_TERMS and len(self.burst_words(i, j)) < BURST_WORDS:
+        # The cheap tests first: most candidates share a key word but no rare one.
+        same_outlet = self.same_outlet(i, j)
+        rare = len(self.rare[i] & self.rare[j]) >= SHARED_RARE_TERMS
+        if not rare and same_outlet:
             return False  # templated briefs (earnings, bond issues) share only common words
+        text = _cosine(self.weights[i], self.weights[j])
+        if text < (SAME_OUTLET_COSINE if same_outlet else REWRITE_FLOOR):
+            return False
+        if not rare and len(self.burst_words(i, j)) < BURST_WORDS:
+            return False
         names = sum(1 for k in self.rare[i] & self.rare[j] if k[0] == "@") >= SHARED_RARE_NAMES
         # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
         # the event's own names must agree too.

@@ -16,7 +16,7 @@ import pytest
 
 from index.build import build_index
 from index.store import current_generation
-from index.stories import DOC_STORIES, SIDECAR, Sidecar, story_id
+from index.stories import BURST_WORDS, DOC_STORIES, SIDECAR, Sidecar, _Evidence, _Idf, cluster, read_articles, story_id
 
 REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "data" / "stories"
@@ -107,7 +107,7 @@ def test_fakes_stories_meet_the_measured_floor(fakes_index) -> None:
     different = [(a, b) for a, b, label, _ in judged if label == "different"]
     found = sum(stories[a] == stories[b] for a, b in same)
     wrong = sum(stories[a] == stories[b] for a, b in different)
-    assert found / len(same) >= 0.7
+    assert found / len(same) >= 0.85
     assert found / (found + wrong) >= 0.95
 
 
@@ -117,6 +117,59 @@ def test_fakes_look_alike_articles_on_other_days_never_share_a_story(fakes_index
     hard = [(a, b) for a, b, label, drawn in _judged("fakes_pairs.tsv") if label == "different" and drawn == "H"]
     assert len(hard) >= 15
     assert [(a, b) for a, b in hard if stories[a] == stories[b]] == []
+
+
+# FA-KES's Aleppo evacuee convoy bombing (15-16 April 2017), told by six outlets as its toll rose from 43 to 126.
+CONVOY_FIRST, CONVOY_43, CONVOY_100, CONVOY_MOUNTS, CONVOY_112 = (
+    "1924058032", "1923848129", "1919191772", "1926479330", "1914947533")
+
+
+def _evidence(index_dir: Path) -> tuple[_Evidence, dict[str, int]]:
+    """The rules' view of a real index's articles, to check which evidence a pair has."""
+    generation = current_generation(index_dir)
+    assert generation is not None
+    sidecar = cluster(article for _, article in read_articles(generation))
+    positions = {member.id: n for n, member in enumerate(sidecar.members)}
+    return _Evidence(sidecar.members, _Idf(sidecar.df, sidecar.documents)), positions
+
+
+def test_fakes_an_events_later_reports_join_on_the_words_its_days_burst_with(fakes_index) -> None:
+    """Two outlets' convoy reports share no rare word: the event's own words (the evacuees, Rashidin's transit
+    point) are in 2% of the pile, because many outlets covered it for days. They burst in those days, so they join."""
+    evidence, at = _evidence(fakes_index)
+    later, earlier = sorted((at[CONVOY_43], at[CONVOY_MOUNTS]), reverse=True)
+    assert not evidence.rare[later] & evidence.rare[earlier]
+    assert len(evidence.burst_words(later, earlier)) >= BURST_WORDS
+    stories = _sidecar(fakes_index).story_of()
+    assert stories[CONVOY_43] == stories[CONVOY_MOUNTS]
+
+
+def test_fakes_the_weeks_big_name_does_not_join_its_other_events(fakes_index) -> None:
+    """In the week of the Khan Sheikhoun attack every report names the town, and its name bursts. A strike on
+    Urum al-Joz and a raid on Khan Sheikhoun the same day are two events (judged so); a word a pile holds in many
+    texts but few term profiles ("though") is not taken for a burst; and a name's words burst with it, so one name
+    counts once."""
+    stories = _sidecar(fakes_index).story_of()
+    assert stories["1923848140"] != stories["1923848141"]
+    evidence, at = _evidence(fakes_index)
+    later, earlier = sorted((at["1923848141"], at["1924058142"]), reverse=True)  # the raid; a report of the strike
+    assert len(evidence.burst_words(later, earlier)) < BURST_WORDS
+
+
+def test_fakes_one_events_reports_from_many_outlets_join_through_any_version(fakes_index) -> None:
+    """The 112 toll report (16 April) retells the 15 April reports, not the first one (dated 13 April by FA-KES,
+    which said 43 dead): matched with any version of another outlet, and within 3 days of the first, it joins."""
+    sidecar = _sidecar(fakes_index)
+    stories = sidecar.story_of()
+    assert stories[CONVOY_112] == stories[CONVOY_100] == stories[CONVOY_FIRST]
+    assert sidecar.stories()[stories[CONVOY_112]][0].id == CONVOY_FIRST  # neither of them founded the story
+
+
+def test_fakes_same_place_reports_a_day_apart_stay_two_events(fakes_index) -> None:
+    """Coalition strikes near Manbij on 18 and 19 July 2016 (21 and 85 civilians killed) share the days' burst
+    names and words, and are two events (judged so)."""
+    stories = _sidecar(fakes_index).story_of()
+    assert stories["1918398799"] != stories["1923848169"]
 
 
 def test_fakes_story_ids_name_their_earliest_article(fakes_index) -> None:
