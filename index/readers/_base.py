@@ -159,7 +159,9 @@ class _EncodingScan:
         among ASCII ones; else what charset-normalizer detects in `sample` (Arabic,
         Cyrillic, Greek, Japanese... whose every letter is a high byte).
         """
-        if self.is_utf8() and (self.multibyte or self._bom or declared is None):
+        # Declared UTF-8 with no multi-byte character is ASCII, the same text in any codec
+        # tried below: answered here, without scanning its letters.
+        if self.is_utf8() and (self.multibyte or self._bom or declared in (None, "utf-8")):
             return "utf-8-sig"
         if declared is not None and declared != "utf-8":
             return declared
