@@ -294,7 +294,7 @@ class _Run:
                 continue
             first_path[item.id] = item.path or item.id
             self.seen.add(item.id)
-            if self.existing.get(item.id) == content_hash(item):
+            if item.id in self.existing and self.existing[item.id] == content_hash(item):
                 self.report.unchanged += 1
                 continue
             yield item
