@@ -86,10 +86,13 @@ def write_pages(sgml_dir: Path, folder: Path, warc: Path, count: int) -> int:
 # Cumulative times, so a function's callees count in it; "trafilatura" is its body
 # extraction including the backup extractors it compares against (readability, jusText).
 _PARSE_PARTS = (
+    ("parsing the page into one lxml tree (shared by all below)", "index/readers/html.py", "_tree"),
     ("trafilatura body extraction (bare_extraction)", "trafilatura/core.py", "bare_extraction"),
     ("  of which backup extractors (readability, jusText)", "trafilatura/external.py", "compare_extraction"),
     ("trafilatura metadata and htmldate (pages that state no date)", "trafilatura/metadata.py", "extract_metadata"),
-    ("our HTML reader (html.parser pass)", "html/parser.py", "feed"),
+    ("our metadata reading (JSON-LD, meta, time, microdata)", "index/readers/html.py", "_collect"),
+    ("our element-based body (when trafilatura's is empty or one paragraph)", "index/readers/html.py", "_our_body"),
+    ("news rules on the body (furniture, header zone, bylines)", "index/readers/text.py", "clean_news_body"),
     ("language detection (py3langid)", "py3langid/langid.py", "classify"),
 )
 
@@ -102,8 +105,8 @@ def _cumulative(stats: pstats.Stats, fragment: str, name: str) -> float:
 def profile_pages(folder: Path, count: int) -> tuple[list[tuple[str, float]], float]:
     """CPU milliseconds per page for each step, one process, no other work: (rows, total)."""
     from whoosh import index as whoosh_index
-    from whoosh.writing import SegmentWriter
 
+    from index.build import _SegmentWriter  # the writer each worker process uses
     from index.document import to_document
     from index.entities.extractor import default_extractor
     from index.schema import index_schema
@@ -128,18 +131,18 @@ def profile_pages(folder: Path, count: int) -> tuple[list[tuple[str, float]], fl
     documents = [to_document(article, found) for article, found in zip(articles, entities, strict=True)]
     analysing = time.process_time() - started
     with tempfile.TemporaryDirectory(prefix="newsfacets-bench-profile-") as tmp:
-        writer = SegmentWriter(whoosh_index.create_in(tmp, index_schema()))
+        writer = _SegmentWriter(whoosh_index.create_in(tmp, index_schema()), _lk=False)
         started = time.process_time()
         for document in documents:
             writer.add_document(**document)
-        writer.commit()
+        writer._finalize_segment()  # noqa: SLF001 - what a worker does at the end, without the parent's commit
         writing = time.process_time() - started
     per_page = 1000 / len(articles)
     rows = [("reading a page (all of the below and the rest of the reader)", reading * per_page)]
     rows += [(label, reading * per_page * _cumulative(stats, fragment, name) / profiled)
              for label, fragment, name in _PARSE_PARTS]
     rows += [("entity extraction", extracting * per_page), ("analysis (tokens, stems, fields)", analysing * per_page),
-             ("writing (Whoosh postings, segment commit)", writing * per_page)]
+             ("writing (Whoosh postings, the segment finished as a worker does)", writing * per_page)]
     return rows, (reading + extracting + analysing + writing) * per_page
 
 
@@ -151,10 +154,16 @@ def pages_section(sgml_dir: Path, count: int, workers: int | None, profile: int)
         pages = write_pages(sgml_dir, Path(tmp) / "html", Path(tmp) / "crawl.warc.gz", count)
         for label, source in (("folder of .html files", Path(tmp) / "html"),
                               ("one .warc.gz", Path(tmp) / "crawl.warc.gz")):
+            before = os.times()
             report: BuildReport = build_index([source], Path(tmp) / f"index-{source.name}", workers=workers)
+            after = os.times()
+            # CPU of this process and of its reaped children (workers, parsers): all of the build's.
+            cpu = sum(getattr(after, part) - getattr(before, part)
+                      for part in ("user", "system", "children_user", "children_system"))
             rate = report.indexed / report.seconds
             rows.append(f"| {label} | {report.indexed} | {report.seconds:.1f} s | **{rate:.0f} pages/s** "
-                        f"| {report.stages['parse']:.1f} s |")
+                        f"| {1000 * cpu / report.indexed:.1f} ms | {report.stages['parse']:.1f} s |")
+        load = os.getloadavg()
         steps, total = profile_pages(Path(tmp) / "html", profile)
     profile_rows = "\n".join(f"| {label} | {ms:.1f} ms |" for label, ms in steps)
     return f"""
@@ -164,15 +173,19 @@ def pages_section(sgml_dir: Path, count: int, workers: int | None, profile: int)
 share bar, related links, comments, footer); {cores} worker processes; full build (parse with
 trafilatura -> extract entities -> analyse -> write -> publish). Target >= 100 pages/s.
 
-| input | pages indexed | wall time | throughput | parent waiting on parsing |
-| --- | --- | --- | --- | --- |
+| input | pages indexed | wall time | throughput | CPU per page, all processes | parent waiting on parsing |
+| --- | --- | --- | --- | --- | --- |
 {chr(10).join(rows)}
 
-Both inputs are parsed in worker processes as many as the indexing workers: HTML files one
-task per file, the WARC in windows of 64 pages that each task reads from its byte offset
-(`index.readers.read_unit`). The parent only walks the paths, applies the duplicate and
-unchanged rules and hands out batches; "parent waiting on parsing" is the time it spent
-waiting for parsed articles.
+Load average when the runs ended: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 minutes). On a
+shared machine the wall time measures our share of it; CPU per page (every process of the
+build, the parent's included) does not depend on the others' load.
+
+Both inputs are parsed in worker processes as many as the indexing workers: HTML files 64
+a task (`index.readers.FILES_PER_UNIT`), the WARC in windows of 64 pages that each task
+reads from its byte offset (`index.readers.read_unit`). The parent only walks the paths,
+applies the duplicate and unchanged rules and hands out batches; "parent waiting on
+parsing" is the time it spent waiting for parsed articles.
 
 Where a page's CPU time goes ({profile} of the pages, one after another in one process;
 parts of reading from cProfile, as shares of the unprofiled reading time):
