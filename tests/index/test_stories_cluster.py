@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import random
 
+from index.analysis import stem
 from index.stories import (
+    CALENDAR,
     RARE_NAME_MIN,
     RARE_NAME_SHARE,
     Sidecar,
     StoryArticle,
+    _Evidence,
+    _Idf,
     _rare_limits,
     cluster,
     pairwise,
@@ -158,6 +162,62 @@ def test_one_outlets_two_reports_on_one_subject_are_two_stories() -> None:
                         report("closure-update", update, "UPDATE 1-Brellin Steel to shut Narev mill"), *_pile()])
     assert stories["closure"] != stories["purchase"]
     assert stories["closure-update"] == stories["closure"]
+
+
+# An update by the wire that ran the first report adds the day's news (a dam opened upstream), and a report on
+# that news alone retells the update, not the first report.
+DAM = ("Engineers from the Volta Hydro company opened the sluices of the Zarin dam upstream of Brellin on Thursday "
+       "to lower the reservoir, the company's director Anja Pellworm said, and warned farmers in the Zarin valley "
+       "that their fields near the Lusk canal would flood for a week. Farmers in the Zarin valley were told to move "
+       "their herds after Volta Hydro opened the sluices of the Zarin dam, director Anja Pellworm said; fields along "
+       "the Lusk canal will stay under water for a week while the reservoir drops.")
+DAM_REWRITE = (
+    "Volta Hydro has opened the Zarin dam's sluices to bring the reservoir down, its director Anja Pellworm said on "
+    "Thursday. Farmers of the Zarin valley must move herds from fields by the Lusk canal, which will be under water "
+    "for about a week, Pellworm warned, as the sluices upstream of Brellin stay open.")
+
+
+def test_another_outlet_can_retell_a_later_version_but_an_outlets_own_report_is_matched_with_the_first() -> None:
+    """Other outlets' reports of an event each retell the version they saw (tolls rise, news comes in), so they
+    join through any version; one outlet's reports are matched with its story's first only, as a wire's briefs
+    sharing a template would otherwise chain through each other. The dam report shares nothing with the first."""
+    def report(article_id: str, body: str, date: int, title: str, source: str) -> StoryArticle:
+        names = ("Tomas Okafor", "Brellin", "Red Cross", "Anja Pellworm", "Zarin", "Volta Hydro")
+        return StoryArticle(article_id, title, body, date, source, article_id,
+                            tuple(name for name in names if name.split()[0] in body))
+
+    paragraphs = WIRE.split("\n\n")
+    update = paragraphs[0] + "\n\n" + DAM + "\n\n" + paragraphs[1]
+    pile = [report("wire", WIRE, 20240304, "Floods force 4,300 from homes in Brellin", "Example Wire"),
+            report("update", update, 20240305, "UPDATE 1-Brellin floods: Zarin dam sluices opened", "Example Wire"),
+            *_pile()[3:]]
+    for source, joins in (("Daily Example", True), ("Example Wire", False)):
+        stories = _stories([*pile, report("dam", DAM_REWRITE, 20240306, "Zarin dam sluices opened", source)])
+        assert stories["update"] == stories["wire"]
+        assert (stories["dam"] == stories["wire"]) is joins, source
+
+
+def test_calendar_words_burst_with_the_calendar_and_never_count_as_an_events_words() -> None:
+    """Every dateline of a busy week names its month and weekday, so they burst with that week as an event's
+    words do (held by five articles, all of them in the week, they are not rare); only the event's words count."""
+    quiet = [_article(f"bg-{n}-{k}", body, 20200101 + 10000 * k + 100 * (n % 12), title)
+             for k in range(4) for n, (title, body) in enumerate(BACKGROUND)]
+    week = [_article(f"week-{n}", "Tuesday 5 March 2024. The levee at Kessel held, officials said on Tuesday. "
+                     + BACKGROUND[n][1], 20240305 + n % 2, BACKGROUND[n][0], source=f"Outlet {n}")
+            for n in range(5)]
+    sidecar = cluster([*quiet, *week])
+    idf = _Idf(sidecar.df, sidecar.documents)
+    evidence = _Evidence(sidecar.members, idf)
+    at = {member.id: n for n, member in enumerate(sidecar.members)}
+    first, later = at["week-0"], at["week-4"]
+    day = evidence.days[first]
+    assert day is not None
+    window = evidence.bursts.window(day)
+    assert evidence.bursts.bursty("march", day, window) and evidence.bursts.bursty("tuesday", day, window)
+    assert not {"march", "tuesday"} & evidence.rare[first]
+    shared = evidence.burst_words(later, first)
+    assert stem("levee") in shared
+    assert not shared & CALENDAR
 
 
 def test_a_busy_window_needs_rarer_names() -> None:
