@@ -1187,6 +1187,9 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
     known = _village(key, len(words) == 1, {country}, divisions, gaz, lower_words)
     if known is not None:
         return Mention(toks[i].start, toks[j - 1].end, "place", "location", known.value), known
+    story_countries = {p.country for _, p in located if p.country}
+    if any(gaz.minor(other).by_key.get(key) for other in sorted(story_countries - {country})):
+        return None  # a village of another country the story names ("Tal Abyad" in a story led by Turkey): not invented
     name = written[0].upper() + written[1:]
     place = Place(None, name, country, f"{name}, {country}", division, code)
     return Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place
