@@ -97,9 +97,11 @@ def test_a_spelling_of_a_village_the_gazetteer_has_is_that_village(extractor, ga
 def test_a_village_of_another_country_the_story_names_is_never_invented_in_the_leading_one(extractor, gaz):
     # Syrian villages (unknown to the main gazetteer) in a story whose towns lie in Turkey
     table = gaz.minor("Syria")
-    keys = [k for k in sorted(table.by_key) if " " not in k and len(k) > 5 and k not in gaz.index][:5]
+    # (outside the division of Qamishli, which the story names: so no village rule takes them)
+    keys = [k for k in sorted(table.by_key) if " " not in k and len(k) > 5 and k not in gaz.index
+            and all(e.place.division not in (None, gaz.lookup("Qamishli").division) for e in table.by_key[k])][:5]
     assert len(keys) == 5
     for key in keys:
         body = (f"Ankara and Istanbul, Turkey, backed the push on the border town of {key.title()} in Syria. "
-                "Officials in Izmir and Bursa agreed.")
+                "Officials in Izmir, Bursa and Qamishli agreed.")
         assert f"{key.title()}, Turkey" not in _places(extractor, body)
