@@ -49,6 +49,30 @@ class _Sentences(PunktSentenceTokenizer):
 
 
 _SENTENCES = _Sentences()
+# Every place Punkt considers a break (its period context: an end mark before other punctuation, or
+# before spaces and a token), and the plain ones among them, as `_PLAIN_CONTEXT` describes.
+_PUNKT_CANDIDATE = re.compile(r"[.?!](?=[)\";}\]*:@'({\[\u2018\u2019\u201c\u201d\xab\xbb?!]|\s+\S)")
+_PLAIN_CANDIDATE = re.compile(r"(?<!\S)(?:(?P<letters>[^\W\d_]+)|(?P<digits>\d+))\."
+                              r"(?=[ \t]+(?P<next>[^\W\d_])[^\s.?!]*(?:\s|$))")
+
+
+def _plain_spans(block: str) -> list[tuple[int, int]] | None:
+    """Punkt's sentence spans of a block whose every candidate break is plain, computed directly
+    (None when one is not: Punkt decides that block). With only plain contexts no realignment or
+    overlap applies, and each break is decided as in `_Sentences`."""
+    plain = list(_PLAIN_CANDIDATE.finditer(block))
+    if len(plain) != len(_PUNKT_CANDIDATE.findall(block)):
+        return None
+    spans = []
+    start = 0
+    for found in plain:
+        if found["digits"] is not None and not found["next"].isupper() \
+                or found["letters"] is not None and len(found["letters"]) == 1:
+            continue
+        spans.append((start, found.end()))
+        start = found.start("next")
+    spans.append((start, len(block.rstrip())))
+    return spans
 _LINE_BREAK = re.compile(r"\n\s*")
 # More content words than a headline ever has: a run this long in Title Case is a list of
 # names or a results table, where capitals do mark names.
@@ -170,7 +194,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         elif _BREAK_CANDIDATE.search(block) is None:
             spans.append((position, position + len(block.rstrip())))
         else:
-            spans.extend((position + s, position + e) for s, e in _SENTENCES.span_tokenize(block))
+            plain = _plain_spans(block)
+            spans.extend((position + s, position + e) for s, e in (
+                plain if plain is not None else _SENTENCES.span_tokenize(block)))
         if line_break:
             position = line_break.end()
     return spans

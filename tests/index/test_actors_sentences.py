@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from nltk.tokenize import PunktSentenceTokenizer
 
-from index.entities.chunking import _SENTENCES, sentence_spans
+from index.entities.chunking import _SENTENCES, _plain_spans, sentence_spans
 
 
 @pytest.mark.parametrize(
@@ -23,8 +23,17 @@ from index.entities.chunking import _SENTENCES, sentence_spans
         "Prices rose 4.5 pct. Shares fell 1,000. Trading was thin.",
     ],
 )
-def test_the_shortcut_agrees_with_punkt(block):
-    assert list(_SENTENCES.span_tokenize(block)) == list(PunktSentenceTokenizer().span_tokenize(block))
+def test_the_shortcuts_agree_with_punkt(block):
+    punkt = list(PunktSentenceTokenizer().span_tokenize(block))
+    assert list(_SENTENCES.span_tokenize(block)) == punkt
+    plain = _plain_spans(block)
+    assert plain is None or plain == punkt
+
+
+def test_a_block_of_plain_breaks_is_split_without_punkt():
+    block = "Shells fell on Hama. Nine died in 2016. Rebels left with J. Moreno on Friday. Nobody stayed."
+    assert _plain_spans(block) == [(0, 20), (21, 39), (40, 77), (78, 92)]
+    assert _plain_spans(block) == list(PunktSentenceTokenizer().span_tokenize(block))
 
 
 def test_sentences_never_cross_a_line_break():
