@@ -179,7 +179,8 @@ trafilatura -> extract entities -> analyse -> write -> publish). Target >= 100 p
 
 Load average when the runs ended: {load[0]:.1f} / {load[1]:.1f} / {load[2]:.1f} (1, 5, 15 minutes). On a
 shared machine the wall time measures our share of it; CPU per page (every process of the
-build, the parent's included) does not depend on the others' load.
+build, the parent's included) depends far less on the others' load, though shared caches
+still raise it under load.
 
 Both inputs are parsed in worker processes as many as the indexing workers: HTML files 64
 a task (`index.readers.FILES_PER_UNIT`), the WARC in windows of 64 pages that each task
