@@ -261,10 +261,38 @@ def phrases(text: str, org_heads: frozenset[str], tokens: list[Token] | None = N
     return found
 
 
+_SHORTEST_RUN = 8  # capitalised words in a row, joined only by function words and numbers, that no name has
+
+
+def _title_case_runs(tokens: list[Token]) -> list[tuple[int, int]]:
+    """Character spans of long Title Case runs inside a sentence: headlines of related links or
+    tags pasted into the text without a full stop ("... the ministry said. Related Rebels Seize Hill
+    Near Town After Week Of Fighting"). `_SHORTEST_RUN` capitalised words joined only by function
+    words and numbers are no single name, so names in them are read as in a headline."""
+    runs = []
+    start = capitalised = 0
+    last_end = -1
+    for token in [*tokens, Token(".", 0, 0, False, ".")]:
+        text = token.text
+        if text[0].isupper():
+            if not capitalised:
+                start = token.start
+            capitalised += 1
+            last_end = token.end
+            continue
+        if capitalised and (text.isdigit() or token.lower in COMMON_WORDS and text.isalpha() or text == "-"):
+            continue
+        if capitalised >= _SHORTEST_RUN:
+            runs.append((start, last_end))
+        capitalised = 0
+    return runs
+
+
 def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Phrase]:
     """The phrases of one sentence (see `phrases`)."""
     found: list[Phrase] = []
     headline = is_headline(tokens)
+    runs = [] if headline else _title_case_runs(tokens)
     letters = [t.text for t in tokens if t.text[0].isalpha()]
     shouting = headline and sum(w.isupper() for w in letters) > 0.6 * len(letters)
     first_word = next((i for i, t in enumerate(tokens) if t.text[0].isalnum()), 0)
@@ -308,7 +336,10 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
                 before=tuple(tokens[max(0, i - 3) : i]),
                 after=tuple(tokens[j : j + 3]),
                 sentence_initial=i <= first_word,
-                headline=headline,
+                # in a long run an organisation's head word still marks a name ("... by the Acme
+                # Commercial Bank and the Export Bank of Oran")
+                headline=headline or bool(runs) and not has_org_head
+                and any(s <= tokens[i].start < e for s, e in runs),
                 shouting=shouting,
             )
         )

@@ -177,3 +177,23 @@ def test_longer_titles_are_stripped_from_the_name(extractor, body, person):
     actors = extractor.extract("", body).actors
     assert person in actors, actors
     assert not [a for a in actors if a != person and (person in a or a in ("Special", "Security Adviser"))], actors
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "The ministry gave no toll. Related Rebels Seize Hill Near Karak After Week Of Fighting Farmers Flee "
+        "Valley the agency said.",
+        "Aid reached the camp on Monday. Tags Borders Refugees Winter Storm Hits Camps Children Freeze Overnight "
+        "in the north.",
+    ],
+)
+def test_a_long_title_case_run_inside_a_sentence_is_read_as_a_headline(extractor, body):
+    actors = extractor.extract("", body).actors
+    assert not [a for a in actors if len(a.split()) > 1 or a in ("Related", "Tags", "Farmers", "Children")], actors
+
+
+def test_an_organisation_named_in_a_long_capitalised_run_is_kept(extractor):
+    body = "The loan was signed on May 19 by the Northern Commercial Bank and the Lakeside Export Bank of Oran."
+    actors = extractor.extract("", body).actors
+    assert "Northern Commercial Bank" in actors and "Lakeside Export Bank of Oran" in actors, actors
