@@ -327,9 +327,8 @@ def _weights(terms: dict[str, int], idf: _Idf) -> dict[str, float]:
 
 
 def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(b) < len(a):
-        a, b = b, a
-    return sum(w * b.get(t, 0.0) for t, w in a.items())
+    """Over the shared terms only (a set intersection, in C), summed exactly so the order of a set never counts."""
+    return math.fsum(a[t] * b[t] for t in a.keys() & b.keys())
 
 
 class _UnionFind:
@@ -476,6 +475,7 @@ class _Bursts:
         self.dated = sorted(d for d in days if d is not None)
         self.documents = len(days)
         self._by_day: Counter | None = None  # counted when first asked: a one-outlet pile never asks
+        self._near: dict[tuple[str, int], int] = {}  # (term, day) -> members holding it within the window
 
     def by_day(self) -> Counter:
         """(term, day) -> members of that day whose profile holds the term."""
@@ -491,8 +491,11 @@ class _Bursts:
 
     def bursty(self, key: str, day: int, window: int) -> bool:
         """Whether `key` is in `BURST_LIFT` times more of the `window` articles near `day` than chance puts there."""
-        by_day = self.by_day()
-        near = sum(by_day.get((key, d), 0) for d in range(day - REWRITE_DAYS, day + REWRITE_DAYS + 1))
+        near = self._near.get((key, day))
+        if near is None:
+            by_day = self.by_day()
+            near = self._near[(key, day)] = sum(by_day.get((key, d), 0)
+                                                for d in range(day - REWRITE_DAYS, day + REWRITE_DAYS + 1))
         return near >= BURST_MIN and near * self.documents >= BURST_LIFT * self.df.get(key, 0) * window
 
 
@@ -533,18 +536,19 @@ class _Evidence:
         """Whether `i` retells `j`'s event in other words (the rules in the module's docstring)."""
         # The cheap tests first: most candidates share a key word but no rare one.
         same_outlet = self.same_outlet(i, j)
-        rare = len(self.rare[i] & self.rare[j]) >= SHARED_RARE_TERMS
-        if not rare and same_outlet:
-            return False  # templated briefs (earnings, bond issues) share only common words
+        dated = self.days[i] is not None and self.days[j] is not None
+        rare = self.rare[i] & self.rare[j]
+        if len(rare) < SHARED_RARE_TERMS:
+            # Without a rare word or name in common, only bursts of two outlets' dated reports can
+            # say "one event" (templated briefs share only common words), and then by the cosine alone.
+            return (dated and not same_outlet and _cosine(self.weights[i], self.weights[j]) >= REWRITE_COSINE
+                    and len(self.burst_words(i, j)) >= BURST_WORDS)
         text = _cosine(self.weights[i], self.weights[j])
         if text < (SAME_OUTLET_COSINE if same_outlet else REWRITE_FLOOR):
             return False
-        if not rare and len(self.burst_words(i, j)) < BURST_WORDS:
-            return False
-        names = sum(1 for k in self.rare[i] & self.rare[j] if k[0] == "@") >= SHARED_RARE_NAMES
+        names = sum(1 for k in rare if k[0] == "@") >= SHARED_RARE_NAMES
         # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
         # the event's own names must agree too.
-        dated = self.days[i] is not None and self.days[j] is not None
         return names or (dated and text >= REWRITE_COSINE)
 
 
