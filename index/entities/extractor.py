@@ -56,13 +56,19 @@ AGENT_NOUNS = frozenset(
 # "<X>-backed", "<X>-<Y>-led": the states X (and Y) stand behind the act.
 BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)"
                      r"(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated)$")
-_ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never)\s+)?"
+_ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never|later|first|earlier)\s+)?"
 # A country name as the subject of a verb.
 _SUBJECT_VERB = re.compile(
     r"\s+" + _ADVERB + r"(?:has|have|had|is|was|will|would|could|can|must|should|says|said|wants|"
     r"warned|accused|denied|launched|fired|struck|attacked|killed|threatened|announced|"
     r"\w+ed\b)"
 )
+# What may stand between a country and its verb: the rest of a list of states ("Britain, France and
+# the United States called"), then an apposition or relative clause ("Iran, a key ally of Damascus,
+# was absent"; "Turkey, which took in the injured, later said").
+_NAME_RUN = r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
+_LIST_TAIL = re.compile(r"(?:\s*,\s*" + _NAME_RUN + r")*\s*,?\s+(?:and|or)\s+" + _NAME_RUN)
+_APPOSITIVE = re.compile(r"\s*,\s+(?:a|an|the|which|who|whose|its)\b[^,.;]{0,100},")
 # Verbs of a government's agency: a capital or seat before one of these speaks for its state
 # ("Damascus said", "Moscow has been waging an air campaign", "Tehran denies"). Narrower than the
 # country list above: "Damascus was shelled" is the city.
@@ -88,8 +94,11 @@ _STATE_OBJECT = re.compile(
     r"|\b[a-z]+ed\s+by)\s+(?:the\s+)?$"
 )
 # A place after one of these is where something is, not who acts ("residents in Damascus said").
-_LOCATIVE = re.compile(r"\b(?:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
-                       r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?$", re.I)
+_LOCATIVE = re.compile(r"\b(?i:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
+                       r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?"
+                       # "in northern Syria", "in north-eastern Syria", "shelters in Syria, Iraq or Turkey"
+                       r"(?:(?i:north|south|east|west|central|rural)[a-z-]*\s+)?"
+                       r"(?:[A-Z][\w'’-]*,?\s+(?:(?:and|or)\s+)?){0,3}$")
 _LOCATIVE_BEFORE = ("in", "at", "from", "near", "into", "inside", "outside", "around")
 # Words that head the name of an event, not of an actor ("World War II", "Operation Inherent Resolve").
 _EVENT_HEADS = frozenset("""war wars revolution uprising crisis summit conference games olympics cup
@@ -404,7 +413,12 @@ class EntityExtractor:
                     continue
                 state, subject = capital_of, _CAPITAL_SUBJECT
             before = text[max(0, mention.start - 40):mention.start]
-            if _STATE_OBJECT.search(before) or (subject.match(text, mention.end) and not _LOCATIVE.search(before)):
+            after = mention.end
+            if mention.facet == "country":
+                for skip in (_LIST_TAIL, _APPOSITIVE):
+                    skipped = skip.match(text, after)
+                    after = skipped.end() if skipped else after
+            if _STATE_OBJECT.search(before) or (subject.match(text, after) and not _LOCATIVE.search(before)):
                 out.append(_Found(mention.start, mention.end, state, "state", "state"))
         return out
 
@@ -423,6 +437,10 @@ class EntityExtractor:
             match = self.dictionary.match_at(tokens, pos, when)
             if match is not None and match.acronym and phrase.shouting:
                 pos = match.end
+                continue
+            if match is not None and match.end == len(tokens) and match.actor.type == "organisation" \
+                    and phrase.after and phrase.after[0].lower in _MEDIUM_NOUNS:
+                pos = match.end  # "a Facebook page", "his Twitter account": where it was posted, not who acted
                 continue
             if match is not None:
                 first = tokens[match.start + 1] if tokens[match.start].text == "The" else tokens[match.start]

@@ -197,3 +197,18 @@ def test_an_organisation_named_in_a_long_capitalised_run_is_kept(extractor):
     body = "The loan was signed on May 19 by the Northern Commercial Bank and the Lakeside Export Bank of Oran."
     actors = extractor.extract("", body).actors
     assert "Northern Commercial Bank" in actors and "Lakeside Export Bank of Oran" in actors, actors
+
+
+@pytest.mark.parametrize(
+    ("body", "user_name"),
+    [("Images on a Chirper page showed the damage.", "Chirper"),
+     ("The claim was made on the group's Chirper account on Monday.", "Chirper")],
+)
+def test_a_known_platform_before_a_medium_noun_is_no_actor(tmp_path, body, user_name):
+    from index.entities.extractor import EntityExtractor
+
+    entities = tmp_path / "entities.yaml"
+    entities.write_text(f"- name: {user_name}\n  type: organisation\n", encoding="utf-8")
+    extractor = EntityExtractor(entities)
+    assert user_name not in extractor.extract("", body).actors
+    assert user_name in extractor.extract("", f"{user_name} said it removed the posts.").actors

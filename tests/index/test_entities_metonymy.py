@@ -36,7 +36,8 @@ def test_a_capital_acting_is_its_state(extractor, body, capital, state):
 
 @pytest.mark.parametrize(
     "body",
-    ["Residents in Baghdad said the night was quiet.", "Shelling hit Baghdad on Monday.", "He flew from Baghdad to Amman."],
+    ["Residents in Baghdad said the night was quiet.", "Shelling hit Baghdad on Monday.",
+     "He flew from Baghdad to Amman."],
 )
 def test_a_capital_as_a_place_stays_a_place(extractor, body):
     result = extractor.extract("", body)
@@ -78,3 +79,29 @@ def test_a_seat_of_government_is_its_state(tmp_path: Path):
     assert result.actor_types.get("China") == "state"
     assert result.actor_types.get("Russia") == "state"
     assert "Kremlin" not in result.actors and {"China", "Russia"} <= set(result.countries)
+
+
+@pytest.mark.parametrize(
+    ("body", "states"),
+    [
+        ("Norway, Chile and the Netherlands called for an urgent meeting.", {"Norway", "Chile", "Netherlands"}),
+        ("Peru, a close partner of Quito, agreed to the text.", {"Peru"}),
+        ("Kenya, which took in many of the wounded, later said tests showed chlorine.", {"Kenya"}),
+    ],
+)
+def test_a_state_in_a_subject_list_or_before_an_apposition_acts(extractor, body, states):
+    types = extractor.extract("", body).actor_types
+    assert states <= {name for name, kind in types.items() if kind == "state"}, types
+
+
+@pytest.mark.parametrize(
+    ("body", "country"),
+    [
+        ("Air strikes on villages in northern Chad killed at least 12 civilians.", "Chad"),
+        ("They fled to safer places in Mali, Niger or Chad, sources said.", "Chad"),
+        ("The administration in north-eastern Chad again called for a court.", "Chad"),
+    ],
+)
+def test_a_country_after_a_locative_through_a_direction_or_a_list_is_a_place(extractor, body, country):
+    result = extractor.extract("", body)
+    assert country not in result.actors and country in result.countries
