@@ -19,6 +19,8 @@ import re
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
+from html import escape
+from html.parser import HTMLParser
 
 import lxml.etree  # type: ignore[import-untyped]  # no lxml-stubs installed
 import lxml.html  # type: ignore[import-untyped]
@@ -46,6 +48,10 @@ _BLOCK = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol"
           "section", "article", "main", "header", "blockquote", "pre", "figure", "table", "dd",
           "dt", "hr", "address", "body", "title"}
 _SPACE = re.compile(r"\s+")
+_TAG = re.compile(r"<[^>]*>")
+_BODY_TAG = re.compile(r"<body\b", re.IGNORECASE)
+# Characters of text (tags and spaces left out) below which a page is too small to tell lost text from markup.
+_LOST_TEXT_MIN = 100
 _VOID = {"br", "hr", "img", "meta", "link", "input", "area", "base", "col", "embed", "source",
          "track", "wbr", "param"}
 _DATE_META = ("article:published_time", "og:published_time", "datepublished", "date", "pubdate",
@@ -82,10 +88,56 @@ class _Collected:
     microdata_authors: list[str] = field(default_factory=list)  # text of elements with itemprop="author"
 
 
+class _FlatText(HTMLParser):
+    """The page's text as blocks, by Python's own parser, which has no nesting limit."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = [""]
+        self.skipping = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in _SKIP:
+            self.skipping += 1
+        elif tag in _BLOCK:
+            self.blocks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _SKIP:
+            self.skipping = max(0, self.skipping - 1)
+        elif tag in _BLOCK:
+            self.blocks.append("")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skipping:
+            self.blocks[-1] += data
+
+
+def _lost_text(tree: HtmlElement, markup: str) -> bool:
+    """Whether the parser dropped most of the page's text: libxml2 stops reading elements nested
+    deeper than 256 (a hostile or broken page), and what lies below is silently gone."""
+    stated = len(_SPACE.sub("", _TAG.sub("", markup)))
+    return stated > _LOST_TEXT_MIN and len(_SPACE.sub("", tree.text_content())) < stated / 2
+
+
+def _flattened(markup: str) -> str:
+    """The page with its body's text as flat paragraphs (its head, where the metadata is, kept as written)."""
+    body = _BODY_TAG.search(markup)
+    head, rest = (markup[: body.start()], markup[body.start() :]) if body else ("", markup)
+    reader = _FlatText()
+    reader.feed(rest)
+    reader.close()
+    paragraphs = (escape(_squash(block)) for block in reader.blocks if _squash(block))
+    return head + "<body>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs) + "</body></html>"
+
+
 def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
     """The page's lxml tree, parsed once for trafilatura, htmldate and us; and whether trafilatura
-    takes it as a page (its loader refuses a fragment such as a lone `<p>`, which we still read)."""
+    takes it as a page (its loader refuses a fragment such as a lone `<p>`, which we still read).
+    A page whose nesting made the parser drop most of its text is read again flattened (`_lost_text`)."""
     tree = load_html(markup)
+    if tree is not None and _lost_text(tree, markup):
+        tree = load_html(_flattened(markup))
     if tree is not None:
         return tree, True
     try:

@@ -551,3 +551,19 @@ def test_fakes_csv(fakes_csv):
         assert article.date is not None and len(article.date) == 10 and article.date[4] == "-"
         assert article.gold == {}
     assert found[0].id == "1914947530" and found[0].date == "2017-04-05"
+
+
+def test_a_page_nested_past_the_parsers_limit_keeps_its_text_and_metadata():
+    """libxml2 drops whatever lies deeper than 256 elements; such a page is read again flattened."""
+    from index.readers.html import parse_html
+
+    first = "Convoy workers reached the northern bridge before dawn on Tuesday. " * 4
+    second = "The council said repairs would take a week."
+    for depth in (300, 5000):
+        markup = ("<html><head><title>Bridge reopened</title>"
+                  "<meta property='article:published_time' content='2021-03-04'></head><body>"
+                  + "<section><div>" * depth + f"<p>{first}</p><p>{second}</p>" + "</div></section>" * depth
+                  + "</body></html>")
+        page = parse_html(markup)
+        assert page.title == "Bridge reopened" and str(page.date) == "2021-03-04"
+        assert page.body.split("\n\n") == [first.strip(), second], depth
