@@ -55,7 +55,8 @@ AGENT_NOUNS = frozenset(
 )
 # "<X>-backed", "<X>-<Y>-led": the states X (and Y) stand behind the act.
 BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)"
-                     r"(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated)$")
+                     r"(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated|"
+                     r"dominated)$")
 _ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never|later|first|earlier)\s+)?"
 # A country name as the subject of a verb.
 _SUBJECT_VERB = re.compile(
@@ -119,10 +120,16 @@ _PLACE_NOUNS = frozenset(
 )
 # A name before one of these is the medium something appeared in, not who acted ("a Facebook page").
 _MEDIUM_NOUNS = frozenset("page pages account accounts post posts feed feeds channel channels video videos".split())
-# Adjective endings ("Kurdish", "Lebanese", "Sunni" aside): a single word with one, before a noun, describes it.
-_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ic")
+# Adjective endings ("Kurdish", "Lebanese", "Islamist", "Shiite"): a single word with one, before a noun,
+# describes it, and one ending a run before a group noun is no part of the name ("the X Islamist faction").
+_ADJECTIVE_ENDINGS = ("ish", "ese", "ian", "ic", "ist", "ite")
 # Function words before a name that make it the object of a preposition, never a team's subject.
 _PREPOSITIONS = frozenset("of the in at from near to into for by with on over under about against".split())
+_KUNYA = frozenset({"abu", "umm"})  # "father of", "mother of": an Arabic name's opening
+# Group nouns after a name that make it an organisation ("the Faylaq al-Sham faction", "the Hazzm movement").
+# ("group", "party", "alliance" are left out: "the Dutch group", "the Conservative party" describe, in
+# business and political news, as often as they name.)
+_GROUP_AFTER = frozenset("faction factions movement militia militias".split())
 _ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
@@ -377,7 +384,8 @@ class EntityExtractor:
         return _join_acronyms(text, self._resolve(found, place_mentions))
 
     def _backed_states(self, text: str) -> list[_Found]:
-        """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb."""
+        """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb;
+        a known actor there acts too ("Hezbollah-backed", "PYD-dominated")."""
         out = []
         for match in re.finditer(r"\b(?:[A-Z][\w.]*-)+[a-z]+\b", text):
             backed = BACKING.match(match.group())
@@ -389,8 +397,11 @@ class EntityExtractor:
                 if state is None:
                     place = self.gazetteer.lookup(part)
                     state = self.gazetteer.capitals.get(place.geonameid) if place and place.geonameid else None
+                known = self.dictionary.get(part) if state is None else None
                 if state:
                     out.append(_Found(offset, offset + len(part), state, "state", "state"))
+                elif known is not None:
+                    out.append(self._known(offset, offset + len(part), known))
                 offset += len(part) + 1
         return out
 
@@ -548,6 +559,8 @@ class EntityExtractor:
                     phrase, tokens[k + 1:], False, lower_words)
             if token.lower in _ALIAS_MARKERS and k:
                 return self._typed(phrase, tokens[:k], title_cue, lower_words)  # the alias after it adds no one
+        if tokens and tokens[0] is phrase.tokens[0] and phrase.before and phrase.before[-1].lower in _ALIAS_MARKERS:
+            return []  # the alias after "aka" names the person before it
         if len(tokens) > 1 and tokens[0].lower in ("a", "an"):
             tokens = tokens[1:]  # "A Syrian Democratic Forces fighter": the article is no part of the name
         the_cue = False
@@ -600,7 +613,8 @@ class EntityExtractor:
             and len(tokens) > 1
             and not any(self._is_place(" ".join(t.text for t in tokens[:k])) for k in range(2, len(tokens)))
         )
-        particle = any(w in _PATRONYMICS for w in words[1:-1])
+        # "bin", "ibn" inside a name; "Abu", "Umm" opening one (a kunya: "Abu Hatem al-Dahik")
+        particle = any(w in _PATRONYMICS for w in words[1:-1]) or len(words) > 1 and words[0] in _KUNYA
         if named or particle or (len(tokens) > 1 and self._speech_cue(phrase)):
             return [_Found(start, end, _display(tokens), "person", "person", keys)]
         if the_cue:
@@ -618,6 +632,9 @@ class EntityExtractor:
         if opener and (_owned(phrase) or first.endswith("s")):
             return [_Found(start, end, _display(tokens), None, "person", keys)]  # "Doctors said", "Aid workers"
         if _owned(phrase) and not (len(tokens) == 1 and first.lower().endswith(_ADJECTIVE_ENDINGS)):
+            if tokens[-1] is phrase.tokens[-1] and tokens[-1].lower.endswith(_ADJECTIVE_ENDINGS):
+                tokens = tokens[:-1]
+                keys, end = tuple(name_key(" ".join(t.text for t in tokens)).split()), tokens[-1].end
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
@@ -674,6 +691,8 @@ class EntityExtractor:
         before = [t.lower for t in phrase.before]
         if after and after[0] in SPEECH_VERBS:
             return True
+        if len(after) > 1 and after[0] == "," and after[1] in SPEECH_VERBS and before and before[-1] == ",":
+            return True  # "the antiquities chief, Maamoun Karimi, said"
         if len(after) > 1 and after[0] == "," and after[1] in _ROLE_AFTER_COMMA:
             return True
         if before and before[-1] in SPEECH_VERBS:
@@ -825,7 +844,7 @@ def _plays(phrase: Phrase) -> bool:
 def _owned(phrase: Phrase) -> bool:
     """What follows says a company or body: "Acme shares", "Acme's chairman", "an Acme spokesman"."""
     after = phrase.after
-    return bool(after) and after[0].lower in _OWNED
+    return bool(after) and (after[0].lower in _OWNED or after[0].lower in _GROUP_AFTER)
 
 
 def _display(tokens: Sequence[Token]) -> str:

@@ -212,3 +212,40 @@ def test_a_known_platform_before_a_medium_noun_is_no_actor(tmp_path, body, user_
     extractor = EntityExtractor(entities)
     assert user_name not in extractor.extract("", body).actors
     assert user_name in extractor.extract("", f"{user_name} said it removed the posts.").actors
+
+
+@pytest.mark.parametrize(
+    ("body", "name"),
+    [
+        ("Fighters from the Liwa al-Fath Islamist faction attacked the road.", "Liwa al-Fath"),
+        ("Last month the rebel Tawhid Nahr movement joined the alliance.", "Tawhid Nahr"),
+    ],
+)
+def test_a_group_noun_after_a_name_makes_it_an_organisation(extractor, body, name):
+    result = extractor.extract("", body)
+    assert result.actor_types.get(name) == "organisation", result.actors
+
+
+@pytest.mark.parametrize(
+    ("body", "person"),
+    [
+        ("He identified the dead commander as Abu Jaber al-Tamimi head of the brigade.", "Abu Jaber al-Tamimi"),
+        ("A local activist who uses the name Umm Khaled spoke by phone.", "Umm Khaled"),
+    ],
+)
+def test_a_name_opening_with_a_kunya_is_a_person(extractor, body, person):
+    assert extractor.extract("", body).actor_types.get(person) == "person"
+
+
+def test_a_known_actor_before_dominated_or_backed_acts(tmp_path):
+    from index.entities.extractor import EntityExtractor
+
+    entities = tmp_path / "entities.yaml"
+    entities.write_text("- name: Karoon Union Party\n  type: organisation\n  aliases: [KUP]\n", encoding="utf-8")
+    actors = EntityExtractor(entities).extract("", "Members of the KUP-dominated council met on Monday.").actors
+    assert "Karoon Union Party" in actors, actors
+
+
+def test_a_name_set_off_by_commas_before_said_is_a_person(extractor):
+    body = "The museum's chief curator, Idris Vantaggi, said most statues were moved."
+    assert extractor.extract("", body).actor_types.get("Idris Vantaggi") == "person"
