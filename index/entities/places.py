@@ -1052,7 +1052,8 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
     else the only division of that country the story names. It has no geonameid: its value is
     the name as written, in that country.
     """
-    if not _UNLISTED_CUE.search(text):
+    cues = list(_UNLISTED_CUE.finditer(text))  # one pass; most stories have none and stop here
+    if not cues:
         return []
     at = {t.start: i for i, t in enumerate(toks)}
     ends = {t.end: i for i, t in enumerate(toks)}
@@ -1062,7 +1063,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
     leading = _leading(Counter(p.country for _, p in located if p.country and p.value != p.country)) \
         or _leading(Counter(p.country for _, p in located if p.country))
     out: list[tuple[Mention, Place]] = []
-    for cue in _UNLISTED_CUE.finditer(text):
+    for cue in cues:
         i = at.get(cue.end() if cue.group("before") is not None else cue.start("after"))
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
         while i is not None and i < len(toks):
@@ -1187,9 +1188,10 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
     known = _village(key, len(words) == 1, {country}, divisions, gaz, lower_words)
     if known is not None:
         return Mention(toks[i].start, toks[j - 1].end, "place", "location", known.value), known
-    story_countries = {p.country for _, p in located if p.country}
-    if any(gaz.minor(other).by_key.get(key) for other in sorted(story_countries - {country})):
-        return None  # a village of another country the story names ("Tal Abyad" in a story led by Turkey): not invented
+    # (only countries whose towns the story names: their village tables are the ones read already)
+    towns_in = {p.country for _, p in located if p.country and p.value != p.country}
+    if any(gaz.minor(other).by_key.get(key) for other in sorted(towns_in - {country})):
+        return None  # a village of another country whose towns the story names ("Tal Abyad" in a story led by Turkey)
     name = written[0].upper() + written[1:]
     place = Place(None, name, country, f"{name}, {country}", division, code)
     return Mention(toks[i].start, toks[j - 1].end, "place", "location", place.value), place
