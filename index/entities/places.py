@@ -295,7 +295,7 @@ class Gazetteer:
                 if item["kind"] == "admin":
                     base = " ".join(w for w in name_key(alias).split() if w not in ADMIN_WORDS)
                     self.admin_by_base[(base, country)] = entry
-            if item.get("admin1") and country:
+            if item["kind"] == "admin" and item.get("admin1") and country:  # (a site's admin1 only places it)
                 self.admin_of_code[(country, str(item["admin1"]))] = place
         for key, entries in self.index.items():
             for entry in entries:
