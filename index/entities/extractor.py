@@ -129,7 +129,8 @@ _KUNYA = frozenset({"abu", "umm"})  # "father of", "mother of": an Arabic name's
 # Group nouns after a name that make it an organisation ("the Faylaq al-Sham faction", "the Hazzm movement").
 # ("group", "party", "alliance" are left out: "the Dutch group", "the Conservative party" describe, in
 # business and political news, as often as they name.)
-_GROUP_AFTER = frozenset("faction factions movement militia militias".split())
+# A plural ("Shia Muslim militias", "rebel factions") describes several groups, and names none.
+_GROUP_AFTER = frozenset("faction movement militia".split())
 _ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
@@ -639,11 +640,11 @@ class EntityExtractor:
         speech = self._speech_cue(phrase)
         return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
 
-    @staticmethod
-    def _placed(phrase: Phrase, tokens: Sequence[Token]) -> bool:
+    def _placed(self, phrase: Phrase, tokens: Sequence[Token]) -> bool:
         """A place noun says the name is a place: after it with "of" ("the village of X"), right
-        after the name ("the X camp") or ending it ("X Governorate")."""
-        if tokens[-1].lower in _PLACE_NOUNS and len(tokens) > 1:
+        after the name ("the X camp") or ending it ("X Governorate"; not after a given name, where it
+        is a surname: "Anthony Lake", "Damon Hill")."""
+        if tokens[-1].lower in _PLACE_NOUNS and len(tokens) > 1 and tokens[0].lower not in self.first_names:
             return True
         if tokens[-1] is phrase.tokens[-1] and phrase.after and phrase.after[0].lower in _PLACE_NOUNS:
             return True

@@ -249,3 +249,13 @@ def test_a_known_actor_before_dominated_or_backed_acts(tmp_path):
 def test_a_name_set_off_by_commas_before_said_is_a_person(extractor):
     body = "The museum's chief curator, Idris Vantaggi, said most statues were moved."
     assert extractor.extract("", body).actor_types.get("Idris Vantaggi") == "person"
+
+
+@pytest.mark.parametrize("name", ["Martin Hill", "Robert Lake"])
+def test_a_surname_that_is_a_place_noun_keeps_the_person(extractor, name):
+    assert extractor.extract("", f"The charity's director {name} said the school was hit.").actors == (name,)
+
+
+def test_a_plural_group_noun_describes_and_names_no_organisation(extractor):
+    body = "The army is backed by Sufi Volunteer militias from three countries."
+    assert not [a for a in extractor.extract("", body).actors if "Volunteer" in a]
