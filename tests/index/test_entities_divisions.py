@@ -68,8 +68,8 @@ def test_the_indexer_stores_each_places_division(tmp_path: Path):
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "a.txt").write_text("Shelling in the north\n\nShelling hit Manbij and rural Idlib on Monday, Syrian media said.\n",
-                                  encoding="utf-8")
+    body = "Shelling hit Manbij and rural Idlib on Monday, Syrian media said.\n"
+    (corpus / "a.txt").write_text(f"Shelling in the north\n\n{body}", encoding="utf-8")
     build_index([corpus], tmp_path / "ix", workers=1)
     stored = []
     with open_index(tmp_path / "ix").searcher() as searcher:

@@ -144,5 +144,6 @@ def test_a_famous_city_is_not_displaced_by_a_small_namesake_in_a_named_country()
 
     geneva = extract("Talks resume in Geneva", "Delegations from the United States and Russia met in Geneva on Monday.")
     assert [p.value for p in geneva.places] == ["Geneva, Switzerland"]
-    birmingham = extract("", "The plant in Birmingham, Alabama, closed. Birmingham officials said jobs in the United States would go.")
+    birmingham = extract("", "The plant in Birmingham, Alabama, closed. "
+                             "Birmingham officials said jobs in the United States would go.")
     assert "Birmingham, United States" in [p.value for p in birmingham.places]
