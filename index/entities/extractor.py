@@ -184,6 +184,8 @@ class EntityExtractor:
         self._place_cache: dict[str, bool] = {}
         self._demonym_cache: dict[str, str | None] = {}
         self._stem_cache: dict[str, bool] = {}
+        self._big_place_cache: dict[str, bool] = {}
+        self._country_cache: dict[str, bool] = {}
 
     # ---- gazetteer helpers (cached: the same words recur across articles) -------------
     def _is_place(self, name: str) -> bool:
@@ -200,8 +202,22 @@ class EntityExtractor:
 
     def _is_big_place(self, name: str) -> bool:
         """A name that is a place whatever the context: a division or a large city under its own name."""
-        return any(e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
-                   for e in self.gazetteer.index.get(place_key(name), ()))
+        cached = self._big_place_cache.get(name)
+        if cached is None:
+            cached = any(e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
+                         for e in self.gazetteer.index.get(place_key(name), ()))
+            if len(self._big_place_cache) < 200_000:
+                self._big_place_cache[name] = cached
+        return cached
+
+    def _is_country(self, word: str) -> bool:
+        """A country's own name ("Syria", not "Syrian"), cached like the other gazetteer lookups."""
+        cached = self._country_cache.get(word)
+        if cached is None:
+            cached = self.gazetteer.canonical_country(word) is not None
+            if len(self._country_cache) < 200_000:
+                self._country_cache[word] = cached
+        return cached
 
     def _state_of(self, word: str) -> str | None:
         """The country a demonym or country name stands for ("Israeli" -> Israel)."""
@@ -473,7 +489,7 @@ class EntityExtractor:
             rest_end = self._segment_end(tokens, pos, bool(phrase.after) and phrase.after[0].text.islower())
             if state:
                 # a demonym or country opening the phrase: the state acts through what follows
-                kind = "state" if self.gazetteer.canonical_country(tokens[pos].text) else "demonym"
+                kind = "state" if self._is_country(tokens[pos].text) else "demonym"
                 if rest_end - pos > 1 and tokens[rest_end - 1].lower in ORG_HEADS:  # "Syrian Defence Ministry"
                     out.append(_Found(tokens[pos].start, tokens[pos].end, state, "state", kind))
                     out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))
@@ -507,7 +523,7 @@ class EntityExtractor:
         that ends the phrase before a lower-case word ("According to Petrov Russian military
         intelligence": a lost comma; no name ends in an adjective of nationality)."""
         last = len(tokens) - 1
-        if lower_after and last > pos and not self.gazetteer.canonical_country(tokens[last].text) \
+        if lower_after and last > pos and not self._is_country(tokens[last].text) \
                 and self._state_of(tokens[last].text):
             tokens = tokens[:last]
         for k in range(pos + 1, len(tokens)):
@@ -586,7 +602,7 @@ class EntityExtractor:
             return []
         if phrase.headline and not title_cue and all(w in lower_words for w in words):
             return []  # Title Case capitalised an ordinary word the text also writes in lower case ("Kill", "Least")
-        if not title_cue and _plays(phrase) and not self.gazetteer.canonical_country(text) \
+        if not title_cue and _plays(phrase) and not self._is_country(text) \
                 and text.lower() not in _HOME_NATIONS:
             # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
             if not self._looks_personal(words, tokens[0].text, lower_words):
