@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import inspect
 import json
 import os
 import random
@@ -143,15 +142,10 @@ SETS = {
 
 # ---- extraction ---------------------------------------------------------------------------------
 def _extract_function():
+    """`extract` as the indexer calls it: with the article's date, which picks time-bound aliases."""
     from index.entities import extract
 
-    try:
-        takes_date = "date" in inspect.signature(extract).parameters
-    except (TypeError, ValueError):
-        takes_date = False
-    if takes_date:
-        return lambda a: extract(a.title, a.body, date=a.date)
-    return lambda a: extract(a.title, a.body)
+    return lambda a: extract(a.title, a.body, a.date)
 
 
 def triples_of(entities) -> list[tuple[str, str]]:
