@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 from index.analysis import fold
 from index.entities import chunking, furniture
@@ -57,6 +58,8 @@ AGENT_NOUNS = frozenset(
 BACKING = re.compile(r"^(?P<who>(?:[A-Z][\w.]*?-)+)"
                      r"(?:backed|supported|sponsored|funded|allied|aligned|led|armed|trained|brokered|mediated|"
                      r"dominated)$")
+_T = TypeVar("_T")
+_CACHE_LIMIT = 200_000  # keys per lookup cache (`_remembered`)
 _ADVERB = r"(?:(?:\w+ly|also|again|still|already|then|now|too|itself|not|never|later|first|earlier)\s+)?"
 # A country name as the subject of a verb.
 _SUBJECT_VERB = re.compile(
@@ -189,12 +192,7 @@ class EntityExtractor:
 
     # ---- gazetteer helpers (cached: the same words recur across articles) -------------
     def _is_place(self, name: str) -> bool:
-        cached = self._place_cache.get(name)
-        if cached is None:
-            cached = self.gazetteer.lookup(name) is not None
-            if len(self._place_cache) < 200_000:
-                self._place_cache[name] = cached
-        return cached
+        return _remembered(self._place_cache, name, lambda: self.gazetteer.lookup(name) is not None)
 
     def _is_actor(self, name: str) -> bool:
         """A name of the actor dictionary (any sense): never a village (`places.locate`)."""
@@ -202,30 +200,17 @@ class EntityExtractor:
 
     def _is_big_place(self, name: str) -> bool:
         """A name that is a place whatever the context: a division or a large city under its own name."""
-        cached = self._big_place_cache.get(name)
-        if cached is None:
-            cached = any(e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
-                         for e in self.gazetteer.index.get(place_key(name), ()))
-            if len(self._big_place_cache) < 200_000:
-                self._big_place_cache[name] = cached
-        return cached
+        return _remembered(self._big_place_cache, name, lambda: any(
+            e.primary and (e.kind in ("country", "admin") or e.population >= BIG_CITY)
+            for e in self.gazetteer.index.get(place_key(name), ())))
 
     def _is_country(self, word: str) -> bool:
-        """A country's own name ("Syria", not "Syrian"), cached like the other gazetteer lookups."""
-        cached = self._country_cache.get(word)
-        if cached is None:
-            cached = self.gazetteer.canonical_country(word) is not None
-            if len(self._country_cache) < 200_000:
-                self._country_cache[word] = cached
-        return cached
+        """A country's own name ("Syria", not "Syrian")."""
+        return _remembered(self._country_cache, word, lambda: self.gazetteer.canonical_country(word) is not None)
 
     def _state_of(self, word: str) -> str | None:
         """The country a demonym or country name stands for ("Israeli" -> Israel)."""
-        if word not in self._demonym_cache:
-            state = self.gazetteer.country_of_demonym(word)
-            if len(self._demonym_cache) < 200_000:
-                self._demonym_cache[word] = state
-        return self._demonym_cache[word]
+        return _remembered(self._demonym_cache, word, lambda: self.gazetteer.country_of_demonym(word))
 
     # ---- public ------------------------------------------------------------------------
     def extract(self, title: str, body: str, published: date | str | None = None) -> Entities:
@@ -382,7 +367,7 @@ class EntityExtractor:
             else:
                 result = any(e.kind in ("country", "admin") and e.primary
                              for e in self.gazetteer.index.get(place_key(stem), ()))
-        if len(self._stem_cache) < 200_000:
+        if len(self._stem_cache) < _CACHE_LIMIT:
             self._stem_cache[word] = result
         return result
 
@@ -821,6 +806,17 @@ def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
         if target is not None and target is not f:
             f.name, f.type, f.kind, f.known = target.name, target.type, target.kind, target.known
     return found
+
+
+def _remembered(cache: dict[str, _T], key: str, compute: Callable[[], _T]) -> _T:
+    """`compute()` for `key`, remembered in `cache` (the same words recur across articles) while it
+    holds fewer than `_CACHE_LIMIT` keys, so a long build's memory stays bounded."""
+    if key in cache:
+        return cache[key]
+    value = compute()
+    if len(cache) < _CACHE_LIMIT:
+        cache[key] = value
+    return value
 
 
 def _subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
