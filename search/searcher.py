@@ -30,7 +30,7 @@ from whoosh import query as wq
 
 from index.article import MAX_VALUE_LENGTH  # characters of one filter value or prefix
 from index.schema import FACET_FIELDS, PLACE_TREE_FIELD
-from search import lookups
+from search import budget, lookups
 from search.budget import AdmissionGate, SearchBusy
 from search.facets import FacetField, Filters, date_counts
 from search.handle import Generation, IndexHandle
@@ -254,6 +254,7 @@ class Searcher:
         highlight = resolved.highlight if snippets else Highlight()
 
         def markup(fields: dict) -> tuple[str, str]:
+            budget.check()  # highlighting a page of long hits can be most of a cheap search's cost
             body = snippet_markup(fields.get("body"), highlight, fields.get("mentions") or ()) if snippets else ""
             return whole_markup(fields.get("title"), highlight), body
 
