@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.analysis import fold
-from index.columns import Columns, StringTable, facet_documents, facet_part, merge_facet, normalise
+from index.columns import Columns, StringTable, facet_part, merge_facet, normalise
 from index.schema import FACET_FIELDS
 from search import budget
 from search.query import MAX_EXPANSIONS, DateRange
@@ -68,15 +68,6 @@ class FacetField:
         self.ords = postings.arrays[prefix + "ords"]
         self._doc_offsets = postings.arrays[prefix + "doc_offsets"]  # the same pairs grouped by document
         self._doc_ords = postings.arrays[prefix + "doc_ords"]
-
-    @classmethod
-    def from_reader(cls, reader, name: str) -> FacetField:
-        """Computed segment by segment from an open reader (a field the generation's columns lack)."""
-        parts = [(Columns({}, facet_part(name, facet_documents(leaf, name))), offset)
-                 for leaf, offset in reader.leaf_readers()]
-        arrays: dict[str, np.ndarray] = {}
-        merge_facet(name, parts, np.ones(reader.doc_count_all(), dtype=bool), arrays)
-        return cls(name, Columns({}, arrays))
 
     def _ordinal(self, value: str) -> int | None:
         """The ordinal of exactly `value`: a binary search through the values in their own order."""

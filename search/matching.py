@@ -159,13 +159,13 @@ class ArrayMatcher:
             keep = candidates[owners + offset]
             # Ascending and distinct: postings are in document order, a document's positions ascend.
             keyed.append(((owners[keep] + offset) << 32) + places[keep] + (len(phrase.words) - i))
-        keyed.sort(key=len)  # the rarest word's keys are looked up in the others'
+        keyed.sort(key=len)  # the rarest word's keys are looked up in the others' (each as long or longer)
         common = keyed[0]
         for keys in keyed[1:]:
             if not len(common):
                 break
             at = np.minimum(np.searchsorted(keys, common), len(keys) - 1)
-            common = common[keys[at] == common] if len(keys) else keys
+            common = common[keys[at] == common]
             budget.check()
         mask = np.zeros(self.size, dtype=bool)
         mask[common >> 32] = True
