@@ -19,7 +19,7 @@ Ids: bundled-corpus articles keep the ids the indexer gives them (read through
 `fakes#<n>`, n being the 1-based data row of FA-KES-Dataset.csv (as the CSV reader numbers
 rows). No article text is stored: only ids, values and labels.
 
-Two sets (`--set`): `default` is the sample above (labels.tsv, expected.tsv), which the
+Three sets (`--set`): `default` is the sample above (labels.tsv, expected.tsv), which the
 extractor's authors looked at while changing it. `heldout` is 40 other FA-KES rows drawn with
 their own seed (HELDOUT_SEED), none in the default sample and none repeating the text of a
 default article (FA-KES holds the same story under several rows), labelled by a judge who did
@@ -31,7 +31,13 @@ province, a renamed or aliased group under its canonical value (a variant spelli
 alone is a duplicate: the canonical value's filter misses it), and a dateline or related-link
 headline yields no value.
 
-    python scripts/audit_entities.py [--set default|heldout] [--json] [--label-sheet FILE] [--show [ID ...]]
+`fresh` is drawn the same way (FRESH_SEED) once the held-out set had been read by the extractor's
+authors, so it too was no longer held out: 40 rows sharing no row and no story with the default
+sample or the held-out set (fresh_labels.tsv, fresh_expected.tsv), judged under the held-out rules
+above; its expected lists, written from the article text before its values were looked at, cover
+the 10 articles `random.Random(FRESH_SEED).sample(ids in row order, 10)` picks.
+
+    python scripts/audit_entities.py [--set default|heldout|fresh] [--json] [--label-sheet FILE] [--show [ID ...]]
 """
 from __future__ import annotations
 
@@ -61,11 +67,15 @@ LABELS = AUDIT_DIR / "labels.tsv"
 EXPECTED = AUDIT_DIR / "expected.tsv"
 HELDOUT_LABELS = AUDIT_DIR / "heldout_labels.tsv"
 HELDOUT_EXPECTED = AUDIT_DIR / "heldout_expected.tsv"
+FRESH_LABELS = AUDIT_DIR / "fresh_labels.tsv"
+FRESH_EXPECTED = AUDIT_DIR / "fresh_expected.tsv"
 
 SEED = 10  # issue 10
 FAKES_SAMPLE = 45
 HELDOUT_SEED = 20261203  # the day the held-out set was drawn
 HELDOUT_SAMPLE = 40
+FRESH_SEED = 20261204  # drawn on 2026-12-03 afternoon, after the held-out set had been read
+FRESH_SAMPLE = 40
 TEXT_KEY_CHARS = 300  # FA-KES repeats a story under several rows; its opening identifies it
 FACETS = ("actor", "location", "country")
 LABEL_KINDS = ("correct", "wrong_type", "wrong_referent", "junk", "duplicate")
@@ -98,23 +108,24 @@ def text_key(article: Article) -> str:
     return " ".join(article.body.lower().split())[:TEXT_KEY_CHARS]
 
 
-def load_sample(fakes_csv: Path = FAKES_CSV, bundled: Path = BUNDLED,
-                size: int = FAKES_SAMPLE, seed: int = SEED) -> list[Sampled]:
-    """`size` FA-KES rows drawn with a fixed seed (in row order), then every bundled article."""
+def default_rows(rows: dict[int, Article]) -> list[int]:
+    """The FA-KES rows of the default sample: FAKES_SAMPLE drawn with SEED, in row order."""
+    return sorted(random.Random(SEED).sample(sorted(rows), FAKES_SAMPLE))
+
+
+def load_sample(fakes_csv: Path = FAKES_CSV, bundled: Path = BUNDLED) -> list[Sampled]:
+    """The default sample: its FA-KES rows, then every bundled article."""
     rows = fakes_articles(fakes_csv)
-    chosen = sorted(random.Random(seed).sample(sorted(rows), size))
-    sample = [Sampled(f"fakes#{n}", rows[n], "fakes") for n in chosen]
+    sample = [Sampled(f"fakes#{n}", rows[n], "fakes") for n in default_rows(rows)]
     sample += [Sampled(a.id, a, "bundled") for a in read_paths([bundled]) if isinstance(a, Article)]
     return sample
 
 
-def load_heldout(fakes_csv: Path = FAKES_CSV, size: int = HELDOUT_SAMPLE,
-                 seed: int = HELDOUT_SEED) -> list[Sampled]:
-    """`size` FA-KES rows, in row order, that share neither a row nor a story with the default
-    sample nor with each other (of a repeated story only its first row can be drawn)."""
-    rows = fakes_articles(fakes_csv)
-    default = sorted(random.Random(SEED).sample(sorted(rows), FAKES_SAMPLE))
-    taken = {text_key(rows[n]) for n in default}
+def draw_unseen(rows: dict[int, Article], exclude: Iterable[int], size: int, seed: int) -> list[Sampled]:
+    """`size` FA-KES rows, in row order, that share neither a row nor a story with the `exclude`d
+    rows nor with each other (of a repeated story only its first row can be drawn). Each held-out
+    set excludes every set drawn before it, so no article is judged in two sets."""
+    taken = {text_key(rows[n]) for n in exclude}
     candidates = []
     for n in sorted(rows):
         key = text_key(rows[n])
@@ -123,6 +134,21 @@ def load_heldout(fakes_csv: Path = FAKES_CSV, size: int = HELDOUT_SAMPLE,
             candidates.append(n)
     chosen = sorted(random.Random(seed).sample(candidates, size))
     return [Sampled(f"fakes#{n}", rows[n], "fakes") for n in chosen]
+
+
+def load_heldout(fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
+    """The held-out set: HELDOUT_SAMPLE rows unseen by the default sample."""
+    rows = fakes_articles(fakes_csv)
+    return draw_unseen(rows, default_rows(rows), HELDOUT_SAMPLE, HELDOUT_SEED)
+
+
+def load_fresh(fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
+    """The fresh set: FRESH_SAMPLE rows unseen by the default sample and the held-out set (which
+    the extractor's authors read after it was labelled, so it no longer is held out)."""
+    rows = fakes_articles(fakes_csv)
+    seen = default_rows(rows)
+    seen += [fakes_row(s.article) for s in draw_unseen(rows, seen, HELDOUT_SAMPLE, HELDOUT_SEED)]
+    return draw_unseen(rows, seen, FRESH_SAMPLE, FRESH_SEED)
 
 
 @dataclass(frozen=True)
@@ -137,6 +163,7 @@ class AuditSet:
 SETS = {
     "default": AuditSet(LABELS, EXPECTED, SEED, load_sample),
     "heldout": AuditSet(HELDOUT_LABELS, HELDOUT_EXPECTED, HELDOUT_SEED, load_heldout),
+    "fresh": AuditSet(FRESH_LABELS, FRESH_EXPECTED, FRESH_SEED, load_fresh),
 }
 
 
@@ -297,8 +324,9 @@ def print_report(result: dict, which: str = "") -> None:
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="default", dest="audit_set",
-                        help="which judged sample: default (the labels the extractor was tuned beside) "
-                             "or heldout (40 other FA-KES rows, labelled blind)")
+                        help="which judged sample: default (the labels the extractor was tuned beside), "
+                             "heldout (40 other FA-KES rows, labelled blind, since read by the extractor's "
+                             "authors) or fresh (40 rows unseen by both)")
     parser.add_argument("--fakes", type=Path, default=FAKES_CSV)
     parser.add_argument("--labels", type=Path, help="label file (default: the set's)")
     parser.add_argument("--expected", type=Path, help="expected-values file (default: the set's)")
