@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from index.schema import PLACE_TREE_SEPARATOR
-
 # What the CLI and the web page say when `relaxed` is true: one sentence, so they cannot drift apart.
 RELAXED_NOTICE = "No article has all your words; showing articles with most of them."
 
@@ -60,39 +58,6 @@ class Hit:
         }
 
 
-def location_tree(path_counts: list[dict], size: int) -> list[dict]:
-    """The location facet as a tree: `[{"value": country, "count": n, "children": [{"value":
-    division, "count": n, "children": [{"value": place, "count": n}]}]}]`.
-
-    `path_counts` are the counts of `index.schema.PLACE_TREE_FIELD` values (a path per node,
-    every prefix its own value), so each count is the articles with any place under that
-    node, never a sum that counts an article twice. Every level keeps its `size` largest
-    nodes, by count then name, as the flat facets do. A place whose division is unknown is
-    a leaf at the division level (no `children`); a division named in the text is a node of
-    the second level only.
-    """
-    nodes: dict[tuple[str, ...], dict] = {}
-    for item in path_counts:
-        nodes[tuple(item["value"].split(PLACE_TREE_SEPARATOR))] = {"value": None, "count": item["count"]}
-    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
-    for path, node in nodes.items():
-        node["value"] = path[-1]
-        if len(path) > 1:
-            children.setdefault(path[:-1], []).append(path)
-
-    def level(paths: list[tuple[str, ...]]) -> list[dict]:
-        kept = sorted(paths, key=lambda p: (-nodes[p]["count"], p[-1]))[:size]
-        out = []
-        for path in kept:
-            node = dict(nodes[path])
-            if path in children:
-                node["children"] = level(children[path])
-            out.append(node)
-        return out
-
-    return level([path for path in nodes if len(path) == 1])
-
-
 @dataclass(frozen=True)
 class SearchResult:
     query: str
@@ -112,7 +77,8 @@ class SearchResult:
     stories: int | None = None
     articles: int | None = None
     collapse: str = "none"
-    # The matched articles' places as country > division > place (`location_tree`), for the sidebar and the API.
+    # The matched articles' places as country > division > place (`search.facets.PlaceTree`), for the sidebar
+    # and the API.
     location_tree: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:

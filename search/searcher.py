@@ -29,10 +29,10 @@ import numpy as np
 from whoosh import query as wq
 
 from index.article import MAX_VALUE_LENGTH  # characters of one filter value or prefix
-from index.schema import FACET_FIELDS, PLACE_TREE_FIELD
+from index.schema import FACET_FIELDS
 from search import budget, lookups
 from search.budget import AdmissionGate, SearchBusy
-from search.facets import FacetField, Filters, date_counts
+from search.facets import Filters, date_counts
 from search.handle import Generation, IndexHandle
 from search.lookups import MAX_FACET_SIZE
 from search.lookups import described as _described
@@ -48,7 +48,7 @@ from search.query import (
     resolve,
 )
 from search.query import whole_number as _check
-from search.results import Hit, SearchResult, location_tree
+from search.results import Hit, SearchResult
 from search.snippets import clean_many, snippet_markup, whole_markup
 from search.stories import COLLAPSES, StoryIndex, representatives, story_index
 from search.suggest import fuzzy_query, suggestion
@@ -99,12 +99,6 @@ def _values(name: str, values: Iterable[str] | str | None) -> list[str]:
 
 
 _parse = lru_cache(maxsize=1024)(parse_query)
-
-def _tree_field(generation: Generation) -> FacetField:
-    """The location tree's paths of a generation (`index.schema.PLACE_TREE_FIELD`): one of its facet
-    fields, mapped with the others (`index.columns`). An index built before the tree has an empty tree."""
-    return generation.facets.fields.get(PLACE_TREE_FIELD) or FacetField(PLACE_TREE_FIELD, {})
-
 
 class Searcher:
     """Search one index directory; see the module docstring. Use as a context manager or call `close()`."""
@@ -260,11 +254,7 @@ class Searcher:
 
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
         hits = [replace(hit, **stories.describe(doc)) for hit, (doc, _) in zip(hits, ranked, strict=False)]
-        facets = self._facets(generation, counted, in_force, facet_size)
-        tree: list[dict] = []
-        if facet_size:
-            paths = _tree_field(generation)
-            tree = location_tree(paths.count(total_mask, len(paths.values)), facet_size)
+        facets, tree = self._facets(generation, counted, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
                             facets, found.relaxed, list(resolved.narrowed), stories=story_count, articles=articles,
@@ -362,18 +352,21 @@ class Searcher:
         ]
 
     @staticmethod
-    def _facets(generation: Generation, counted: dict, in_force: DateRange | None, size: int) -> dict[str, list[dict]]:
+    def _facets(generation: Generation, counted: dict, in_force: DateRange | None,
+                size: int) -> tuple[dict[str, list[dict]], list[dict]]:
+        """The flat facets' counts and the location tree (counted over every filter, as the hits are)."""
         if size == 0:
-            return {name: [] for name in (*FACET_FIELDS, "date")}
+            return {name: [] for name in (*FACET_FIELDS, "date")}, []
         matched: dict[int, np.ndarray] = {}  # documents of each distinct mask (facets without a filter share one)
-        for name in FACET_FIELDS:
-            if id(counted[name]) not in matched:
-                matched[id(counted[name])] = np.flatnonzero(counted[name])
+        for mask in (*(counted[name] for name in FACET_FIELDS), counted["date"]):
+            if id(mask) not in matched:
+                matched[id(mask)] = np.flatnonzero(mask)
         facets = {name: generation.facets.fields[name].count(counted[name], size, matched[id(counted[name])])
                   for name in FACET_FIELDS}
         by_month = in_force is not None and in_force.spans_a_year_or_less()
-        facets["date"] = date_counts(generation.facets.dates, counted["date"], by_month)
-        return facets
+        total = counted["date"]  # every filter applied
+        facets["date"] = date_counts(generation.facets.dates, total, by_month)
+        return facets, generation.facets.place_tree.tree(total, size, matched[id(total)])
 
     # ------------------------------------------------------- other questions
 

@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import records_index
 
 from index.schema import PLACE_TREE_SEPARATOR
 from newsfacets.cli import main
 from search import Searcher
-from search.results import location_tree
+from search.facets import FacetField, PlaceTree
 
 RECORDS = [
     {"id": "saraqib", "title": "Strikes on Saraqib", "date": "2019-05-01",
@@ -97,11 +98,15 @@ def test_every_level_is_capped_at_the_facet_size():
     def path(*parts: str) -> str:
         return PLACE_TREE_SEPARATOR.join(parts)
 
-    counts = [{"value": path("A"), "count": 5}, {"value": path("B"), "count": 9}, {"value": path("C"), "count": 1}]
-    counts += [{"value": path("B", f"d{n}"), "count": n} for n in range(1, 5)]
-    counts += [{"value": path("B", "d4", f"p{n}"), "count": 1} for n in range(3)]
-    tree = location_tree(counts, 2)
+    counts = {path("A"): 5, path("B"): 9, path("C"): 1}
+    counts |= {path("B", f"d{n}"): n for n in range(1, 5)}
+    counts |= {path("B", "d4", f"p{n}"): 1 for n in range(3)}
+    counts[path("B", "d2", "tied")] = 1  # d2's only place: shown only once d2 is
+    paths = FacetField("place_tree", {value: np.arange(n, dtype=np.int32) for value, n in counts.items()})
+    tree = PlaceTree(paths).tree(np.ones(9, dtype=bool), 2)
     assert [n["value"] for n in tree] == ["B", "A"]
     assert [n["value"] for n in tree[0]["children"]] == ["d4", "d3"]
     assert [n["value"] for n in tree[0]["children"][0]["children"]] == ["p0", "p1"]
-    assert "children" not in tree[1]
+    assert "children" not in tree[1] and "children" not in tree[0]["children"][1]
+    two_documents = PlaceTree(paths).tree(np.arange(9) < 2, 3)
+    assert [(n["value"], n["count"]) for n in two_documents] == [("A", 2), ("B", 2), ("C", 1)]
