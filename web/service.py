@@ -33,7 +33,7 @@ class Bucket(TypedDict):
 
 
 class LocationNode(TypedDict):
-    """A node of the search result's `location_tree` (`search.results.location_tree`): a country, one
+    """A node of the search result's `location_tree` (`search.facets.PlaceTree`): a country, one
     of its first-level divisions, or a place in one, with the articles under it."""
 
     value: str
