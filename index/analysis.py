@@ -1,4 +1,4 @@
-"""Text analysis: NLTK tokenisation composed into Whoosh analyzer pipelines.
+"""Text analysis: word tokenisation composed into Whoosh analyzer pipelines.
 
 One pipeline definition serves three places so they can never disagree: the indexer
 (which pre-analyses text in worker processes), the query parser (which analyses the
@@ -15,8 +15,8 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
+import regex
 from nltk.stem.snowball import EnglishStemmer
-from nltk.tokenize import RegexpTokenizer
 from whoosh.analysis import Analyzer, Filter, Token, Tokenizer
 
 # Words so common they carry no meaning for ranking. Shipped here, not downloaded,
@@ -32,7 +32,12 @@ STOP_WORDS = frozenset(
     would you your yours yourself yourselves s t d ll m re ve""".split()
 )
 
-_WORDS = RegexpTokenizer(r"\w+")
+# A word is a run of Unicode word characters as the `regex` engine defines them (letters, marks,
+# digits, connector punctuation): the engine and pattern NLTK's `RegexpTokenizer(r"\w+")` uses,
+# compiled directly. NLTK wraps every match in a wall-clock timeout against hostile patterns;
+# for this linear one it only quadrupled the cost of tokenising, and could fail a long article
+# on a loaded machine.
+_WORDS = regex.compile(r"\w+")
 _STEMMER = EnglishStemmer()
 
 
@@ -48,8 +53,8 @@ def stem(word: str) -> str:
     return _STEMMER.stem(word)
 
 
-class NltkWordTokenizer(Tokenizer):
-    """Whoosh tokenizer backed by NLTK's regexp word tokenizer, with character spans."""
+class WordTokenizer(Tokenizer):
+    """Whoosh tokenizer of `_WORDS`, with character spans."""
 
     def __call__(  # noqa: PLR0913 - signature fixed by Whoosh
         self,
@@ -65,7 +70,7 @@ class NltkWordTokenizer(Tokenizer):
         **kwargs,
     ) -> Iterator[Token]:
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        spans = _WORDS.span_tokenize(value) if tokenize else [(0, len(value))]
+        spans = (match.span() for match in _WORDS.finditer(value)) if tokenize else [(0, len(value))]
         for pos, (start, end) in enumerate(spans):
             token.text = value[start:end]
             token.boost = 1.0
@@ -109,11 +114,11 @@ class StemFilter(Filter):
 
 
 def stemmed_analyzer() -> Analyzer:
-    return NltkWordTokenizer() | FoldFilter() | StopWordFilter() | StemFilter()
+    return WordTokenizer() | FoldFilter() | StopWordFilter() | StemFilter()
 
 
 def exact_analyzer() -> Analyzer:
-    return NltkWordTokenizer() | FoldFilter()
+    return WordTokenizer() | FoldFilter()
 
 
 STEMMED = stemmed_analyzer()
@@ -126,20 +131,27 @@ def terms(analyzer: Analyzer, text: str) -> list[str]:
 
 
 @lru_cache(maxsize=500_000)
-def _stemmed(word: str) -> str | None:
+def _analysed(word: str) -> tuple[str, str | None]:
+    """A word's exact term (folded) and its stemmed term (None for a stop word)."""
     folded = fold(word)
-    return None if folded in STOP_WORDS else stem(folded)
+    return folded, None if folded in STOP_WORDS else stem(folded)
 
 
 def stemmed_terms(text: str) -> list[str]:
     """What `STEMMED` yields for `text`, as a list, without Whoosh's per-token objects.
 
-    The indexer analyses every article this way, so it is the hot path; tests check it
-    against the analyzer pipeline so the two cannot drift apart.
+    Tests check it against the analyzer pipeline so the two cannot drift apart.
     """
-    return [term for term in map(_stemmed, _WORDS.tokenize(text)) if term is not None]
+    return [stemmed for _, stemmed in map(_analysed, _WORDS.findall(text)) if stemmed is not None]
 
 
 def exact_terms(text: str) -> list[str]:
     """What `EXACT` yields for `text`, as a list."""
-    return list(map(fold, _WORDS.tokenize(text)))
+    return [folded for folded, _ in map(_analysed, _WORDS.findall(text))]
+
+
+def both_terms(text: str) -> tuple[list[str], list[str]]:
+    """(`stemmed_terms(text)`, `exact_terms(text)`) from one tokenisation: the indexer's hot path,
+    which needs both for every title and body."""
+    analysed = list(map(_analysed, _WORDS.findall(text)))
+    return [stemmed for _, stemmed in analysed if stemmed is not None], [folded for folded, _ in analysed]

@@ -9,7 +9,7 @@ import hashlib
 import json
 from dataclasses import asdict
 
-from index.analysis import exact_terms, stemmed_terms
+from index.analysis import both_terms
 from index.article import Article
 from index.entities import Entities, extract
 from index.entities.model import Place
@@ -81,13 +81,15 @@ def to_document(article: Article, entities: Entities) -> dict:
     languages = _facet_values([article.language] if article.language else [])
     divisions = _facet_values(list(dict.fromkeys(d for d in map(division_value, entities.places) if d)))
     tree = _facet_values(tree_paths(entities.places))
+    title_stems, title_words = both_terms(article.title)
+    body_stems, body_words = both_terms(article.body)
     return {
         "id": article.id,
-        "title": " ".join(stemmed_terms(article.title)),
+        "title": " ".join(title_stems),
         "_stored_title": article.title,
-        "body": " ".join(stemmed_terms(article.body)),
+        "body": " ".join(body_stems),
         "_stored_body": article.body,
-        "exact": " ".join(exact_terms(article.title) + exact_terms(article.body)),
+        "exact": " ".join(title_words + body_words),
         "actor": FACET_SEPARATOR.join(actors),
         "_stored_actor": actors,
         "location": FACET_SEPARATOR.join(locations),
