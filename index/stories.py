@@ -24,7 +24,12 @@ alone is a story of one. Two articles are joined when either test holds:
   - two reports by one outlet need a cosine of `SAME_OUTLET_COSINE`: an outlet retells
     its own story in nearly its own words, and its reports on one company or one
     minister in other words are different stories (on Reuters-21578, where every
-    article is Reuters', most joins below that cosine were);
+    article is Reuters', most joins below that cosine were). Even in like words, one
+    wire's reports on one company (a payout and the quarter's results, a bid and its
+    reply, Monday's and Tuesday's rate fixing) are two events when their figures
+    disagree (`FIGURES_SHARED`: a correction or a fuller version keeps the figures it
+    retells) or, below `SAME_OUTLET_CLOSE`, when their openings report other news
+    (`SAME_OPENING`: a repeat or a fuller version opens as its first version did);
   - without dates on both sides, the cosine alone is not enough and the names must
     agree: like words without a date window say "same subject" (Cranfield's abstracts,
     a lab's series of papers, fell into stories of up to eight);
@@ -67,6 +72,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
@@ -103,13 +109,19 @@ CALENDAR = frozenset(stem(word) for word in (
     "jan feb mar apr jun jul aug sep sept oct nov dec "
     "monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thurs fri sat sun").split())
 SAME_OUTLET_COSINE = 0.5  # an outlet retells its own story in nearly its own words, or it is another story
+FIGURES_MIN = 2  # and when the report with fewer figures names at least this many,
+FIGURES_SHARED = 0.5  # more than this share must be in the other (a correction or a fuller version keeps its figures)
+FIGURES_KEPT = 64  # figures kept per article (in reading order) for that test and the incremental state
+OPENING_WORDS = 30  # an article's headline and first words after its dateline say what it reports:
+SAME_OPENING = 0.45  # one outlet's two reports whose openings share less than this (Jaccard of their content words)
+SAME_OUTLET_CLOSE = 0.7  # are two events (the bid and its reply), unless their texts are at least this close
 PROFILE_TERMS = 60  # terms kept per article for the cosine (and the incremental state)
 MAX_POSTING = 100  # a key term shared by more articles in the window says little
 SIDECAR = "stories.json"
 SIGNATURES = "stories-signatures.npy"
 DOC_STORIES = "stories-docs.npy"  # story ordinal (into the sorted story ids) per document number, -1 if deleted
 STORY_LIST = "stories-list.json"  # per ordinal: id, size, outlets
-FORMAT = 3
+FORMAT = 4
 
 
 @dataclass(frozen=True)
@@ -136,6 +148,8 @@ class Member:
     story: str = ""
     content_hash: str = ""  # so an incremental build knows an unchanged article
     entities: list[str] = field(default_factory=list)
+    figures: list[str] = field(default_factory=list)  # the numbers it states (`_figures`)
+    opening: list[str] = field(default_factory=list)  # its opening's content words, stemmed (`_Words.opening`)
 
 
 @dataclass
@@ -170,7 +184,7 @@ class Sidecar:
             "df": dict(sorted(self.df.items())),
             "members": [
                 {"id": m.id, "date": m.date, "source": m.source, "story": m.story, "hash": m.content_hash,
-                 "terms": m.terms, "entities": m.entities}
+                 "terms": m.terms, "entities": m.entities, "figures": m.figures, "opening": m.opening}
                 for m in self.members
             ],
         }
@@ -192,8 +206,8 @@ class Sidecar:
             return None
         if payload.get("format") != FORMAT or len(signatures) != len(payload["members"]):
             return None
-        members = [Member(m["id"], m["date"], m["source"], m["terms"], m["story"], m["hash"], m["entities"])
-                   for m in payload["members"]]
+        members = [Member(m["id"], m["date"], m["source"], m["terms"], m["story"], m["hash"], m["entities"],
+                          m["figures"], m["opening"]) for m in payload["members"]]
         return cls(members, signatures.astype(np.uint32), Counter(payload["df"]), payload["documents"])
 
 
@@ -262,6 +276,52 @@ class _Hasher:
 
 
 _WORD = re.compile(r"\w+")
+_FIGURE = re.compile(r"\d+(?:[.,/]\d+)*|[^\W\d_]+")
+# Numbers style guides spell out; "one" is left out, as a pronoun ("one of the") as often as a number.
+_SPELT = {word: str(n) for n, word in enumerate(
+    "two three four five six seven eight nine ten eleven twelve".split(), 2)}
+_MAGNITUDES = {word: Decimal(10) ** power for words, power in (("thousand", 3), ("mln million", 6),
+                                                                 ("bln billion bn", 9), ("trillion", 12))
+               for word in words.split()}
+_DATELINE = re.compile(r"[^\n]{0,80}?\s[-\u2013\u2014]{1,2}\s")  # "PARIS, March 3 - ": where and when it was filed
+
+
+def _after_dateline(body: str) -> str:
+    """The body without its dateline ("PARIS, March 3 - "), when it opens with one."""
+    dateline = _DATELINE.match(body)
+    if dateline is not None and len(dateline.group(0).split()) <= 10:
+        return body[dateline.end():]
+    return body
+
+
+def _figures(article: StoryArticle) -> list[str]:
+    """The numbers an article states (amounts, counts, rates, periods; digits or spelt out), first `FIGURES_KEPT`
+    in reading order, leaving out its dateline's: an outlet's repeat the next day has another dateline, not
+    other figures. Two of one outlet's reports on one company or one market share its name and its template
+    words (a payout and the quarter's results, Monday's and Tuesday's rate fixing), and differ in their figures;
+    a correction or a fuller version keeps most of the figures it retells, though it may write them another
+    way ("2,800,000 shares", "2.8 mln shares"), so each is read as the value it names (`_value`).
+    """
+    found: dict[str, None] = {}
+    tokens = _FIGURE.findall(article.title + "\n" + _after_dateline(article.body))
+    for n, token in enumerate(tokens):
+        number = token if token[0].isdigit() else _SPELT.get(token.casefold())
+        if number is not None:
+            found[_value(number, tokens[n + 1] if n + 1 < len(tokens) else "")] = None
+            if len(found) >= FIGURES_KEPT:
+                break
+    return list(found)
+
+
+def _value(number: str, unit: str) -> str:
+    """A number as the value it names, scaled by the word after it when that is a magnitude ("2.8 mln"):
+    "2,800,000", "2.8 mln" and "2.8 million" are one figure. A number that is not one value ("1/2", a range
+    written "1.5.2") is kept as written."""
+    try:
+        value = Decimal(number.replace(",", ""))
+    except InvalidOperation:
+        return number
+    return str((value * _MAGNITUDES.get(unit.casefold(), 1)).normalize())
 
 
 class _Words:
@@ -303,6 +363,17 @@ class _Words:
             if stemmed is not None:
                 counts[stemmed] += LEAD_BOOST
         return counts, [forms[word][0] for word in title + body]  # the folded words' CRC-32s
+
+    def opening(self, article: StoryArticle) -> list[str]:
+        """The content words (stemmed; numbers are `_figures`' part) of the headline and the first
+        `OPENING_WORDS` after the dateline, sorted. A wire's correction, repeat or fuller version opens
+        as its first version did; its next report on the same company or the same talks names the same
+        people and places but opens on other news (a bid, then its reply)."""
+        words = _WORD.findall(article.title) + _WORD.findall(
+            " ".join(_after_dateline(article.body).split(maxsplit=OPENING_WORDS)[:OPENING_WORDS]))
+        self._learn(words)
+        forms = self._forms
+        return sorted({stemmed for word in words if (stemmed := forms[word][1]) is not None and not word.isdigit()})
 
 
 class _Idf:
@@ -392,7 +463,8 @@ def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, k
     for article, (counts, words) in zip(new, read, strict=False):
         heaviest = sorted(counts, key=lambda t: (-(1 + math.log(counts[t])) * idf(t), t))[:PROFILE_TERMS]
         members.append(Member(article.id, article.date, article.source, {t: counts[t] for t in heaviest}, "",
-                              article.content_hash, sorted(set(article.entities))))
+                              article.content_hash, sorted(set(article.entities)), _figures(article),
+                              reader.opening(article)))
         signatures.append(hasher.signature(words))
     _link(members, signatures, len(old), idf, hasher)
     stacked = np.vstack(signatures) if signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
@@ -517,10 +589,24 @@ class _Evidence:
         self.rare = [{k for k in (*m.terms, *e) if idf.df.get(k, 0) <= limit and not k.isdigit()}
                      for m, e, limit in zip(members, entities, limits, strict=True)]
         self.words = [set(m.terms) for m in members]
+        self.figures = [set(m.figures) for m in members]
+        self.openings = [set(m.opening) for m in members]
         self.bursts = _Bursts(self.words, self.days, idf.df)
 
     def same_outlet(self, i: int, j: int) -> bool:
         return self.outlets[i] is not None and self.outlets[i] == self.outlets[j]
+
+    def figures_disagree(self, i: int, j: int) -> bool:
+        """Whether the report with fewer figures names at least `FIGURES_MIN` and the other has no more than
+        `FIGURES_SHARED` of them: two reports of one outlet then tell two events (`_figures`). Half is not enough:
+        two funds' payouts on one day share their dates, not their amounts."""
+        fewer, more = sorted((self.figures[i], self.figures[j]), key=len)
+        return len(fewer) >= FIGURES_MIN and len(fewer & more) <= FIGURES_SHARED * len(fewer)
+
+    def openings_differ(self, i: int, j: int) -> bool:
+        """Whether `i` and `j` open on different news: their openings share less than `SAME_OPENING` of their words."""
+        shared = len(self.openings[i] & self.openings[j])
+        return shared < SAME_OPENING * (len(self.openings[i] | self.openings[j]) or 1)
 
     def burst_words(self, i: int, j: int) -> set[str]:
         """The words `i` and `j` share that their days hold in a burst, when they are two outlets' (one outlet's
@@ -545,6 +631,8 @@ class _Evidence:
                     and len(self.burst_words(i, j)) >= BURST_WORDS)
         text = _cosine(self.weights[i], self.weights[j])
         if text < (SAME_OUTLET_COSINE if same_outlet else REWRITE_FLOOR):
+            return False
+        if same_outlet and (self.figures_disagree(i, j) or text < SAME_OUTLET_CLOSE and self.openings_differ(i, j)):
             return False
         names = sum(1 for k in rare if k[0] == "@") >= SHARED_RARE_NAMES
         # Without dates on both sides, like words only say "same subject" (a lab's series of papers):
