@@ -45,7 +45,7 @@ PERSON_TITLES = frozenset(
     agriculture transport labour labor education culture tourism communications
     opposition leader chairman chairwoman chair coach manager striker goalkeeper
     midfielder defender chief-executive ceo cfo special national security adviser advisor
-    counsellor counselor""".split()
+    counsellor counselor director democrat republican""".split()
 )
 # Title words that can stand alone before a name ("Foreign" alone cannot).
 TITLE_HEADS = frozenset(
@@ -55,9 +55,10 @@ TITLE_HEADS = frozenset(
     lord lady king queen prince princess emir sheikh shaikh sheik sultan ayatollah imam
     pope cardinal bishop archbishop rabbi rev reverend senator sen rep representative
     congressman congresswoman governor gov mayor judge ambassador envoy spokesman
-    spokeswoman spokesperson chairman chairwoman coach ceo adviser advisor""".split()
+    spokeswoman spokesperson chairman chairwoman coach ceo adviser advisor director""".split()
 )
-# Words that make a phrase an organisation when they head it.
+# Words that make a phrase an organisation when they head it, company forms of many countries among
+# them ("Acme SpA", "Acme AB", "Acme Pty").
 ORG_HEADS = frozenset(
     """ministry department agency office bureau authority administration commission
     committee council board cabinet parliament assembly congress senate court tribunal
@@ -72,7 +73,8 @@ ORG_HEADS = frozenset(
     regiment militia militias legion jihad mujahideen committee commission
     secretariat directorate command laboratories brothers partners securities systems
     technologies electronics pharmaceuticals chemicals mining insurance enterprises
-    associates bancorp newspaper magazine endowment trust forum initiative staff""".split()
+    associates bancorp newspaper magazine endowment trust forum initiative staff
+    spa ab bv oy oyj asa kk srl sarl pty bhd tbk pte llp kgaa""".split()
 )
 ARMED_HEADS = frozenset(
     """army forces force front brigade brigades battalion regiment militia

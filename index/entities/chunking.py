@@ -77,6 +77,9 @@ _LINE_BREAK = re.compile(r"\n\s*")
 # More content words than a headline ever has: a run this long in Title Case is a list of
 # names or a results table, where capitals do mark names.
 _LONGEST_HEADLINE = 14
+# Numbers per word from which a Title Case line is a results or scores row, not a headline
+# ("Raids Kill 12 in Homs" has one number for five words).
+_ROW_NUMBERS = 0.3
 # Where Punkt would even consider a sentence break (its period context: an end mark followed by
 # punctuation or by whitespace and a word). A block without one is a single sentence, and news
 # text is mostly such blocks (wrapped lines, headlines), so Punkt only runs where it can matter.
@@ -211,6 +214,9 @@ def is_headline(tokens: list[Token]) -> bool:
     if upper / len(words) > 0.6:
         return True
     content = [t for t in words if t.lower not in COMMON_WORDS]
+    numbers = sum(1 for t in tokens if t.text[0].isdigit())
+    if numbers >= 2 and numbers >= _ROW_NUMBERS * len(words):
+        return False  # names between numbers ("A. Dale 69 , H. Morris 69"): a results row, where capitals mark names
     if not 4 <= len(content) <= _LONGEST_HEADLINE:
         return False  # too short to judge, or too long for a headline: a list or results table
     capitalised = sum(1 for t in content if t.capitalised)
@@ -316,6 +322,9 @@ def _sentence_phrases(tokens: list[Token], org_heads: frozenset[str]) -> list[Ph
                 j += 1
             elif word in NAME_PARTICLES and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
                 j += 2
+            elif word == "&" and j + 1 < len(tokens) and _is_name_word(tokens[j + 1].text):
+                j += 2  # "Procter & Gamble", "Smith & Co": only a firm's name joins names with an ampersand
+                has_org_head = True
             elif has_org_head and word in ORG_CONNECTORS and not (
                 word == "and" and j + 1 < len(tokens) and tokens[j + 1].lower in ("the", "a", "an")
             ):

@@ -140,17 +140,22 @@ _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
 # Sports context (see `_plays`).
 _SCORE = re.compile(r"\d{1,3}(?:-\d{1,3})?$")
 _HOME_NATIONS = frozenset({"england", "scotland", "wales", "northern ireland"})  # they play as countries
-_VERSUS_OR_RESULT = frozenset("v vs beat beats defeated routed thrashed edged drew".split())
+_VERSUS_OR_RESULT = frozenset("v vs beat beats defeated routed thrashed edged drew blanked downed swept crushed"
+                              .split())
 _TEAM_ROLES = frozenset(
     """manager coach striker midfielder defender goalkeeper keeper winger skipper pitcher
     quarterback batsman bowler fans supporters""".split()
 )
+# Offices held in a company, club or agency: a name before one is that body ("Acme CEO Jane Roe").
+_BODY_ROLES = frozenset("ceo cfo chairman chairwoman president director manager owner spokesman spokeswoman "
+                        "spokesperson executive".split())
+_DISMISSED_BY = frozenset({"b", "c", "st"})  # bowled, caught, stumped: lower-case in a scorecard
 _PLAYS_FOR = [[w, "for"] for w in "goal goals scored signed debut playing played plays".split()]
 # Nouns after a name that make it a company or other body.
 _OWNED = frozenset(
     """shares stock stocks stake shareholders subsidiary subsidiaries unit units spokesman
     spokeswoman spokesperson chairman executives officials statement board employees
-    staff workers management profit profits earnings revenue revenues sales""".split()
+    staff workers management profit profits earnings revenue revenues sales owner owners""".split()
 )
 _ROLE_AFTER_COMMA = frozenset(
     """director head chief leader spokesman spokeswoman spokesperson president minister
@@ -171,6 +176,7 @@ class _Found:
     words: tuple[str, ...] = ()  # key words, for short-form resolution
     over_place: bool = False  # the cue that typed it beats the gazetteer ("Leeds 2" is a team)
     known: bool = False  # from the actor dictionary
+    weak: bool = False  # typed by a speech verb alone ("said Acme"): the document's other evidence wins
 
 
 ADJECTIVE = "adjective"  # a demonym used as an adjective: its country, not an actor
@@ -223,7 +229,8 @@ class EntityExtractor:
         mentioned = find_dates(f"{title}\n{body}")
         when = _as_date(published) or (_as_date(max(mentioned)) if mentioned else None)
         head = furniture.headline(title)
-        clean = furniture.strip_bylines(furniture.strip_repeated_headline(body, head)) if body else body
+        clean = furniture.strip_link_lists(furniture.strip_bylines(furniture.strip_repeated_headline(body, head))) \
+            if body else body
         title_actors, title_places = self._read(head, when)
         body_actors, body_places = self._read(clean, when)
         if clean.strip():
@@ -475,7 +482,8 @@ class EntityExtractor:
             if state:
                 # a demonym or country opening the phrase: the state acts through what follows
                 kind = "state" if self._is_country(tokens[pos].text) else "demonym"
-                if rest_end - pos > 1 and tokens[rest_end - 1].lower in ORG_HEADS:  # "Syrian Defence Ministry"
+                if any(t.lower in ORG_HEADS for t in tokens[pos + 1:rest_end]):
+                    # "Syrian Defence Ministry", "Syrian Centre for Policy Research": the state's own body
                     out.append(_Found(tokens[pos].start, tokens[pos].end, state, "state", kind))
                     out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))
                     pos = rest_end
@@ -492,7 +500,9 @@ class EntityExtractor:
                         out.append(_Found(tokens[pos].start, tokens[pos].end, state, ADJECTIVE, "demonym"))
                     pos += 1
                     continue
-            out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words))
+            holds_title = rest_end < len(tokens) and any(
+                t.lower in _BODY_ROLES for t in tokens[rest_end:self._title_end(tokens, rest_end)])
+            out.extend(self._typed(phrase, tokens[pos:rest_end], title_cue, lower_words, holds_title))
             pos = rest_end
             title_cue = False
         return out
@@ -512,7 +522,10 @@ class EntityExtractor:
                 and self._state_of(tokens[last].text):
             tokens = tokens[:last]
         for k in range(pos + 1, len(tokens)):
-            if self.dictionary.match_at(tokens, k) or (
+            match = self.dictionary.match_at(tokens, k)
+            if match is not None and match.end == k + 1 and tokens[k].lower in ORG_HEADS:
+                match = None  # "Iraqi National Congress": a head word that is also an alias ends a longer name
+            if match is not None or (
                 tokens[k].lower in TITLE_HEADS and self._title_end(tokens, k) > k and k + 1 < len(tokens)
             ):
                 return k
@@ -552,8 +565,12 @@ class EntityExtractor:
             return False
         return word.endswith(("ed", "ing", "ly"))
 
-    def _typed(self, phrase: Phrase, tokens: Sequence[Token], title_cue: bool, lower_words: set[str]) -> list[_Found]:
-        """Type an unknown capitalised run; untyped results wait for the consistency pass."""
+    def _typed(self, phrase: Phrase, tokens: Sequence[Token], title_cue: bool, lower_words: set[str],
+               holds_title: bool = False) -> list[_Found]:
+        """Type an unknown capitalised run; untyped results wait for the consistency pass.
+
+        `holds_title`: a title follows the run in the same phrase ("Acme CEO Jane Roe"), so the run
+        is the body the title is held in, unless it is a place or a person's name."""
         for k, token in enumerate(tokens):
             if _AGENCY_ADJECTIVE.search(token.text):
                 # "Britain-based Observatory", "US-Backed Forces": an adjective, and a boundary
@@ -571,22 +588,43 @@ class EntityExtractor:
             tokens = tokens[1:]
         while tokens and (tokens[-1].lower in COMMON_WORDS or len(tokens[-1].text) == 1):
             tokens = tokens[:-1]
+        while len(tokens) > 1 and self._time_word(tokens[0]):
+            tokens = tokens[1:]  # "Last Friday Mitchell", "In March Kaczmarek": a date before the name
         if not tokens:
             return []
         words = [t.lower for t in tokens]
         if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
             return []
-        split = self._name_after_place_at(tokens, lower_words) or self._second_name_at(tokens, lower_words)
+        split = _case_change_at(tokens)
+        if split and 1 < split <= 3 and tokens[0].lower in self.first_names \
+                and self._is_place(" ".join(t.text for t in tokens[split:])):
+            # a byline's name before its dateline ("Jane Roe DAMASCUS"): a person
+            keys = tuple(name_key(" ".join(t.text for t in tokens[:split])).split())
+            return [_Found(tokens[0].start, tokens[split - 1].end, _display(tokens[:split]), "person", "person",
+                           keys)] + self._typed(phrase, tokens[split:], False, lower_words)
+        split = split or self._name_after_place_at(tokens, lower_words) or self._second_name_at(tokens, lower_words) \
+            or _second_body_at(tokens)
+        if split and tokens[split - 1].lower in PERSON_TITLES and tokens[split - 1].lower not in ORG_HEADS:
+            return self._typed(phrase, tokens[split:], True, lower_words)  # the words before are the person's title
         if split:
             return self._typed(phrase, tokens[:split], title_cue, lower_words) + self._typed(
                 phrase, tokens[split:], False, lower_words)
         text = " ".join(t.text for t in tokens)
         start, end = tokens[0].start, tokens[-1].end
+        if tokens[-1] is phrase.tokens[-1] and tokens[-1].lower in ORG_HEADS and phrase.after \
+                and phrase.after[0].text == "." and phrase.after[0].start == end:
+            end += 1  # "Acme Corp.", "Acme Inc.": the abbreviation's stop is part of the name
         keys = tuple(name_key(text).split())
         if not keys:
             return []
         if phrase.headline and not title_cue and all(w in lower_words for w in words):
             return []  # Title Case capitalised an ordinary word the text also writes in lower case ("Kill", "Least")
+        organisation_word = any(w.replace(".", "") in ORG_HEADS or w == "&" for w in words)  # "S.A." is "SA"
+        if not title_cue and tokens[-1] is phrase.tokens[-1] and not organisation_word and (
+            _dismissal(phrase) or self._for_country(phrase) and not self._is_place(text)
+        ):
+            # a player in a results row: "Lara c Healy b Warne", "Ana Ruiz ( Spain ) 2:03.4"
+            return [_Found(start, end, _display(tokens), "person", "person", keys, over_place=True)]
         if not title_cue and _plays(phrase) and not self._is_country(text) \
                 and text.lower() not in _HOME_NATIONS:
             # a club, however named: "Leeds 2 Chelsea 1" (a country playing is its national team)
@@ -598,7 +636,7 @@ class EntityExtractor:
             return []  # an event is not an actor
         if self._placed(phrase, tokens):
             return []  # "the town of X", "the X camp", "X Governorate": a place the gazetteer lacks
-        if any(w in ORG_HEADS for w in words):
+        if organisation_word:
             kind = "armed_group" if any(w in ARMED_HEADS for w in words) else "organisation"
             return [_Found(start, end, _display(tokens), kind, kind, keys)]
         if title_cue:
@@ -606,6 +644,10 @@ class EntityExtractor:
         if self._is_place(text):  # a place, unless it abbreviates a person named in the text
             return [_Found(start, end, _display(tokens), None, "place", keys)]
         first = tokens[0].text
+        if (holds_title or tokens[-1] is phrase.tokens[-1] and _holds_title(phrase)) \
+                and not self._looks_personal(words, first, lower_words) \
+                and not (len(tokens) == 1 and first.lower().endswith(_ADJECTIVE_ENDINGS)):  # "Kurdish leader"
+            return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         # a lone capitalised word opening a sentence may be any noun: before a noun ("Security officials",
         # "Rescue workers") or in the plural ("Activists said") it is typed only if the text types it elsewhere
         opener = len(tokens) == 1 and phrase.sentence_initial and tokens[0] is phrase.tokens[0] \
@@ -639,7 +681,21 @@ class EntityExtractor:
                 keys, end = tuple(name_key(" ".join(t.text for t in tokens)).split()), tokens[-1].end
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         speech = self._speech_cue(phrase)
-        return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys)]
+        if speech and len(tokens) == 1 and (words[0] in lower_words or _describes(phrase, first)):
+            # "Activists said" where the text also writes "activists"; "said European members": a
+            # common noun or an adjective, however a speech verb stands beside it
+            return []
+        return [_Found(start, end, _display(tokens), "person" if speech else None, "person", keys, weak=speech)]
+
+    def _for_country(self, phrase: Phrase) -> bool:
+        """A country in brackets after the name ("( Kenya )", "( U.S. )"): whom an athlete represents."""
+        after = phrase.after
+        return len(after) == 3 and after[0].text == "(" and after[2].text == ")" \
+            and self._state_of(after[1].text) is not None
+
+    def _time_word(self, token: Token) -> bool:
+        """A weekday, or a month that is no given name ("April", "June" may open a person's name)."""
+        return token.lower in WEEKDAYS_AND_MONTHS and token.lower not in self.first_names
 
     def _placed(self, phrase: Phrase, tokens: Sequence[Token]) -> bool:
         """A place noun says the name is a place: after it with "of" ("the village of X"), right
@@ -654,16 +710,34 @@ class EntityExtractor:
             and before[-2].lower in _PLACE_NOUNS
 
     def _name_after_place_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
-        """Where a person's name starts after a place or an organisation's head word whose comma was
-        lost ("in Jordan Tariq al-Masri said", "of the Free Coalition Hana Saleh"): a given name, or
-        "Abu", followed by at least one more word. 0 when there is none."""
+        """Where a person's name starts after a place, an organisation's head word whose comma was
+        lost ("in Jordan Tariq al-Masri said", "of the Free Coalition Hana Saleh") or a title
+        ("Senate Majority Leader Jane Roe"): a given name, or "Abu", followed by at least one more
+        word, or after an organisation's head any word before an "al-" surname ("of the Free Coalition
+        Nagham al-Ghadiri") or a bare name of two or three words (see `_bare_name`). 0 when there is none."""
         for k in range(1, len(tokens) - 1):
             word = tokens[k].lower
+            if tokens[k - 1].lower in ORG_HEADS and (
+                chunking.particle_start(tokens[k + 1].text) or self._bare_name(tokens[k:])
+            ):
+                return k
             if not (word in self.first_names and word not in lower_words or word in _PATRONYMICS):
                 continue
-            if tokens[k - 1].lower in ORG_HEADS or self._is_big_place(" ".join(t.text for t in tokens[:k])):
+            if k == 1 and tokens[0].lower in self.first_names and tokens[0].lower not in lower_words:
+                continue  # "Mary Joe Smith": a given name that is also a city opens the same name
+            if tokens[k - 1].lower in ORG_HEADS or tokens[k - 1].lower in PERSON_TITLES \
+                    or self._is_big_place(" ".join(t.text for t in tokens[:k])):
                 return k
         return 0
+
+    def _bare_name(self, tokens: Sequence[Token]) -> bool:
+        """Two or three capitalised words that head no body, are no title, place or known actor: after
+        an organisation's name ("the Syrian Coalition Muwaffaq Nyrabiya") they are a person's name."""
+        name = " ".join(t.text for t in tokens)
+        return 2 <= len(tokens) <= 3 and all(
+            t.text[0].isupper() and t.text.isalpha() and t.lower not in ORG_HEADS and t.lower not in _PLACE_NOUNS
+            and t.lower not in PERSON_TITLES for t in tokens
+        ) and not self._is_place(name) and not self._is_actor(name)
 
     def _second_name_at(self, tokens: Sequence[Token], lower_words: set[str]) -> int:
         """Where a second person's name starts in a run of two names whose comma was lost
@@ -705,13 +779,15 @@ class EntityExtractor:
         """In-document consistency: short forms to full names, one type per name."""
         place_spans = {(m.start, m.end) for m in place_mentions}
         # "It said Aziz was" types "Aziz"; the untyped "Hadi Aziz" earlier is then that person's full name
+        # (and "Hadi said" that of "Hadi Aziz": a player is called by either name)
         surnames = {f.words[0] for f in found if f.type == "person" and len(f.words) == 1}
         for f in found:
-            if f.type is None and f.kind == "person" and 1 < len(f.words) <= 3 and f.words[-1] in surnames:
+            if f.type is None and f.kind == "person" and 1 < len(f.words) <= 3 \
+                    and (f.words[-1] in surnames or f.words[0] in surnames):
                 f.type = "person"
         typed_by_key: dict[tuple[str, ...], _Found] = {}
         persons: list[_Found] = []
-        for f in found:
+        for f in sorted(found, key=lambda f: f.weak):
             if f.type is not None and f.words:
                 typed_by_key.setdefault(f.words, f)
                 if f.type == "person" and len(f.words) > 1:
@@ -740,6 +816,16 @@ class EntityExtractor:
                 full = self._full_name(f.words, persons, surname_only=f.kind == "place")
                 if full is not None:
                     f.name, f.type, f.kind = full.name, "person", "person"
+                    out.append(f)
+                    continue
+            if (f.type is None or f.weak) and f.kind != "place" and f.words:
+                # "Acme said" after "Acme SpA", "the Rovers" after "Tranmere Rovers": the one organisation
+                # of the article that holds the words (a speech verb alone only for its opening words)
+                longer = {o.name: o for o in organisations if len(o.words) > len(f.words) and (
+                    o.words[:len(f.words)] == f.words if f.weak else _subsequence(f.words, o.words))}
+                if len(longer) == 1:
+                    shortened = next(iter(longer.values()))
+                    f.name, f.type, f.kind, f.weak = shortened.name, shortened.type, shortened.kind, False
                     out.append(f)
                     continue
             known = typed_by_key.get(f.words)
@@ -772,6 +858,17 @@ class EntityExtractor:
         if len(candidates) > 1:
             candidates = {n: p for n, p in candidates.items() if p.known} or candidates
         return next(iter(candidates.values())) if len(candidates) == 1 else None
+
+
+def _second_body_at(tokens: Sequence[Token]) -> int:
+    """Where "and" joins a whole organisation's name to a word that heads none ("Turkish Army and
+    Free" before a misspelt "Syria Army"): two names, not one ("Bank and Trust", "Mercantile and
+    Commerce" stay whole). 0 when there is none."""
+    for k in range(1, len(tokens) - 1):
+        if tokens[k].lower == "and" and tokens[k - 1].lower in ORG_HEADS \
+                and not any(t.lower in ORG_HEADS for t in tokens[k + 1:]):
+            return k + 1
+    return 0
 
 
 def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
@@ -808,6 +905,21 @@ def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
     return found
 
 
+def _case_change_at(tokens: Sequence[Token]) -> int:
+    """Where a run turns from mixed case to capitals for good ("Richard Finn NEW YORK", "Jane Roe
+    DAMASCUS"): a byline's name before its dateline, two names. Capitals closing a company's name are
+    short ("Ericsson AB", "Shell PLC"), so the capital part needs a word of four letters or more.
+    0 when there is none."""
+    k = len(tokens)
+    while k and tokens[k - 1].text.isupper() and tokens[k - 1].text[0].isalpha():
+        k -= 1
+    if not 0 < k < len(tokens) or tokens[k - 1].text.isupper():
+        return 0
+    if all(len(t.text.replace("-", "")) < 4 or "." in t.text for t in tokens[k:]):
+        return 0
+    return k
+
+
 def _remembered(cache: dict[str, _T], key: str, compute: Callable[[], _T]) -> _T:
     """`compute()` for `key`, remembered in `cache` (the same words recur across articles) while it
     holds fewer than `_CACHE_LIMIT` keys, so a long build's memory stays bounded."""
@@ -841,6 +953,10 @@ def _plays(phrase: Phrase) -> bool:
         return not glued and (
             not following or following[0].isupper() or following[0].isdigit() or following == "("
             or bool(before) and (_SCORE.match(before[-1]) is not None or before[-1] == ":")
+            # "routed the Pirates 10-0", "Essex 372 and 100-5" (a cricket side's two innings)
+            or before[-1:] == ["the"] and len(before) > 1 and before[-2] in _VERSUS_OR_RESULT
+            or following in ("and", "for") and len(after[0]) > 1 and len(after) > 2
+            and _SCORE.match(after[2]) is not None
         )
     if (after and after[0] in _VERSUS_OR_RESULT) or (before and before[-1] in _VERSUS_OR_RESULT):
         return True
@@ -852,6 +968,33 @@ def _plays(phrase: Phrase) -> bool:
         # "talks in Tehran are", "parts of Raqqa were": the object of a preposition is no team
         not before or before[-1] not in ("and", ",", *_LOCATIVE_BEFORE, *_PREPOSITIONS)
     )
+
+
+def _dismissal(phrase: Phrase) -> bool:
+    """A cricket scorecard's dismissal beside a name: "c Healy", "b Warne", "Lara lbw", "Lara not out"."""
+    after = [t.text for t in phrase.after]
+    before = phrase.before[-1].text if phrase.before else ""
+    return before in _DISMISSED_BY or bool(after) and (after[0] in _DISMISSED_BY or after[0] == "lbw"
+                                                        or after[:2] in (["not", "out"], ["run", "out"]))
+
+
+def _describes(phrase: Phrase, word: str) -> bool:
+    """A word with an adjective's ending before a lower-case word: "European members", "Kurdish fighters"."""
+    after = phrase.after
+    return word.lower().endswith((*_ADJECTIVE_ENDINGS, "ean", "an")) and bool(after) and after[0].text.isalpha() \
+        and after[0].text.islower()
+
+
+def _holds_title(phrase: Phrase) -> bool:
+    """A lower-case title of a body's office and a capitalised name after the run: "Acme general
+    manager Jane Roe", "Acme owner Jane Roe" (the title names the body it is held in; "Tutsi major",
+    "Chechen leader" are no office of a body)."""
+    after = phrase.after
+    k = 0
+    while k < len(after) and after[k].text.islower() and (after[k].lower in PERSON_TITLES
+                                                          or after[k].lower in _BODY_ROLES):
+        k += 1
+    return 0 < k < len(after) and after[k].text[0].isupper() and any(t.lower in _BODY_ROLES for t in after[:k])
 
 
 def _owned(phrase: Phrase) -> bool:

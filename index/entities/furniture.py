@@ -2,8 +2,9 @@
 
 Scraped news carries its site's furniture: a source name after the headline ("... kills three |
 Jordan Times", "... - Reuters"), the headline repeated as the first line of the body, share and
-link widgets ("Get short URL", "TimelineJS Embed", "Comment via Facebook"), and bylines. Names in
-them are the publisher's, not the story's, so they must not become facet values.
+link widgets ("Get short URL", "TimelineJS Embed", "Comment via Facebook"), bylines, and lists of
+other stories' headlines under a heading ("Related News", "Read Also") at the end of the text. Names in
+them are the publisher's or other stories', not this story's, so they must not become facet values.
 
 Everything here keeps character offsets: the body is never shortened, furniture is overwritten
 with spaces, so mention spans still point into the text the caller gave us.
@@ -114,4 +115,53 @@ def strip_bylines(body: str) -> str:
         spans.append(sign_off.span("initials"))
     for start, end in sorted(spans, reverse=True):
         body = blank(body, start, end)
+    return body
+
+
+# A heading that opens a list of other stories' links, capitalised as a heading is ("Related News",
+# "Read Also", "More Stories", "Category News", "You May Also Like", "Tags").
+_LINK_LIST_HEADING = re.compile(
+    r"\b(?:Related(?: (?:News|Stories|Articles|Posts|Content|Coverage|Links|Topics|Videos|Reading))?|"
+    r"Read (?:Also|More|Next)|Also Read|See Also|Check Also|More (?:News|Stories|Videos)|"
+    r"Latest (?:News|Stories|Headlines|Updates)|Category News|Top Stories|Most (?:Read|Popular|Viewed)|"
+    r"Recommended(?: (?:Stories|Articles|for You))?|You (?:May|Might) Also Like|Further Reading|Topics?|Tags)\b"
+)
+_SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
+_HEADLINE_RUN_WORDS = 20  # words without a full stop: a run of headlines, not one sentence of prose
+_TITLE_CASE_WORDS = 6
+
+
+def _lists_headlines(text: str) -> bool:
+    """What follows a heading reads as headlines: nothing (a dangling heading), or a capitalised
+    stretch up to its first full stop that is separated by "|", in Title Case, or too long for a
+    sentence (headlines pasted together lose their stops). "Related to the case, police ..." is prose."""
+    text = text.lstrip(" \t:")
+    if not text.strip():
+        return True
+    if not text[0].isupper():
+        return False
+    stop = _SENTENCE_END.search(text)
+    stretch = text[:stop.start()] if stop else text
+    words = [w for w in stretch.split() if w[0].isalpha()]
+    capitalised = sum(1 for w in words if w[0].isupper())
+    return "|" in stretch or len(words) >= _HEADLINE_RUN_WORDS \
+        or len(words) >= _TITLE_CASE_WORDS and capitalised > 0.6 * len(words)
+
+
+def strip_link_lists(body: str) -> str:
+    """The body without a block of other stories' headlines (blanked, offsets kept): a link-list
+    heading followed by headlines, from the heading to the end of its paragraph. Only where a list
+    can be: in the second half of its paragraph (scrapers often run the footer into the last one),
+    or as a paragraph of its own after the first; a heading near the top of a one-paragraph text is
+    followed by the story itself."""
+    for heading in _LINK_LIST_HEADING.finditer(body):
+        start = heading.start()
+        paragraph_start = body.rfind("\n", 0, start) + 1
+        paragraph_end = body.find("\n", start)
+        paragraph_end = len(body) if paragraph_end < 0 else paragraph_end
+        own_paragraph = paragraph_start == start and paragraph_start > 0
+        if not (own_paragraph or start - paragraph_start >= paragraph_end - start):
+            continue
+        if _lists_headlines(body[heading.end():paragraph_end]):
+            body = blank(body, start, paragraph_end)
     return body

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.entities.furniture import headline, strip_bylines, strip_repeated_headline
+from index.entities.furniture import headline, strip_bylines, strip_link_lists, strip_repeated_headline
 
 
 @pytest.mark.parametrize(
@@ -137,3 +137,60 @@ def test_a_repeated_headline_is_matched_on_whole_words_only(extractor):
     blanked = strip_repeated_headline(body, head)
     assert blanked.startswith("Rebels retake hill") and "take hill near Karak," not in blanked
     assert len(blanked) == len(body)
+
+
+def test_a_related_headlines_footer_run_into_the_last_paragraph_is_not_read(extractor):
+    # one outlet's shape (FA-KES keeps no line breaks): a source line, a heading, headlines without stops
+    story = ("Shelling hit the market of Qarnabit on Monday, the Velmora Relief Network said. "
+             "Nadia Ferhoun, its director, said nine people died in the attack on the crowded square. ")
+    footer = ("Source Harbour Wire and agencies Related News Drought deepens in Varsovia | Tariff talks stall | "
+              "Oskarsson wins the Lindqvist vote Ministers of Ostravia and Peluria agree new border crossing")
+    body = story + footer
+    cleaned = strip_link_lists(body)
+    heading = body.index("Related")
+    assert len(cleaned) == len(body) and cleaned[:heading] == body[:heading] and not cleaned[heading:].strip()
+    actors = extractor.extract("", body).actors
+    assert "Velmora Relief Network" in actors and "Nadia Ferhoun" in actors
+    assert not [a for a in actors if {"Oskarsson", "Lindqvist", "Ostravia", "Peluria", "News"} & set(a.split())]
+
+
+@pytest.mark.parametrize(
+    "footer",
+    [
+        # Title Case headlines after a heading and a view count
+        "... 88 Related Rebel Commander Killed Near Dunmore Ridge Kestrel Army Seizes Hills Around Palvik",
+        # sentence-case headlines glued together, too long for one sentence
+        "Read Also Floods cut the road to Tarvos as aid waits Talks on the dam resume in Quell next week "
+        "Farmers in Ondra count their losses after the frost",
+        # a heading left dangling at the end
+        "Read Also",
+    ],
+)
+def test_a_link_list_heading_followed_by_headlines_ends_the_text(footer):
+    story = "The convoy reached Marrow Bay on Tuesday after three days on the coast road, the agency said. " * 2
+    body = story + footer
+    heading = body.index("Re", len(story))
+    cleaned = strip_link_lists(body)
+    assert cleaned[:heading] == body[:heading] and not cleaned[heading:].strip()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # "Related" as prose
+        "The army withdrew on Monday. Related to the talks, Omar Haddadin said more troops would leave soon.",
+        # a heading at the top of a one-paragraph text is followed by the story, which stays
+        "Tags Quell Tarvos Related Floods cut the road to Tarvos as aid waits and the army said nine people died "
+        "in the valley on Monday while relief crews from the Velmora Relief Network searched the banks.",
+    ],
+)
+def test_a_link_list_heading_word_in_the_story_keeps_the_story(body):
+    assert strip_link_lists(body) == body
+
+
+def test_a_link_list_paragraph_between_story_paragraphs_goes_alone():
+    body = ("Shelling hit the town on Monday, said Omar Haddadin.\n"
+            "More Stories Rebels Regroup Near Dunmore | Kestrel Army Seizes Hills\n"
+            "Human Rights Watch said the attack was unlawful.")
+    cleaned = strip_link_lists(body)
+    assert "Omar Haddadin" in cleaned and "Human Rights Watch said" in cleaned and "Dunmore" not in cleaned
