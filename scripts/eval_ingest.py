@@ -12,6 +12,10 @@ F1 per page, averaged over pages. "Dated" is the fraction of pages that state a 
 whose extracted date equals the gold one.
 
     python scripts/eval_ingest.py [--pages DIR] [--json]
+
+Three sets, each a `pages/` folder beside its `gold/`: the development pages (the default),
+`tests/data/ingest/heldout/pages` and `tests/data/ingest/fresh/pages` (held out: written
+with their gold bodies before the rules were run on them; see the fresh set's README).
 """
 from __future__ import annotations
 

@@ -331,6 +331,256 @@ def _choose_body(extracted: str | None, ours: Callable[[], str]) -> str:
     return "\n\n".join(line for line in extracted.split("\n") if line.strip())
 
 
+# --- page furniture by shape ---------------------------------------------------------------------
+# A general extractor keeps some boxes that are not the story: related links, "read also"
+# inserts, paywall buttons, print-edition notes, comments below the story. Their wording
+# differs by site and language, their shape does not, so they are found by shape in the
+# page's own tree: mostly anchor text (link density), or lying after the story's own
+# container. No rule here names a word.
+
+# The list bullet an extractor puts before an item's text ("- item").
+_ITEM_BULLET = re.compile(r"^[-*•·]\s+")
+# A block is link furniture when this share of its characters is anchor text...
+_LINK_SHARE = 0.6
+# ...unless it reads as a sentence (ends with a full stop) and is not all but wholly link.
+_LINK_SHARE_OF_A_LINKED_SENTENCE = 0.9
+_MAX_LINK_ITEM_WORDS = 30
+# Anchor texts shorter than this are not looked for inside a paragraph no element matches.
+_MIN_ANCHOR_KEY = 3
+_MAX_BOX_TITLE_WORDS = 8
+# The story's container holds this share of the body's characters; short paragraphs
+# after it and outside it (print notes, disclaimers, comments, bios) are not the story.
+_STORY_SHARE = 0.8
+_MAX_TRAILING_WORDS = 50
+# After the story's last sentence, a line this short that is no sentence, no quote and no
+# item of an introduced list is a box's leftover, when it stands in an element of its own
+# (a box) and not beside the story's paragraphs: the lines closing a wire story's notice
+# ("Pay April 3", "Record March 9") are siblings of its paragraphs.
+_MAX_TRAILING_LINE_WORDS = 8
+# A box title and its first link share an ancestor this close to the title.
+_BOX_DEPTH = 3
+# A paragraph without a letter this short, in a box of its own, is a counter ("1 / 4");
+# beside the story's paragraphs it may be a table's header ("2/26 2/27").
+_MAX_LETTERLESS_CHARS = 12
+_FULL_STOP = (".", "。", "۔")
+# Elements whose text is never a body paragraph (code, the page's head).
+_NO_PARAGRAPH = {"script", "style", "noscript", "template", "head", "title", "meta", "link"}
+_CLOSERS = "\"'”’»)]」"
+
+
+def _key(text: str) -> str:
+    """Text without its spaces, case-folded: an extractor's paragraph and the element it came
+    from agree on this whatever spaces and line breaks each put in."""
+    return "".join(text.split()).casefold()
+
+
+def _sentence(paragraph: str) -> bool:
+    return paragraph.rstrip().rstrip(_CLOSERS).endswith(_FULL_STOP)
+
+
+def _loose_line(paragraph: str) -> bool:
+    """Short, and ends in neither a sentence's punctuation, a colon nor a quote's close."""
+    text = paragraph.rstrip()
+    return (len(text.split()) <= _MAX_TRAILING_LINE_WORDS and bool(text)
+            and not text.endswith((*_FULL_STOP, "!", "?", "؟", ":", "：", "…", *_CLOSERS)))
+
+
+def _anchor_share(key: str, anchors: set[str]) -> float:
+    """Share of `key` covered by the page's anchor texts, for a paragraph that no single
+    element holds (an extractor joined two links of one box into one line)."""
+    covered = [False] * len(key)
+    for anchor in anchors:
+        start = key.find(anchor)
+        while start >= 0:
+            covered[start:start + len(anchor)] = [True] * len(anchor)
+            start = key.find(anchor, start + 1)
+    return sum(covered) / len(key) if key else 0.0
+
+
+@dataclass(frozen=True)
+class _Source:
+    """The elements whose text is one body paragraph (a nested chain: `<li><a>..</a></li>`),
+    and how much of it is anchor text."""
+
+    element: HtmlElement  # the innermost: its parent tells a box from the story's flow
+    outer: HtmlElement  # the outermost: the list item, the paragraph
+    chars: int
+    link_chars: int
+    position: int  # in document order
+
+    @property
+    def link_share(self) -> float:
+        return self.link_chars / self.chars if self.chars else 0.0
+
+
+def _sources(tree: HtmlElement, keys: set[str]) -> tuple[dict[str, _Source], dict[HtmlElement, int]]:
+    """Each paragraph key's element in the page, and every element's place in document order.
+
+    The last occurrence wins (boxes after the story repeat text less often than the story
+    does); an element inside one already found with the same text is the same paragraph,
+    held more closely."""
+    shortest, longest = min(map(len, keys)), 1.5 * max(map(len, keys)) + 200  # spaces and stops
+    found: dict[str, _Source] = {}
+    positions: dict[HtmlElement, int] = {}
+    for position, element in enumerate(tree.iter()):
+        positions[element] = position
+        if not isinstance(element.tag, str) or element.tag in _NO_PARAGRAPH:
+            continue
+        raw = element.text_content()  # lxml's own string(): page size times depth at worst, in C
+        if not shortest <= len(raw) <= longest:
+            continue
+        key = _key(raw)
+        if key not in keys:
+            continue
+        earlier = found.get(key)
+        nested = earlier is not None and any(a is earlier.element for a in element.iterancestors())
+        inside_link = _tag(element) == "a" or any(_tag(a) == "a" for a in element.iterancestors())
+        link_chars = len(key) if inside_link else sum(len(_key(a.text_content())) for a in element.iter("a"))
+        found[key] = _Source(element, earlier.outer if nested else element, len(key),
+                             min(link_chars, len(key)), earlier.position if nested else position)
+    return found, positions
+
+
+def _story_container(sources: list[_Source | None], total: int) -> HtmlElement | None:
+    """The deepest element holding `_STORY_SHARE` of the body's characters, if one does."""
+    weight: dict[HtmlElement, int] = {}
+    depth: dict[HtmlElement, int] = {}
+    for source in sources:
+        if source is None:
+            continue
+        chain = [source.element, *source.element.iterancestors()]
+        for level, node in enumerate(chain):
+            weight[node] = weight.get(node, 0) + source.chars
+            depth[node] = len(chain) - level
+    holding = [node for node, chars in weight.items() if chars >= _STORY_SHARE * total]
+    return max(holding, key=depth.__getitem__) if holding else None
+
+
+def _is_link_item(paragraph: str, share: float) -> bool:
+    """Mostly anchor text, short, and not a sentence unless it is all link."""
+    if len(paragraph.split()) > _MAX_LINK_ITEM_WORDS:
+        return False
+    return share >= _LINK_SHARE and (not _sentence(paragraph) or share >= _LINK_SHARE_OF_A_LINKED_SENTENCE)
+
+
+def _lowest_common_ancestor(first: HtmlElement, second: HtmlElement) -> HtmlElement | None:
+    mine = {id(node) for node in (first, *first.iterancestors())}
+    return next((node for node in (second, *second.iterancestors()) if id(node) in mine), None)
+
+
+def _in_story_list(index: int, paragraphs: list[str], sources: list[_Source | None],
+                   story: HtmlElement | None) -> bool:
+    """A list item of a list that stands among the story's paragraphs and is introduced by
+    one ending in a colon ("The winners:"): a story's list, even when its items are links."""
+    element = sources[index].outer if sources[index] else None
+    lists = element.getparent() if element is not None and _tag(element) == "li" else None
+    if story is None or lists is None or lists.getparent() is not story:
+        return False
+    first = index
+    while first > 0 and sources[first - 1] is not None and sources[first - 1].outer.getparent() is lists:
+        first -= 1
+    return first > 0 and paragraphs[first - 1].rstrip().endswith((":", "："))
+
+
+def _box_title(index: int, paragraphs: list[str], sources: list[_Source | None],
+               links: list[bool], story: HtmlElement | None) -> bool:
+    """A short heading-like line right before link items of the same box (not of the story)."""
+    source, following = sources[index], sources[index + 1] if index + 1 < len(sources) else None
+    if (source is None or following is None or not links[index + 1] or links[index]
+            or len(paragraphs[index].split()) > _MAX_BOX_TITLE_WORDS or _sentence(paragraphs[index])):
+        return False
+    shared = _lowest_common_ancestor(source.element, following.element)
+    near = [source.element, *source.element.iterancestors()][: _BOX_DEPTH + 1]
+    if shared is None or not any(node is shared for node in near):
+        return False
+    return story is None or not (shared is story or any(node is shared for node in story.iterancestors()))
+
+
+def _boxed(index: int, paragraphs: list[str], sources: list[_Source | None]) -> bool:
+    """Whether paragraph `index` comes from an element that is no sibling of the element of
+    the last sentence before it."""
+    source = sources[index]
+    sentence = next((sources[i] for i in range(index - 1, -1, -1) if _sentence(paragraphs[i])), None)
+    return (source is not None and sentence is not None
+            and source.element.getparent() is not sentence.element.getparent())
+
+
+def _after_the_story(source: _Source | None, story: HtmlElement, story_end: int) -> bool:
+    """Outside the story's container and after it, and not in another part of the same kind
+    (a story split into two `<div class="body">` around an advertisement is one story)."""
+    if source is None or any(node is story for node in source.element.iterancestors()):
+        return False
+    if source.position <= story_end:
+        return False
+    return not any(_tag(node) == _tag(story) and node.get("class") == story.get("class")
+                   for node in (source.element, *source.element.iterancestors()))
+
+
+def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[str]) -> str:
+    """`body` (paragraphs blank-line separated) without the furniture its page's tree shows
+    by shape: runs of link-dominated items and their box titles, wherever they stand
+    (a story's own introduced list excepted); short paragraphs after the story's container
+    and loose lines after its last sentence; letterless counters; the headline repeated
+    inside the body. Nothing is dropped by shape when that would be most of the body (a
+    page that is a list of links, a one-line brief)."""
+    paragraphs = [p for p in body.split("\n\n") if p.strip()]
+    if tree is None or not paragraphs:
+        return body
+    keys = [_key(_ITEM_BULLET.sub("", p)) for p in paragraphs]
+    headline_keys = {_key(h) for h in headlines} - {""}
+    # Every shape above is a short paragraph, or a trailing one of middling length: a body
+    # of long paragraphs only is not looked up in the tree at all.
+    if (all(len(p.split()) > _MAX_LINK_ITEM_WORDS for p in paragraphs)
+            and len(paragraphs[-1].split()) > _MAX_TRAILING_WORDS):
+        return "\n\n".join(p for p, key in zip(paragraphs, keys, strict=True) if key not in headline_keys)
+    found, positions = _sources(tree, {k for k in keys if k})
+    sources = [found.get(k) for k in keys]
+    total = sum(map(len, keys))
+    story = _story_container(sources, total)
+    anchors: set[str] | None = None  # the page's anchor texts, read only for a paragraph no element holds
+
+    def link_share(paragraph: str, key: str, source: _Source | None) -> float:
+        nonlocal anchors
+        if source is not None:
+            return source.link_share
+        if len(paragraph.split()) > _MAX_LINK_ITEM_WORDS:
+            return 0.0
+        if anchors is None:
+            anchors = {k for k in (_key(a.text_content()) for a in tree.iter("a")) if len(k) >= _MIN_ANCHOR_KEY}
+        return _anchor_share(key, anchors)
+
+    links = [_is_link_item(p, link_share(p, k, s)) and not _in_story_list(i, paragraphs, sources, story)
+             for i, (p, k, s) in enumerate(zip(paragraphs, keys, sources, strict=True))]
+    furniture = [linked or _box_title(i, paragraphs, sources, links, story) for i, linked in enumerate(links)]
+    story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
+    loose: list[int] = []  # trailing loose lines, nearest the end first
+    for index in range(len(paragraphs) - 1, -1, -1):
+        if furniture[index]:
+            continue
+        if story is not None and len(paragraphs[index].split()) <= _MAX_TRAILING_WORDS and _after_the_story(
+                sources[index], story, story_end):
+            furniture[index] = True
+        elif _loose_line(paragraphs[index]) and _boxed(index, paragraphs, sources):
+            furniture[index] = True
+            loose.append(index)
+        else:
+            break
+    # Loose lines right after a line ending in a colon are that list's items ("The plan covers:").
+    for index in reversed(loose):
+        before = index - 1
+        while before >= 0 and before in loose:
+            before -= 1
+        if before >= 0 and paragraphs[before].rstrip().endswith((":", "：")):
+            furniture[index] = False
+    if sum(len(k) for k, drop in zip(keys, furniture, strict=True) if drop) * 2 > total:
+        furniture = [False] * len(paragraphs)
+    kept = [p for i, (p, key, drop) in enumerate(zip(paragraphs, keys, furniture, strict=True))
+            if not drop and key not in headline_keys and not (
+                len(p.strip()) <= _MAX_LETTERLESS_CHARS and not any(ch.isalpha() for ch in p)
+                and _boxed(i, paragraphs, sources))]
+    return "\n\n".join(kept)
+
+
 def _our_body(tree: HtmlElement | None) -> str:
     """The element-based body: the `<article>` (or `<main>`) text, one block one paragraph."""
     if tree is None:
@@ -412,7 +662,7 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
             ours.append(_our_body(tree))
         return ours[0]
 
-    body = _choose_body(getattr(extracted, "text", None), our_body)
+    body = drop_shaped_furniture(_choose_body(getattr(extracted, "text", None), our_body), tree, headlines)
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)
