@@ -553,6 +553,9 @@ def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[st
              for i, (p, k, s) in enumerate(zip(paragraphs, keys, sources, strict=True))]
     furniture = [linked or _box_title(i, paragraphs, sources, links, story) for i, linked in enumerate(links)]
     story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
+    if story is not None:  # a summary box, kicker or badge above the story, wherever the extractor put it
+        furniture = [drop or (source is not None and _loose_line(paragraph) and source.position < positions[story])
+                     for drop, paragraph, source in zip(furniture, paragraphs, sources, strict=True)]
     loose: list[int] = []  # trailing loose lines, nearest the end first
     for index in range(len(paragraphs) - 1, -1, -1):
         if furniture[index]:
