@@ -8,7 +8,9 @@ reasons: the metadata a page states about itself (JSON-LD `NewsArticle`, OpenGra
 text, and our element-based body (chrome dropped by element, `<article>`/`<main>`
 preferred) is the fallback when trafilatura finds nothing or loses the paragraph
 structure (so it is only read then).
-Whichever body wins then goes through the news-specific rules of `index.readers.text`
+Whichever body wins loses the furniture the tree shows by shape (`drop_shaped_furniture`:
+link boxes, notes after the story's container, in any language), then goes through the
+news-specific rules of `index.readers.text`
 (furniture lines, header zone, author bios, paywall notices), which a general-purpose
 extractor does not know.
 """
@@ -335,14 +337,14 @@ def _choose_body(extracted: str | None, ours: Callable[[], str]) -> str:
 # A general extractor keeps some boxes that are not the story: related links, "read also"
 # inserts, paywall buttons, print-edition notes, comments below the story. Their wording
 # differs by site and language, their shape does not, so they are found by shape in the
-# page's own tree: mostly anchor text (link density), or lying after the story's own
-# container. No rule here names a word.
+# page's own tree: mostly anchor text (link density), or lying outside the story's own
+# container, after it or above it. No rule here names a word.
 
 # The list bullet an extractor puts before an item's text ("- item").
 _ITEM_BULLET = re.compile(r"^[-*•·]\s+")
 # A block is link furniture when this share of its characters is anchor text...
 _LINK_SHARE = 0.6
-# ...unless it reads as a sentence (ends with a full stop) and is not all but wholly link.
+# ...unless it reads as a sentence (ends with a full stop) and is not almost wholly link.
 _LINK_SHARE_OF_A_LINKED_SENTENCE = 0.9
 _MAX_LINK_ITEM_WORDS = 30
 # Anchor texts shorter than this are not looked for inside a paragraph no element matches.
