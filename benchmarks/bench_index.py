@@ -106,10 +106,10 @@ def profile_pages(folder: Path, count: int) -> tuple[list[tuple[str, float]], fl
     """CPU milliseconds per page for each step, one process, no other work: (rows, total)."""
     from whoosh import index as whoosh_index
 
-    from index.build import _SegmentWriter  # the writer each worker process uses
     from index.document import to_document
     from index.entities.extractor import default_extractor
     from index.schema import index_schema
+    from index.segments import SegmentBuilder  # the writer each worker process uses
 
     units = [Unit(path, folder) for path in sorted(folder.glob("*.html"))[:count]]
     extractor = default_extractor()
@@ -131,7 +131,7 @@ def profile_pages(folder: Path, count: int) -> tuple[list[tuple[str, float]], fl
     documents = [to_document(article, found) for article, found in zip(articles, entities, strict=True)]
     analysing = time.process_time() - started
     with tempfile.TemporaryDirectory(prefix="newsfacets-bench-profile-") as tmp:
-        writer = _SegmentWriter(whoosh_index.create_in(tmp, index_schema()), _lk=False)
+        writer = SegmentBuilder(whoosh_index.create_in(tmp, index_schema()), _lk=False)
         started = time.process_time()
         for document in documents:
             writer.add_document(**document)

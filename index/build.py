@@ -27,7 +27,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import _lenfield
 from whoosh.writing import SegmentWriter
 
 from index import store
@@ -39,6 +38,7 @@ from index.entities.extractor import EntityExtractor, default_extractor
 from index.processes import die_with_parent
 from index.readers import Pending, Unit, read_paths, read_unit
 from index.schema import index_schema
+from index.segments import SegmentBuilder
 from index.stories import write_stories
 
 BATCH_SIZE = 32
@@ -87,40 +87,6 @@ class _Outcome:
     analyse_seconds: float = 0.0
     write_seconds: float = 0.0
     dropped_values: tuple[tuple[str, int], ...] = ()
-
-
-class _SegmentLengths:
-    """A finished segment's field lengths, each field's read once, for writing its postings.
-
-    Whoosh's writer asks the length of every posting's document one call at a time, through
-    five calls of its own, and for a field that keeps no lengths (every facet field) asks
-    the file system whether the column exists, once per posting: a fifth of writing a
-    segment. Here each field's column is read in one pass on first use; the answers are
-    the reader's own.
-    """
-
-    def __init__(self, reader) -> None:
-        self.reader = reader
-        self.by_field: dict[str, list | None] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0):
-        if fieldname not in self.by_field:
-            reader = self.reader
-            self.by_field[fieldname] = [
-                reader.doc_field_length(number, fieldname) for number in range(reader.doc_count_all())
-            ] if reader.has_column(_lenfield(fieldname)) else None
-        lengths = self.by_field[fieldname]
-        return default if lengths is None else lengths[docnum]
-
-    def close(self) -> None:
-        self.reader.close()
-
-
-class _SegmentWriter(SegmentWriter):
-    """Whoosh's segment writer, with the lengths of the segment read once per field (see `_SegmentLengths`)."""
-
-    def per_document_reader(self):
-        return _SegmentLengths(super().per_document_reader())
 
 
 def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, Entities, dict[str, int]]:
@@ -176,7 +142,7 @@ def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessin
     """Worker process: index batches into a private segment until told to stop, then hand the segment back."""
     die_with_parent(parent)  # a killed indexer must not leave workers holding the build lock
     extractor = default_extractor(entities)  # loaded before the fork: shared, not rebuilt
-    writer = _SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
+    writer = SegmentBuilder(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
     while True:
         try:
             batch = jobs.get(timeout=DEAD_WORKER_POLL_SECONDS)
@@ -210,7 +176,7 @@ def index_batch(directory: str, articles: list[Article], entities: Path | None) 
     listed nowhere, are deleted at the commit.
     """
     extractor = default_extractor(entities)
-    writer = _SegmentWriter(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
+    writer = SegmentBuilder(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
     outcomes = [_index_article(writer, article, extractor) for article in articles]
     return outcomes, _hand_over(writer)
 

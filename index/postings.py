@@ -7,9 +7,11 @@ word in 10% of 190,000 stories (150 blocks) costs 12 ms before any matching, and
 grows with the corpus. Profiled over the benchmark's query mix, this decoding and Whoosh's
 positional matching were most of a search's time.
 
-So at index time, once per segment (`write_postings`, called by `index.columns.write_columns`),
-the postings of every term a segment holds in at least `MIN_FREQUENCY` documents are read
-once and written beside the segment as arrays:
+So at index time, once per segment, the postings of every term a segment holds in at least
+`MIN_FREQUENCY` documents are written beside the segment as arrays (`PostingsTables`): by the
+worker that writes the segment, from the postings it has in hand (`index.segments`), or, for
+a segment that has no file yet, read back out of Whoosh once (`write_postings`, called by
+`index.columns.write_columns`):
 
     postings.<segment id>.bin   per text field: the terms (sorted), each term's slice of
                                 `docs` (segment-local document numbers) and `weights` (as
@@ -31,7 +33,9 @@ this existed, a segment that had deletions when first seen) is read through Whoo
 from __future__ import annotations
 
 import bisect
+import itertools
 import os
+import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,6 +51,7 @@ MIN_FREQUENCY = 64
 # Fields whose word positions are mapped too: the one quoted phrases search (`search.query`).
 POSITIONAL_FIELDS = ("exact",)
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
+_COUNT_BYTES = 4  # a `formats.Positions` value starts with its count of positions
 
 
 def text_fields(schema) -> list[str]:
@@ -64,24 +69,36 @@ def read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
     return ids, weights
 
 
-def _read_blocks(matcher: W3LeafMatcher, positions: bool) -> tuple[np.ndarray, np.ndarray, list[list[int]]]:
-    """Ids, weights and (if asked) each posting's word positions, block by block (Whoosh 2.7 internals, pinned)."""
+def _read_blocks(matcher: W3LeafMatcher, positions: bool) -> tuple[np.ndarray, np.ndarray, list[bytes]]:
+    """Ids, weights and (if asked) each posting's encoded value, block by block (Whoosh 2.7 internals, pinned)."""
     id_blocks: list[np.ndarray] = []
     weight_blocks: list[np.ndarray] = []
-    found: list[list[int]] = []
-    decode = matcher.format.decode_positions if positions else None
+    values: list[bytes] = []
     while matcher.is_active():
         matcher._read_ids()  # noqa: SLF001
         matcher._read_weights()  # noqa: SLF001
         id_blocks.append(np.asarray(matcher._ids, dtype=np.int64))  # noqa: SLF001
         weight_blocks.append(np.asarray(matcher._weights, dtype=np.float64))  # noqa: SLF001
-        if decode is not None:
+        if positions:
             matcher._read_values()  # noqa: SLF001
-            found.extend(decode(value) for value in matcher._values)  # noqa: SLF001
+            values.extend(matcher._values)  # noqa: SLF001
         matcher._next_block()  # noqa: SLF001
     if not id_blocks:
-        return _EMPTY[0], _EMPTY[1], found
-    return np.concatenate(id_blocks), np.concatenate(weight_blocks), found
+        return _EMPTY[0], _EMPTY[1], values
+    return np.concatenate(id_blocks), np.concatenate(weight_blocks), values
+
+
+def decode_positions(values: list[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(positions per posting, all positions in order) of `formats.Positions` values: each a count,
+    then the pickled gaps between positions (`Positions.decode_positions`, summed with numpy)."""
+    gaps = [pickle.loads(value[_COUNT_BYTES:]) for value in values]  # noqa: S301 - the index's own values
+    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    summed = np.cumsum(np.fromiter(itertools.chain.from_iterable(gaps), dtype=np.int64, count=int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.zeros(len(counts), dtype=np.int64)  # each posting's sum of the gaps of the postings before it
+    nonempty = ends - counts > 0
+    before[nonempty] = summed[(ends - counts)[nonempty] - 1]
+    return counts, summed - np.repeat(before, counts)
 
 
 def narrowest(values: np.ndarray) -> np.ndarray:
@@ -94,42 +111,69 @@ def narrowest(values: np.ndarray) -> np.ndarray:
     return values
 
 
+class PostingsTables:
+    """A segment's frequent terms, field by field in term order, gathered into the mapped file's arrays.
+
+    Filled by reading a Whoosh segment (`segment_postings`) or by the writer that is writing
+    one (`index.segments.SegmentBuilder`): either way the file is built by this one class.
+    """
+
+    def __init__(self, fields: list[str]) -> None:
+        self.fields = fields
+        self.positional = set(POSITIONAL_FIELDS) & set(fields)
+        self.found: dict[str, tuple[list[str], list[np.ndarray], list[np.ndarray], list[tuple]]] = {
+            name: ([], [], [], []) for name in fields}
+
+    def wants(self, fieldname: str, doc_frequency: int) -> bool:
+        return doc_frequency >= MIN_FREQUENCY and fieldname in self.found
+
+    def add(self, fieldname: str, term: str, ids: np.ndarray, weights: np.ndarray,
+            positions: tuple[np.ndarray, np.ndarray] | None) -> None:
+        """One term's document numbers, weights (as Whoosh stores them) and, in a positional field,
+        its postings' word positions (`decode_positions`); terms of a field must come in sorted order."""
+        terms, docs, found_weights, found_positions = self.found[fieldname]
+        terms.append(term)
+        docs.append(ids)
+        found_weights.append(weights)
+        if fieldname in self.positional:
+            found_positions.append(positions)
+
+    def columns(self, documents: int) -> Columns:
+        arrays: dict[str, np.ndarray] = {}
+        for name, (terms, docs, weights, positions) in self.found.items():
+            arrays[f"{name}.terms.blob"], arrays[f"{name}.terms.ends"] = StringTable.encode(terms)
+            arrays[f"{name}.offsets"] = np.concatenate(([0], np.cumsum([len(d) for d in docs]))).astype(np.int64)
+            all_docs = np.concatenate(docs).astype(np.int64) if docs else np.zeros(0, dtype=np.int64)
+            all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
+            arrays[f"{name}.docs"] = narrowest(all_docs)
+            arrays[f"{name}.weights"] = narrowest(all_weights)
+            if name in self.positional:  # posting i's are positions[position_offsets[i]:position_offsets[i + 1]]
+                counts = [count for count, _ in positions]
+                arrays[f"{name}.position_offsets"] = np.concatenate(([0], np.cumsum(np.concatenate(
+                    counts)))).astype(np.int64) if counts else np.zeros(1, dtype=np.int64)
+                arrays[f"{name}.positions"] = narrowest(np.concatenate(
+                    [places for _, places in positions])) if positions else np.zeros(0, dtype=np.uint8)
+        return Columns({"documents": documents, "min_frequency": MIN_FREQUENCY, "fields": self.fields}, arrays)
+
+
 def segment_postings(leaf) -> Columns | None:
-    """The frequent terms' postings of one segment as arrays, or None for a segment with deletions."""
+    """The frequent terms' postings of one segment as arrays, read back from Whoosh, or None for a
+    segment with deletions."""
     if leaf.has_deletions():
         return None
-    arrays: dict[str, np.ndarray] = {}
-    for name in text_fields(leaf.schema):
-        positional = name in POSITIONAL_FIELDS
-        terms: list[str] = []
-        docs: list[np.ndarray] = []
-        weights: list[np.ndarray] = []
-        positions: list[list[int]] = []
+    tables = PostingsTables(text_fields(leaf.schema))
+    for name in tables.fields:
         for text, info in leaf.iter_field(name):
-            if info.doc_frequency() < MIN_FREQUENCY:
+            if not tables.wants(name, info.doc_frequency()):
                 continue
             term = text.decode("utf-8") if isinstance(text, bytes) else text
             matcher = leaf.postings(name, term)
             if type(matcher) is not W3LeafMatcher:  # another codec: this segment stays with Whoosh
                 return None
-            ids, found, places = _read_blocks(matcher, positional)
-            terms.append(term)
-            docs.append(ids)
-            weights.append(found)
-            positions.extend(places)
-        arrays[f"{name}.terms.blob"], arrays[f"{name}.terms.ends"] = StringTable.encode(terms)
-        arrays[f"{name}.offsets"] = np.concatenate(([0], np.cumsum([len(d) for d in docs]))).astype(np.int64)
-        all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
-        all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
-        arrays[f"{name}.docs"] = narrowest(all_docs)
-        arrays[f"{name}.weights"] = narrowest(all_weights)
-        if positional:  # posting i's positions are positions[position_offsets[i]:position_offsets[i + 1]]
-            arrays[f"{name}.position_offsets"] = np.concatenate(
-                ([0], np.cumsum([len(p) for p in positions]))).astype(np.int64)
-            arrays[f"{name}.positions"] = narrowest(
-                np.fromiter((p for places in positions for p in places), dtype=np.int64))
-    return Columns({"documents": leaf.doc_count_all(), "min_frequency": MIN_FREQUENCY,
-                    "fields": text_fields(leaf.schema)}, arrays)
+            positional = name in tables.positional
+            ids, weights, values = _read_blocks(matcher, positional)
+            tables.add(name, term, ids, weights, decode_positions(values) if positional else None)
+    return tables.columns(leaf.doc_count_all())
 
 
 @dataclass(frozen=True)

@@ -259,9 +259,9 @@ def test_an_id_too_long_for_a_url_is_skipped_with_its_reason(tmp_path):
 
 
 def test_each_terms_length_statistics_are_those_of_the_documents_it_is_in(tmp_path):
-    """BM25F's block bounds come from each posting's document length, which the workers read
-    from their segment once per field (`index.build._SegmentLengths`): the shortest and longest
-    document a term's postings record must be those of the documents really holding it."""
+    """BM25F's block bounds come from each posting's document length, which the workers keep as
+    they add documents (`index.segments.SegmentBuilder`): the shortest and longest document a
+    term's postings record must be those of the documents really holding it."""
     words = ["harbour", "council", "budget", "ferry", "vote", "mayor", "storm", "port", "union", "wages"]
     write_articles(tmp_path / "in", {
         f"story-{n:02d}.txt": f"Story {n} on the {words[n % 10]}\n\n" + " ".join(words[: 3 + n % 8] * (1 + n % 5))
