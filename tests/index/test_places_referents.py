@@ -7,7 +7,7 @@ the examples of the audit would fail here.
 from __future__ import annotations
 
 from index.analysis import fold
-from index.entities.places import ARTICLES, HUGE_CITY, name_key
+from index.entities.places import ARTICLES, HUGE_CITY, _base_key, name_key
 
 
 def _values(extractor, body: str) -> list[str]:
@@ -96,3 +96,100 @@ def test_another_languages_name_of_a_small_town_needs_a_story_about_its_country(
         assert town.value not in _values(extractor, body), key
         checked += 1
     assert checked >= 5
+
+
+def _divisions_named_like_a_city_of_a_million(gaz) -> list[tuple[str, str, str]]:
+    """(written name, division value, city value) for the cities of a million people or more whose
+    first-level division bears their name (ours or GeoNames')."""
+    out = set()
+    for key, entries in gaz.index.items():
+        for e in entries:
+            big = e.kind == "city" and e.primary and e.population >= HUGE_CITY
+            if big and e.admin1 and name_key(e.place.name) == key:
+                division = gaz.admin_of_code.get((e.place.country, e.admin1))
+                if division is not None and _base_key(division.name) == key:
+                    out.add((e.place.name, division.value, e.place.value))
+    return sorted(out)
+
+
+def test_a_side_of_a_town_named_like_its_province_is_the_province(extractor, gaz):
+    cases = _divisions_named_like_their_capital(gaz, "Syria") + _divisions_named_like_their_capital(gaz, "Iraq")
+    assert len(cases) >= 6
+    for name, division, city in cases:
+        for side in ("northern", "east", "North-Eastern", "Southern"):
+            values = _values(extractor, f"Clashes in {side} {name} killed five fighters.")
+            assert division in values and city not in values, (side, name, values)
+        # the town's own centre is the town
+        assert city in _values(extractor, f"Clashes in central {name}, Syria, killed five fighters.")
+
+
+def test_a_side_of_a_city_of_a_million_is_the_city(extractor, gaz):
+    cases = _divisions_named_like_a_city_of_a_million(gaz)
+    assert len(cases) >= 3
+    for name, division, city in cases[:8]:
+        values = _values(extractor, f"Residents of east {name} fled the shelling.")
+        assert city in values and division not in values, (name, values)
+
+
+def test_the_region_of_a_province_town_is_the_province(extractor, gaz):
+    for name, division, city in _divisions_named_like_their_capital(gaz, "Syria")[:5]:
+        values = _values(extractor, f"Jets struck a village in the {name} region on Tuesday.")
+        assert division in values and city not in values, (name, values)
+
+
+def test_a_match_opening_on_an_article_after_a_name_word_ends_a_longer_name(extractor, gaz):
+    # places whose own name is an article and one word ("Al Qarvan"): after another capitalised
+    # word they end a name the gazetteer lacks ("Jabhat Zorvan Al Qarvan"), and are not the place
+    named = sorted({e.place.name for entries in gaz.index.values() for e in entries
+                    if e.kind == "city" and e.primary and e.place.country == "Syria"
+                    and len(parts := e.place.name.split()) == 2 and parts[0].lower() in ("al", "el")})
+    assert len(named) >= 3
+    for name in named[:6]:
+        place = gaz.lookup(name)
+        assert place.value not in _values(extractor, f"Jabhat Zorvan {name} fighters attacked a post in Syria."), name
+        assert place.value in _values(extractor, f"Fighters attacked a post in {name}, Syria."), name
+
+
+def test_a_headline_town_takes_the_sense_the_body_gives_its_name(gaz):
+    from index.entities.places import in_body_sense, locate
+
+    def titled(title: str, body: str) -> list[str]:
+        return [p.value for _, p in in_body_sense(title, locate(title, gaz), locate(body, gaz)) if p.value != "Syria"]
+
+    cases = _divisions_named_like_their_capital(gaz, "Syria")
+    assert len(cases) >= 4
+    for name, division, city in cases:
+        province = f"Jets struck villages in {name} province on Monday."
+        for title in (f"Ceasefire in Syria's {name} holds", f"Syria: {name} ceasefire holds"):
+            assert titled(title, province) == [division], title
+        located = in_body_sense(f"Ceasefire in Syria's {name}", locate(f"Ceasefire in Syria's {name}", gaz),
+                                locate(province, gaz))
+        mention = located[-1][0]
+        assert mention.value == division and f"Ceasefire in Syria's {name}"[mention.start:mention.end] == name
+        # the headline's own city cue, or a body that also means the town, keeps the town
+        assert titled(f"Syria: shelling hits {name} city", province) == [city]
+        assert titled(f"Ceasefire in Syria's {name} holds", f"{province} Shelling hit the city of {name}.") == [city]
+        # a body that names no province of that name leaves the headline alone
+        assert titled(f"Ceasefire in Syria's {name} holds", f"Jets struck villages near {name}, Syria.") == [city]
+
+
+def test_a_day_or_month_after_a_place_is_a_date_not_part_of_a_name(extractor, gaz):
+    cases = _divisions_named_like_their_capital(gaz, "Syria")[:4]
+    for name, _, city in cases:
+        for when in ("Saturday", "Monday", "March"):
+            assert city in _values(extractor, f"Jets struck rebel areas east of {name} {when} in Syria."), (name, when)
+    # a name word after it still makes it part of a longer name
+    name, _, city = cases[0]
+    assert city not in _values(extractor, f"Jets struck rebel areas east of {name} Zorvanli in Syria.")
+
+
+def test_a_place_after_operation_is_the_operations_code_name(extractor, gaz):
+    # towns of the United States under 100,000 named in two words, in a story that names the country
+    towns = sorted({e.place.name for entries in gaz.index.values() for e in entries
+                    if e.kind == "city" and e.primary and e.place.country == "United States"
+                    and 15_000 < e.population < 100_000 and len(e.place.name.split()) == 2})[:6]
+    assert len(towns) >= 4
+    for town in towns:
+        value = f"{town}, United States"
+        assert value in _values(extractor, f"The United States sent troops to {town} in Texas."), town
+        assert value not in _values(extractor, f"The United States backed Operation {town} in Syria."), town

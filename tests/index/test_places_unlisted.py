@@ -105,3 +105,30 @@ def test_a_village_of_another_country_the_story_names_is_never_invented_in_the_l
         body = (f"Ankara and Istanbul, Turkey, backed the push on the border town of {key.title()} in Syria. "
                 "Officials in Izmir, Bursa and Qamishli agreed.")
         assert f"{key.title()}, Turkey" not in _places(extractor, body)
+
+
+@pytest.mark.parametrize(("written", "names"), [
+    # plain words: one or two to a name
+    ("Tell Wazrin Qarvoun and Hadroush", ["Tell Wazrin", "Qarvoun", "Hadroush"]),
+    ("Kafr Moudeh Tell Wazrin Zelbiyeh", ["Kafr Moudeh", "Tell Wazrin", "Zelbiyeh"]),
+    # an article-glued word ends the name of the word before it
+    ("Zelbiyeh Dahr al-Woun and Hadroush", ["Zelbiyeh", "Dahr al-Woun", "Hadroush"]),
+    ("al-Qarvoun Zelbiyeh Dahr al-Woun", ["Al-Qarvoun", "Zelbiyeh", "Dahr al-Woun"]),
+])
+def test_a_list_that_lost_its_commas_splits_into_its_names(extractor, written, names):
+    values = set(_places(extractor, f"Jets pounded the towns of {written} in Syria on Monday."))
+    assert {f"{n}, Syria" for n in names} <= values, values
+
+
+def test_two_glued_words_or_a_name_joined_by_abu_stay_one_name(extractor):
+    values = set(_places(extractor, "Jets pounded the districts of al-Hajar al-Zelbi and Qarvoun in Syria."))
+    assert "Al-Hajar al-Zelbi, Syria" in values, values
+    values = set(_places(extractor, "Jets pounded the villages of Qarvoun Abu Wazrin and Hadroush in Syria."))
+    assert {"Qarvoun Abu Wazrin, Syria", "Hadroush, Syria"} <= values, values
+
+
+@pytest.mark.parametrize("name", INVENTED)
+def test_a_settlement_noun_after_the_name_behind_a_place_preposition(extractor, name):
+    place = _places(extractor, f"A bomber struck a wedding hall in {name} village in northern Syria.").get(
+        f"{name}, Syria")
+    assert place is not None and place.country == "Syria"
