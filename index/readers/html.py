@@ -435,11 +435,12 @@ def _sources(tree: HtmlElement, keys: set[str]) -> tuple[dict[str, _Source], dic
         if key not in keys:
             continue
         earlier = found.get(key)
-        nested = earlier is not None and any(a is earlier.element for a in element.iterancestors())
+        if earlier is not None and not any(a is earlier.element for a in element.iterancestors()):
+            earlier = None  # not nested in the earlier holder: this element stands on its own
         inside_link = _tag(element) == "a" or any(_tag(a) == "a" for a in element.iterancestors())
         link_chars = len(key) if inside_link else sum(len(_key(a.text_content())) for a in element.iter("a"))
-        found[key] = _Source(element, earlier.outer if nested else element, len(key),
-                             min(link_chars, len(key)), earlier.position if nested else position)
+        found[key] = _Source(element, earlier.outer if earlier else element, len(key),
+                             min(link_chars, len(key)), earlier.position if earlier else position)
     return found, positions
 
 
@@ -474,12 +475,13 @@ def _in_story_list(index: int, paragraphs: list[str], sources: list[_Source | No
                    story: HtmlElement | None) -> bool:
     """A list item of a list that stands among the story's paragraphs and is introduced by
     one ending in a colon ("The winners:"): a story's list, even when its items are links."""
-    element = sources[index].outer if sources[index] else None
+    source = sources[index]
+    element = source.outer if source is not None else None
     lists = element.getparent() if element is not None and _tag(element) == "li" else None
     if story is None or lists is None or lists.getparent() is not story:
         return False
     first = index
-    while first > 0 and sources[first - 1] is not None and sources[first - 1].outer.getparent() is lists:
+    while first > 0 and (before := sources[first - 1]) is not None and before.outer.getparent() is lists:
         first -= 1
     return first > 0 and paragraphs[first - 1].rstrip().endswith((":", "："))
 
