@@ -4,7 +4,7 @@ A wire files many reports on one company or one set of talks within days. Its co
 repeat and its fuller version of a report are one story with it; its next report on the same
 company (another mill's figures, the reply to a bid) is another story, though it names the same
 company, shares its template and most of its words. The rules that tell them apart read the
-figures the reports state (`_figures`) and what their openings report (`_Words.opening`).
+figures the reports state (`_figures`) and what their openings report (`_Words.read`).
 
 Every text here is made up (companies, towns and people the code never names), indexed with the
 real indexer into a real Whoosh index, and read back from its stories sidecar.
