@@ -302,6 +302,7 @@ class _VillageStore:
 
 _SKELETON_VOWELS = re.compile(r"(?<=[a-z])[aeiouy]+")
 _SKELETON_LETTERS = str.maketrans("qc", "kk")
+_LEADING_VOWEL = re.compile(r"^[aeiou]")
 MIN_SKELETON = 4  # letters a skeleton needs before it may name a place (three collide too often)
 
 
@@ -310,10 +311,12 @@ def _skeleton(key: str) -> str:
 
     Why: Arabic writes no short vowels, so English renderings of one name differ in them
     ("Ghouta"/"Ghota", "Maarat"/"Maaret", "Atarib"/"Atareb", "Yaqubiya"/"Yacoubiyeh"); the
-    consonants agree. Too loose for a first lookup, it is only tried for a village cue in a
+    consonants agree. A word's first vowel is kept, as one letter ("Afrin"/"Efrin", "Azaz"/"Ezaz"
+    differ in it too). Too loose for a first lookup, it is only tried for a village cue in a
     country the article names (`_villages`).
     """
-    return " ".join(_SKELETON_VOWELS.sub("", word).translate(_SKELETON_LETTERS) for word in key.split())
+    return " ".join(_LEADING_VOWEL.sub("a", _SKELETON_VOWELS.sub("", word)).translate(_SKELETON_LETTERS)
+                    for word in key.split())
 
 
 class Gazetteer:
@@ -1014,8 +1017,9 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     next_word = next_tok.text if next_tok is not None and _SPACE_GAP.fullmatch(text[m.end:next_tok.start]) else ""
     prev_glued, next_glued = bool(prev_word), bool(next_word)
     if chosen.kind == "country":
-        if mixed_case and prev_glued and fold(prev_word) in gaz.stop and prev_word[0].isupper():
-            return None  # "Michael Jordan", "Chad" after a first name
+        if mixed_case and prev_glued and fold(prev_word) in gaz.stop and prev_word[0].isupper() \
+                and fold(prev_word).replace("-", "") not in _COMPASS:
+            return None  # "Michael Jordan", "Chad" after a first name (not "Northern Syria": a side of it)
         return chosen
     if mixed_case and single and next_glued and _head_of_longer_name(raw, next_word, chosen, gaz):
         return None  # "Bab al-Nayrab", "Tall Tawil": not Al-Bab or At Tall, even "in" one

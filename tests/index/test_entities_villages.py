@@ -9,7 +9,7 @@ from __future__ import annotations
 from index.analysis import STOP_WORDS
 from index.entities import EntityExtractor
 from index.entities.chunking import COMMON_WORDS
-from index.entities.places import _skeleton, name_key
+from index.entities.places import MIN_SKELETON, _skeleton, name_key
 
 
 def _values(extractor: EntityExtractor, body: str) -> list[str]:
@@ -94,3 +94,20 @@ def test_a_village_lies_in_a_division_the_text_names_when_it_names_some(extracto
     # Al Atarib lies in Aleppo Governorate
     assert "Al Atarib, Syria" in _values(extractor, "Clashes near Atareb and in Aleppo, Syria, killed five.")
     assert "Al Atarib, Syria" not in _values(extractor, "Clashes near Atareb and in Homs, Syria, killed five.")
+
+
+def test_a_first_vowel_written_otherwise_meets_through_the_consonants(extractor, gaz):
+    # Syrian villages whose one-word name opens on "a" and a consonant, alone under their skeleton,
+    # written with "E" after a place word
+    table = gaz.minor("Syria")
+    keys = sorted(k for k, entries in table.by_key.items()
+                  if " " not in k and k[0] == "a" and k[1] not in "aeiou" and len(_skeleton(k)) >= MIN_SKELETON
+                  and len({e.place.value for e in table.by_skeleton[_skeleton(k)]}) == 1
+                  and len({e.place.value for e in entries}) == 1 and not gaz.skeletons.get(("Syria", _skeleton(k))))
+    assert len(keys) >= 3
+    for key in keys[:6]:
+        written = "E" + key[1:]
+        if name_key(written) in gaz.index or gaz.villages("Syria", name_key(written)):
+            continue
+        village = table.by_key[key][0].place.value
+        assert village in _values(extractor, f"Fighting raged near {written} in northern Syria."), written

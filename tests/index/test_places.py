@@ -167,3 +167,12 @@ def test_a_famous_city_is_not_displaced_by_a_small_namesake_in_a_named_country()
     birmingham = extract("", "The plant in Birmingham, Alabama, closed. "
                              "Birmingham officials said jobs in the United States would go.")
     assert "Birmingham, United States" in [p.value for p in birmingham.places]
+
+
+def test_a_country_after_a_capitalised_side_is_the_country(gaz):
+    # sides of a country in a Title Case headline; a side word may also be a name ("Northern" is a surname)
+    countries = ["Syria", "Chad", "Jordan", "Iraq", "Niger"]
+    for country in countries:
+        for side in ("Northern", "Southern", "Eastern", "North-Western"):
+            assert country in values(f"Clashes Erupt in {side} {country}", gaz), (side, country)
+    assert "Jordan" not in values("Michael Jordan scored twice.", gaz)
