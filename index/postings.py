@@ -132,25 +132,26 @@ class PostingsTables:
         """One term's document numbers, weights (as Whoosh stores them) and, in a positional field,
         its postings' word positions (`decode_positions`); terms of a field must come in sorted order."""
         terms, docs, found_weights, found_positions = self.found[fieldname]
-        terms.append(term)
-        docs.append(ids)
-        found_weights.append(weights)
+        terms.append(term)  # each array narrowed now, so a big segment's tables fit in memory
+        docs.append(narrowest(ids))
+        found_weights.append(narrowest(weights))
         if fieldname in self.positional:
-            found_positions.append(positions)
+            counts, places = positions
+            found_positions.append((narrowest(counts), narrowest(places)))
 
     def columns(self, documents: int) -> Columns:
         arrays: dict[str, np.ndarray] = {}
         for name, (terms, docs, weights, positions) in self.found.items():
             arrays[f"{name}.terms.blob"], arrays[f"{name}.terms.ends"] = StringTable.encode(terms)
             arrays[f"{name}.offsets"] = np.concatenate(([0], np.cumsum([len(d) for d in docs]))).astype(np.int64)
-            all_docs = np.concatenate(docs).astype(np.int64) if docs else np.zeros(0, dtype=np.int64)
+            all_docs = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
             all_weights = np.concatenate(weights) if weights else np.zeros(0, dtype=np.float64)
             arrays[f"{name}.docs"] = narrowest(all_docs)
             arrays[f"{name}.weights"] = narrowest(all_weights)
             if name in self.positional:  # posting i's are positions[position_offsets[i]:position_offsets[i + 1]]
                 counts = [count for count, _ in positions]
                 arrays[f"{name}.position_offsets"] = np.concatenate(([0], np.cumsum(np.concatenate(
-                    counts)))).astype(np.int64) if counts else np.zeros(1, dtype=np.int64)
+                    counts), dtype=np.int64))).astype(np.int64) if counts else np.zeros(1, dtype=np.int64)
                 arrays[f"{name}.positions"] = narrowest(np.concatenate(
                     [places for _, places in positions])) if positions else np.zeros(0, dtype=np.uint8)
         return Columns({"documents": documents, "min_frequency": MIN_FREQUENCY, "fields": self.fields}, arrays)

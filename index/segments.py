@@ -30,6 +30,7 @@ import pickle
 import tempfile
 from array import array
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -59,8 +60,18 @@ def _plain_positions(field) -> bool:
 
 def _encode_positions(places: list[int]) -> bytes:
     """`formats.Positions.encode`: the count, then the pickled gaps between positions."""
-    deltas = places if len(places) == 1 else [b - a for a, b in zip([0, *places], places, strict=False)]
-    return pack_uint(len(places)) + pickle.dumps(deltas, 2)
+    if len(places) == 1:  # a new object each time: pickling a block shares repeated objects, not equal ones
+        return _ONE + _pickled_one(places[0])
+    return pack_uint(len(places)) + pickle.dumps([b - a for a, b in zip([0, *places], places, strict=False)], 2)
+
+
+_ONE = pack_uint(1)
+
+
+@lru_cache(maxsize=1 << 16)
+def _pickled_one(position: int) -> bytes:
+    """The pickled gaps of a word found once, at `position`: most postings, from a few thousand positions."""
+    return pickle.dumps([position], 2)
 
 
 # One term's postings in document order, flat: id, weight (as computed, before Whoosh's float32

@@ -104,6 +104,15 @@ def test_builder_saves_the_mapped_postings_reading_the_segment_would_give(tmp_pa
                         for place in places]
             owners, places = mapped.positions("exact", term)
             assert list(zip(owners.tolist(), places.tolist(), strict=True)) == expected, term
+        for field in ("title", "body", "exact"):
+            assert len(saved.table(f"{field}.terms")) > 0, field
+            for term in saved.table(f"{field}.terms"):  # documents and weights as Whoosh's matcher reads them
+                matcher, expected = leaf.postings(field, term), []
+                while matcher.is_active():
+                    expected.append((matcher.id(), matcher.weight()))
+                    matcher.next()
+                docs, weights = mapped.get(field, term)
+                assert list(zip(docs.tolist(), weights.tolist(), strict=True)) == expected, (field, term)
 
 
 def test_a_document_that_fails_leaves_no_postings_behind(tmp_path):
