@@ -214,15 +214,16 @@ def is_headline(tokens: list[Token]) -> bool:
     if upper / len(words) > 0.6:
         return True
     content = [t for t in words if t.lower not in COMMON_WORDS]
-    numbers = sum(1 for t in tokens if t.text[0].isdigit())
-    if numbers >= 2 and numbers >= _ROW_NUMBERS * len(words):
-        return False  # names between numbers ("A. Dale 69 , H. Morris 69"): a results row, where capitals mark names
     if not 4 <= len(content) <= _LONGEST_HEADLINE:
         return False  # too short to judge, or too long for a headline: a list or results table
     capitalised = sum(1 for t in content if t.capitalised)
     if any(not t.capitalised and t.text.isalpha() and len(t.text) > 3 for t in content):
         return False  # Title Case capitalises every content word; "beat" in "A beat B" says this is not it
-    return capitalised / len(content) > 0.85
+    if capitalised / len(content) <= 0.85:
+        return False
+    # names between numbers ("A. Dale 69 , H. Morris 69") are a results row, where capitals do mark names
+    numbers = sum(1 for t in tokens if t.text[0].isdigit())
+    return numbers < 2 or numbers < _ROW_NUMBERS * len(words)
 
 
 @lru_cache(maxsize=65536)

@@ -390,7 +390,7 @@ class EntityExtractor:
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
         found.sort(key=lambda f: (f.start, f.end))
-        return _join_acronyms(text, self._resolve(found, place_mentions))
+        return _join_acronyms(text, self._resolve(found, place_mentions, text))
 
     def _backed_states(self, text: str) -> list[_Found]:
         """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb;
@@ -595,7 +595,7 @@ class EntityExtractor:
         words = [t.lower for t in tokens]
         if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
             return []
-        split = _case_change_at(tokens)
+        split = _case_change_at(tokens) if tokens[-1].text.isupper() else 0
         if split and 1 < split <= 3 and tokens[0].lower in self.first_names \
                 and self._is_place(" ".join(t.text for t in tokens[split:])):
             # a byline's name before its dateline ("Jane Roe DAMASCUS"): a person
@@ -603,7 +603,7 @@ class EntityExtractor:
             return [_Found(tokens[0].start, tokens[split - 1].end, _display(tokens[:split]), "person", "person",
                            keys)] + self._typed(phrase, tokens[split:], False, lower_words)
         split = split or self._name_after_place_at(tokens, lower_words) or self._second_name_at(tokens, lower_words) \
-            or _second_body_at(tokens)
+            or ("and" in words and _second_body_at(tokens))
         if split and tokens[split - 1].lower in PERSON_TITLES and tokens[split - 1].lower not in ORG_HEADS:
             return self._typed(phrase, tokens[split:], True, lower_words)  # the words before are the person's title
         if split:
@@ -619,7 +619,8 @@ class EntityExtractor:
             return []
         if phrase.headline and not title_cue and all(w in lower_words for w in words):
             return []  # Title Case capitalised an ordinary word the text also writes in lower case ("Kill", "Least")
-        organisation_word = any(w.replace(".", "") in ORG_HEADS or w == "&" for w in words)  # "S.A." is "SA"
+        organisation_word = not ORG_HEADS.isdisjoint(words) or "&" in words or "." in text and any(
+            w.replace(".", "") in ORG_HEADS for w in words)  # "S.A." is "SA"
         if not title_cue and tokens[-1] is phrase.tokens[-1] and not organisation_word and (
             _dismissal(phrase) or self._for_country(phrase) and not self._is_place(text)
         ):
@@ -775,7 +776,7 @@ class EntityExtractor:
             return True
         return len(before) > 1 and before[-2:] == ["according", "to"]
 
-    def _resolve(self, found: list[_Found], place_mentions: Sequence[Mention]) -> list[_Found]:
+    def _resolve(self, found: list[_Found], place_mentions: Sequence[Mention], text: str = "") -> list[_Found]:
         """In-document consistency: short forms to full names, one type per name."""
         place_spans = {(m.start, m.end) for m in place_mentions}
         # "It said Aziz was" types "Aziz"; the untyped "Hadi Aziz" earlier is then that person's full name
@@ -787,13 +788,16 @@ class EntityExtractor:
                 f.type = "person"
         typed_by_key: dict[tuple[str, ...], _Found] = {}
         persons: list[_Found] = []
-        for f in sorted(found, key=lambda f: f.weak):
+        for f in found:
             if f.type is not None and f.words:
-                typed_by_key.setdefault(f.words, f)
+                earlier = typed_by_key.get(f.words)
+                if earlier is None or earlier.weak and not f.weak:  # a speech verb's typing yields to any other
+                    typed_by_key[f.words] = f
                 if f.type == "person" and len(f.words) > 1:
                     persons.append(f)
         organisations = [f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1]
         organisations.sort(key=lambda o: -len(o.words))
+        organisation_words = {word for o in organisations for word in o.words}
         out = []
         for f in found:
             if f.kind in ("state", "demonym"):
@@ -818,7 +822,7 @@ class EntityExtractor:
                     f.name, f.type, f.kind = full.name, "person", "person"
                     out.append(f)
                     continue
-            if (f.type is None or f.weak) and f.kind != "place" and f.words:
+            if (f.type is None or f.weak) and f.kind != "place" and f.words and f.words[0] in organisation_words:
                 # "Acme said" after "Acme SpA", "the Rovers" after "Tranmere Rovers": the one organisation
                 # of the article that holds the words (a speech verb alone only for its opening words)
                 longer = {o.name: o for o in organisations if len(o.words) > len(f.words) and (
@@ -829,10 +833,11 @@ class EntityExtractor:
                     out.append(f)
                     continue
             known = typed_by_key.get(f.words)
-            if f.kind == "place":
+            if f.kind == "place" and not (known is not None and known.over_place and _plays_here(text, f)):
                 continue
             if known is not None:
                 f.name, f.type, f.kind = known.name, known.type, known.kind
+                f.over_place = f.over_place or known.over_place
             if f.type is None:
                 continue
             if (f.start, f.end) in place_spans and f.type != "person" and not f.over_place:
@@ -970,12 +975,30 @@ def _plays(phrase: Phrase) -> bool:
     )
 
 
+_PLACE_BEFORE = re.compile(r"\b(?i:in|at|from|near|to|into|of|outside|around)\s*$")
+_PLACE_AFTER = re.compile(r"\s*(?:,|\)|\d)")
+
+
+def _plays_here(text: str, found: _Found) -> bool:
+    """A place's name that a sports cue typed as a team elsewhere in the report is the team here too
+    ("Surrey 24 points ... Surrey closed on 429"), unless it reads as the place: after a locative
+    preposition ("in Leeds"), in capitals, or as a dateline or an address ("LEEDS 1996-08-30",
+    "Leeds , England", "( at Headingley , Leeds )")."""
+    written = text[found.start:found.end]
+    return not written.isupper() and not _PLACE_BEFORE.search(text, max(0, found.start - 12), found.start) \
+        and not _PLACE_AFTER.match(text, found.end)
+
+
 def _dismissal(phrase: Phrase) -> bool:
     """A cricket scorecard's dismissal beside a name: "c Healy", "b Warne", "Lara lbw", "Lara not out"."""
-    after = [t.text for t in phrase.after]
-    before = phrase.before[-1].text if phrase.before else ""
-    return before in _DISMISSED_BY or bool(after) and (after[0] in _DISMISSED_BY or after[0] == "lbw"
-                                                        or after[:2] in (["not", "out"], ["run", "out"]))
+    after = phrase.after
+    if phrase.before and phrase.before[-1].text in _DISMISSED_BY:
+        return True
+    if not after:
+        return False
+    word = after[0].text
+    return word in _DISMISSED_BY or word == "lbw" \
+        or word in ("not", "run") and len(after) > 1 and after[1].text == "out"
 
 
 def _describes(phrase: Phrase, word: str) -> bool:

@@ -126,6 +126,9 @@ _LINK_LIST_HEADING = re.compile(
     r"Latest (?:News|Stories|Headlines|Updates)|Category News|Top Stories|Most (?:Read|Popular|Viewed)|"
     r"Recommended(?: (?:Stories|Articles|for You))?|You (?:May|Might) Also Like|Further Reading|Topics?|Tags)\b"
 )
+# The words a heading opens with, looked for before the pattern is run.
+_HEADING_WORDS = ("Related", "Read", "Also", "See", "Check", "More", "Latest", "Category", "Top", "Most",
+                  "Recommended", "You", "Further", "Topic", "Tags")
 _SENTENCE_END = re.compile(r"[.?!](?=\s|$)")
 _HEADLINE_RUN_WORDS = 20  # words without a full stop: a run of headlines, not one sentence of prose
 _TITLE_CASE_WORDS = 6
@@ -154,6 +157,8 @@ def strip_link_lists(body: str) -> str:
     can be: in the second half of its paragraph (scrapers often run the footer into the last one),
     or as a paragraph of its own after the first; a heading near the top of a one-paragraph text is
     followed by the story itself."""
+    if not any(word in body for word in _HEADING_WORDS):
+        return body  # the usual case, decided without the pattern
     for heading in _LINK_LIST_HEADING.finditer(body):
         start = heading.start()
         paragraph_start = body.rfind("\n", 0, start) + 1

@@ -188,3 +188,13 @@ def test_and_between_a_bodys_name_and_a_stray_word_makes_no_name(extractor):
 )
 def test_a_common_noun_or_adjective_beside_said_is_no_person(extractor, text):
     assert not [a for a in extractor.extract("", text).actors if a in ("Activists", "European")]
+
+
+def test_a_side_typed_once_is_the_side_throughout_but_not_where_it_is_the_place(extractor):
+    # two towns of the gazetteer, playing
+    text = ("Swindon won by 188 runs at Quellbridge . Exeter 199 and 426 , Swindon 372 and 100-5 . "
+            "Trailing by 213 , Exeter got a solid start . The next match is in Exeter .")
+    result = extractor.extract("", text)
+    kinds = [m.kind for m in result.mentions if text[m.start:m.end] == "Exeter"]
+    assert result.actor_types.get("Exeter") == "organisation"
+    assert kinds == ["organisation", "organisation", "place"]  # "in Exeter" is the town
