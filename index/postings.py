@@ -135,7 +135,7 @@ class PostingsTables:
         terms.append(term)  # each array narrowed now, so a big segment's tables fit in memory
         docs.append(narrowest(ids))
         found_weights.append(narrowest(weights))
-        if fieldname in self.positional:
+        if positions is not None and fieldname in self.positional:
             counts, places = positions
             found_positions.append((narrowest(counts), narrowest(places)))
 

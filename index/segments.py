@@ -54,8 +54,8 @@ def _plain_positions(field) -> bool:
     """Whether the field's postings can be made here: positions (Whoosh's `Positions` format
     exactly) of the matches of a bare `RegexTokenizer`, which is how pre-analysed text is indexed."""
     analyzer = field.analyzer if field.indexed else None
-    return (type(field.format) is formats.Positions and type(analyzer) is RegexTokenizer
-            and not analyzer.gaps and analyzer.expression.groups == 0)
+    return (isinstance(analyzer, RegexTokenizer) and type(analyzer) is RegexTokenizer  # a subclass may split otherwise
+            and type(field.format) is formats.Positions and not analyzer.gaps and analyzer.expression.groups == 0)
 
 
 def _encode_positions(places: list[int]) -> bytes:
