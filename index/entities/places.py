@@ -776,8 +776,7 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
                 and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
             ext += 1
         for j in range(ext, i, -1):
-            if not is_capitalised(raws[j - 1]) or (j - 1 > i and (
-                    raws[j - 1].lower() in NAME_ARTICLES or not _piece(raws[j - 1], False))):
+            if not is_capitalised(raws[j - 1]) or (j - 1 > i and raws[j - 1].lower() in ARTICLES):
                 continue  # a name never ends on a bare article ("Homs Al" of "Homs Al Qadima", "CHICAGO AT")
             pieces = [first_piece] + [_piece(raws[k], False) for k in range(i + 1, j)]
             key = " ".join(p for p in pieces if p)
@@ -1002,12 +1001,12 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
             # Switzerland, not Geneva, Illinois.
             if not (chosen.primary and chosen.population >= DWARFS * local.population):
                 chosen = local
-    if not chosen.primary and chosen.kind == "city" and not (single and (
-            folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words)):
+    if not chosen.primary and chosen.kind == "city":
         # another language's name of a town abroad, but a village of a country the text names bears it as
         # its own ("Ras al-Ain" in Syria, not Ceylanpinar across the border): the village
         villages = [e for country in sorted(evidence) for e in gaz.villages(country, m.key)]
-        if villages and len({e.place.value for e in villages}) == 1:
+        if villages and len({e.place.value for e in villages}) == 1 and not (single and (
+                folded in COMMON_WORDS or folded in STOP_WORDS or folded in lower_words)):
             chosen = max(villages, key=lambda e: e.rank)
     mixed_case = not raw.isupper()
     prev_tok = toks[m.start_tok - 1] if m.start_tok > 0 else None
@@ -1263,8 +1262,7 @@ _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 _UNLISTED_CUE = re.compile(
     rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
     rf"(?=[A-Z]|(?i:al|el)-)"
-    rf"|(?:(?<=\b(?i:the)[ \t])|(?<=\b(?i:in|at)[ \t])|(?<=\b(?i:near)[ \t]))"
-    rf"(?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
+    rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
 # east Aleppo")
