@@ -782,9 +782,11 @@ class EntityExtractor:
         # "It said Aziz was" types "Aziz"; the untyped "Hadi Aziz" earlier is then that person's full name
         # (and "Hadi said" that of "Hadi Aziz": a player is called by either name)
         surnames = {f.words[0] for f in found if f.type == "person" and len(f.words) == 1}
+        # (not when that word opens an organisation's name: "Acme said" beside "Acme SA" and "Acme GDRs")
+        opening_bodies = {f.words[0] for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1}
         for f in found:
             if f.type is None and f.kind == "person" and 1 < len(f.words) <= 3 \
-                    and (f.words[-1] in surnames or f.words[0] in surnames):
+                    and (f.words[-1] in surnames or f.words[0] in surnames and f.words[0] not in opening_bodies):
                 f.type = "person"
         typed_by_key: dict[tuple[str, ...], _Found] = {}
         persons: list[_Found] = []

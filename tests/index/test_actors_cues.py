@@ -198,3 +198,11 @@ def test_a_side_typed_once_is_the_side_throughout_but_not_where_it_is_the_place(
     kinds = [m.kind for m in result.mentions if text[m.start:m.end] == "Exeter"]
     assert result.actor_types.get("Exeter") == "organisation"
     assert kinds == ["organisation", "organisation", "place"]  # "in Exeter" is the town
+
+
+def test_a_companys_name_said_alone_is_not_a_persons_given_name(extractor):
+    text = ("Velmorix said on Friday it lost money. Analysts regarded Velmorix Bonds as risky, "
+            "and Velmorix S.A. shares fell.")
+    result = extractor.extract("", text)
+    assert result.actor_types.get("Velmorix S.A.") == "organisation"
+    assert "person" not in {result.actor_types[a] for a in result.actors if a.startswith("Velmorix")}
