@@ -1233,8 +1233,9 @@ def in_body_sense(title: str, title_located: list[tuple[Mention, Place]],
     """
     body_values = {place.value for _, place in body_located}
     # (a division is its own division: "Idlib Governorate" lies in "Idlib Governorate")
-    divisions = {(_base_key(place.name), place.country): place for _, place in body_located
-                 if place.country and place.division == place.name}
+    divisions: dict[tuple[str, str | None], Place] = {
+        (_base_key(place.name), place.country): place for _, place in body_located
+        if place.country and place.division == place.name}
     out = []
     for mention, place in title_located:
         division = divisions.get((name_key(place.name), place.country))
