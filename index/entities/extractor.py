@@ -800,6 +800,7 @@ class EntityExtractor:
         organisations = [f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1]
         organisations.sort(key=lambda o: -len(o.words))
         organisation_words = {word for o in organisations for word in o.words}
+        company_openers = {o.words[0]: o for o in organisations if o.words[-1] in _COMPANY_FORMS}
         out = []
         for f in found:
             if f.kind in ("state", "demonym"):
@@ -835,7 +836,14 @@ class EntityExtractor:
                     out.append(f)
                     continue
             known = typed_by_key.get(f.words)
-            if f.kind == "place" and not (known is not None and known.over_place and _plays_here(text, f)):
+            if f.kind == "place" and len(f.words) == 1 and f.words[0] in company_openers \
+                    and _named_here(text, f) and not self._is_big_place(f.name):
+                # "Magna was up 1/8" after "Magna International Inc": a small place's name opening a
+                # company's is the company
+                f.name, f.type, f.kind = company_openers[f.words[0]].name, "organisation", "organisation"
+                out.append(f)
+                continue
+            if f.kind == "place" and not (known is not None and known.over_place and _named_here(text, f)):
                 continue
             if known is not None:
                 f.name, f.type, f.kind = known.name, known.type, known.kind
@@ -977,15 +985,18 @@ def _plays(phrase: Phrase) -> bool:
     )
 
 
+# The last word of a company's name ("Acme International Inc"): its first word alone is the company.
+_COMPANY_FORMS = frozenset("inc corp co ltd plc llc ag sa nv gmbh spa ab bv oy oyj asa kk srl sarl pty bhd tbk pte "
+                           "llp kgaa".split())
 _PLACE_BEFORE = re.compile(r"\b(?i:in|at|from|near|to|into|of|outside|around)\s*$")
 _PLACE_AFTER = re.compile(r"\s*(?:,|\)|\d)")
 
 
-def _plays_here(text: str, found: _Found) -> bool:
-    """A place's name that a sports cue typed as a team elsewhere in the report is the team here too
-    ("Surrey 24 points ... Surrey closed on 429"), unless it reads as the place: after a locative
-    preposition ("in Leeds"), in capitals, or as a dateline or an address ("LEEDS 1996-08-30",
-    "Leeds , England", "( at Headingley , Leeds )")."""
+def _named_here(text: str, found: _Found) -> bool:
+    """A place's name that names a team or company elsewhere in the report (a sports cue typed it:
+    "Surrey 24 points ... Surrey closed on 429") may name it here too, unless it reads as the place:
+    after a locative preposition ("in Leeds"), in capitals, or as a dateline or an address
+    ("LEEDS 1996-08-30", "Leeds , England", "( at Headingley , Leeds )")."""
     written = text[found.start:found.end]
     return not written.isupper() and not _PLACE_BEFORE.search(text, max(0, found.start - 12), found.start) \
         and not _PLACE_AFTER.match(text, found.end)

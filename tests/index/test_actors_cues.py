@@ -206,3 +206,12 @@ def test_a_companys_name_said_alone_is_not_a_persons_given_name(extractor):
     result = extractor.extract("", text)
     assert result.actor_types.get("Velmorix S.A.") == "organisation"
     assert "person" not in {result.actor_types[a] for a in result.actors if a.startswith("Velmorix")}
+
+
+def test_a_small_towns_name_opening_a_companys_is_the_company_but_not_after_in(extractor):
+    text = ("Ludlow Holdings Ltd said it would buy the mill. Ludlow was up 1/8 at the close. "
+            "The mill in Ludlow employs 40.")
+    result = extractor.extract("", text)
+    actor_spans = [(m.start, m.value) for m in result.mentions if m.facet == "actor"]
+    assert (text.index("Ludlow was"), "Ludlow Holdings Ltd") in actor_spans
+    assert text.rindex("Ludlow") not in [start for start, _ in actor_spans]
