@@ -215,28 +215,23 @@ def test_draw_unseen_skips_excluded_stories_and_repeats():
         audit.draw_unseen(rows, exclude=[2], size=4, seed=7)
 
 
-def test_heldout_labels_refer_to_heldout_articles(heldout):
-    labels = audit.read_tsv(audit.HELDOUT_LABELS, audit.LABEL_COLUMNS)
-    expected = audit.read_tsv(audit.HELDOUT_EXPECTED, audit.EXPECTED_COLUMNS)
-    assert audit.check_labels(labels, expected, {s.id for s in heldout}) == []
+BLIND_SETS = [("heldout", HELDOUT_EXPECTED_ARTICLES), ("fresh", FRESH_EXPECTED_ARTICLES)]
 
 
-def test_heldout_expected_lists_cover_the_seeded_draw(heldout):
+@pytest.mark.parametrize("name", [name for name, _ in BLIND_SETS])
+def test_blind_labels_refer_to_their_own_articles(name, request):
+    chosen, files = request.getfixturevalue(name), audit.SETS[name]
+    labels = audit.read_tsv(files.labels, audit.LABEL_COLUMNS)
+    expected = audit.read_tsv(files.expected, audit.EXPECTED_COLUMNS)
+    assert audit.check_labels(labels, expected, {s.id for s in chosen}) == []
+
+
+@pytest.mark.parametrize("name, articles", BLIND_SETS)
+def test_blind_expected_lists_cover_the_seeded_draw(name, articles, request):
     """The articles with expected lists were drawn, not chosen: the seed says which."""
-    expected = audit.read_tsv(audit.HELDOUT_EXPECTED, audit.EXPECTED_COLUMNS)
-    drawn = random.Random(audit.HELDOUT_SEED).sample([s.id for s in heldout], HELDOUT_EXPECTED_ARTICLES)
-    assert {r["article_id"] for r in expected} == set(drawn)
-
-
-def test_fresh_labels_refer_to_fresh_articles(fresh):
-    labels = audit.read_tsv(audit.FRESH_LABELS, audit.LABEL_COLUMNS)
-    expected = audit.read_tsv(audit.FRESH_EXPECTED, audit.EXPECTED_COLUMNS)
-    assert audit.check_labels(labels, expected, {s.id for s in fresh}) == []
-
-
-def test_fresh_expected_lists_cover_the_seeded_draw(fresh):
-    expected = audit.read_tsv(audit.FRESH_EXPECTED, audit.EXPECTED_COLUMNS)
-    drawn = random.Random(audit.FRESH_SEED).sample([s.id for s in fresh], FRESH_EXPECTED_ARTICLES)
+    chosen, files = request.getfixturevalue(name), audit.SETS[name]
+    expected = audit.read_tsv(files.expected, audit.EXPECTED_COLUMNS)
+    drawn = random.Random(files.seed).sample([s.id for s in chosen], articles)
     assert {r["article_id"] for r in expected} == set(drawn)
 
 
