@@ -141,12 +141,16 @@ def write_corpus(records: list[dict], count: int, out: Path) -> tuple[str, int, 
 
 
 def source_records(sgml_dir: Path, limit: int | None) -> list[dict]:
-    """The Reuters stories as benchmarks/reuters.py exports them (no gold labels)."""
+    """The Reuters stories as benchmarks/reuters.py exports them (no gold labels).
+
+    Each record names its SGML file, so the folder is resolved first: a checkout beside a link
+    to the shared data (a worktree in /tmp) then writes the same corpus, and `--reuse` keeps its
+    indexes instead of rebuilding them over a different spelling of one path."""
     from reuters import export_jsonl
 
     with tempfile.TemporaryDirectory(prefix="newsfacets-scale-") as tmp:
         out = Path(tmp) / "reuters.jsonl"
-        export_jsonl(sgml_dir, out, limit)
+        export_jsonl(sgml_dir.resolve(), out, limit)
         with out.open(encoding="utf-8") as handle:
             return [json.loads(line) for line in handle]
 
