@@ -42,7 +42,7 @@ from index.entities.actors import (
 from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
 from index.entities.dates import find_dates
 from index.entities.model import Entities, Mention, Place
-from index.entities.places import BIG_CITY, Gazetteer, locate
+from index.entities.places import BIG_CITY, Gazetteer, in_body_sense, locate
 from index.entities.places import name_key as place_key
 
 # Nouns after a demonym that make the state the actor ("Israeli warplanes").
@@ -235,6 +235,7 @@ class EntityExtractor:
         body_actors, body_places = self._read(clean, when)
         if clean.strip():
             title_actors = self._supported(head, title_actors, body_actors)
+            title_places = in_body_sense(head, title_places, body_places)
 
         actor_counts: Counter[str] = Counter()
         types: dict[str, str] = {}
