@@ -301,6 +301,34 @@ def merge_facet(name: str, parts: list[tuple[Columns, int]], live: np.ndarray, a
     arrays[f"facet.{name}.doc_ords"] = ord_[by_doc].astype(np.int32)
 
 
+JOINT_PREFIX = "facets."  # every facet's pairs in one table (`joint_facets`)
+
+
+def joint_facets(arrays: Mapping[str, np.ndarray], names: Sequence[str], size: int) -> dict[str, np.ndarray]:
+    """Every facet's (document, value) pairs in one table grouped by document, as `facets.doc_offsets` and
+    `facets.doc_ords`, each field's ordinals shifted past the fields before it (`facets.bases`, in `names` order).
+
+    Why: a query counts all its facets over one mask; one gather of the matched documents' values and one
+    `np.bincount` over this table cost less than a gather and a bincount per facet (190,000 Reuters stories
+    carry 12 values of 8 facet fields each). Built from the fields' own tables grouped by document
+    (`merge_facet`), so it holds exactly their pairs.
+    """
+    doc_offsets = [arrays[f"facet.{name}.doc_offsets"] for name in names]
+    lengths = [np.diff(offsets) for offsets in doc_offsets]
+    totals = np.sum(lengths, axis=0, dtype=np.int64) if names else np.zeros(size, dtype=np.int64)
+    offsets = np.concatenate(([0], np.cumsum(totals))).astype(np.int64)
+    bases = np.zeros(len(names) + 1, dtype=np.int64)
+    ords = np.zeros(int(offsets[-1]), dtype=np.int32)
+    cursor = offsets[:-1].copy()  # where each document's values of the next field go
+    for n, name in enumerate(names):
+        own = arrays[f"facet.{name}.doc_ords"]
+        owner = np.repeat(np.arange(size, dtype=np.int64), lengths[n])
+        ords[cursor[owner] + np.arange(len(own)) - doc_offsets[n][owner]] = own + bases[n]
+        cursor += lengths[n]
+        bases[n + 1] = bases[n] + len(arrays[f"facet.{name}.values.ends"]) - 1
+    return {f"{JOINT_PREFIX}bases": bases, f"{JOINT_PREFIX}doc_offsets": offsets, f"{JOINT_PREFIX}doc_ords": ords}
+
+
 def bigram_index(words: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(keys, offsets, word positions): the words holding each character bigram of `^word$`, keys sorted.
 
@@ -365,6 +393,7 @@ def _merge(reader, segment_of: Callable[[object], Columns]) -> Columns:
         averages[name] = reader.field_length(name) / (size or 1) or 1.0  # Whoosh's avg_field_length, 0 as 1
     for name in facet_fields(reader.schema):
         merge_facet(name, parts, live, arrays)
+    arrays.update(joint_facets(arrays, facet_fields(reader.schema), size))
     _merge_vocabulary(parts, arrays)
     meta = {"fingerprint": _fingerprint(reader), "documents": size, "averages": averages,
             "facets": facet_fields(reader.schema)}  # the facet fields it has arrays for
@@ -407,7 +436,8 @@ def write_columns(generation_dir: str | os.PathLike) -> None:
 
     ix = whoosh_index.open_dir(str(directory))
     with ix.reader() as reader:
-        if load_columns(directory, reader) is None:
+        found = load_columns(directory, reader)
+        if found is None or f"{JOINT_PREFIX}doc_ords" not in found.arrays:  # none, or written before the joint table
             save_file(directory / GENERATION_FILE, _merge(reader, segment_of))
         wanted = {f"{SEGMENT_PREFIX}{leaf.segment().segment_id()}{SEGMENT_SUFFIX}" for leaf, _ in reader.leaf_readers()}
         wanted |= write_postings(directory, [leaf for leaf, _ in reader.leaf_readers()])

@@ -25,7 +25,7 @@ from functools import cached_property
 import numpy as np
 
 from index.analysis import fold
-from index.columns import Columns, StringTable, facet_part, merge_facet, normalise
+from index.columns import JOINT_PREFIX, Columns, StringTable, facet_part, joint_facets, merge_facet, normalise
 from index.schema import FACET_FIELDS, PLACE_TREE_FIELD, PLACE_TREE_SEPARATOR
 from search import budget
 from search.query import MAX_EXPANSIONS, DateRange
@@ -46,6 +46,18 @@ def top_counts(labels: Sequence[str], counts: np.ndarray, size: int) -> list[dic
     # `labels` are in display order, so the position breaks ties by name.
     order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size]
     return [{"value": labels[i], "count": int(counts[i])} for i in order]
+
+
+def values_of(doc_offsets: np.ndarray, doc_ords: np.ndarray, docs: np.ndarray) -> np.ndarray:
+    """The value ordinals documents carry, from pairs grouped by document (`doc_ords[doc_offsets[d]:doc_offsets[d + 1]]`
+    are document d's): one gather, whose cost follows the documents asked for, not the corpus."""
+    docs = docs[docs < len(doc_offsets) - 1]  # a field built from postings ends at its last document
+    starts = doc_offsets[docs]
+    lengths = doc_offsets[1:][docs] - starts
+    before = np.cumsum(lengths) - lengths  # where each document's values go in the result
+    at = np.repeat(starts - before, lengths)
+    at += np.arange(len(at))  # in place and `take`: a fifth less than fancy indexing over fresh temporaries
+    return np.take(doc_ords, at)
 
 
 class FacetField:
@@ -114,18 +126,10 @@ class FacetField:
         if matched is None:
             matched = np.flatnonzero(mask)
         if len(matched) <= BY_DOCUMENT_SHARE * len(mask):
-            ords = self._ords_of(matched)
+            ords = values_of(self._doc_offsets, self._doc_ords, matched)
         else:
             ords = self.ords[mask[self.docs]]
         return np.bincount(ords, minlength=len(self.values))
-
-    def _ords_of(self, docs: np.ndarray) -> np.ndarray:
-        """The value ordinals the documents carry, each once per document."""
-        docs = docs[docs < len(self._doc_offsets) - 1]  # a field built from postings ends at its last document
-        starts = self._doc_offsets[docs]
-        lengths = self._doc_offsets[docs + 1] - starts
-        before = np.cumsum(lengths) - lengths  # where each document's values go in the result
-        return self._doc_ords[np.repeat(starts - before, lengths) + np.arange(int(lengths.sum()))]
 
     def match(self, text: str, is_pattern: bool) -> list[str]:
         """Values a query clause (`actor:assad`, `actor:"Bashar al-Assad"`, `location:hom*`) names.
@@ -189,9 +193,10 @@ class PlaceTree:
         self.name_rank = np.empty(len(full), dtype=np.int64)  # ties of count are shown by name
         self.name_rank[sorted(range(len(full)), key=self.names.__getitem__)] = np.arange(len(full))
 
-    def tree(self, mask: np.ndarray, size: int, matched: np.ndarray | None = None) -> list[dict]:
+    def tree(self, counts: np.ndarray, size: int) -> list[dict]:
         """`[{"value": country, "count": n, "children": [{"value": division, ...,
-        "children": [{"value": place, "count": n}]}]}]` for the masked documents.
+        "children": [{"value": place, "count": n}]}]}]` from the paths' counts over the matched documents
+        (`FacetField.counts` or `FacetIndex.counts`).
 
         Each count is the articles with any place under that node, never a sum that counts an
         article twice. Every level keeps its `size` largest nodes, by count then name, as the
@@ -200,7 +205,6 @@ class PlaceTree:
         """
         if not len(self.paths.docs) or size <= 0:
             return []
-        counts = self.paths.counts(mask, matched)
         carried = np.flatnonzero(counts)
         levels = []
         shown = np.array([-1], dtype=np.int64)  # the parents whose children the next level shows
@@ -245,28 +249,78 @@ class Filters:
     dates: DateRange | None = None
 
 
+class JointFacets:
+    """Every facet field's (document, value) pairs in one table grouped by document (`index.columns.joint_facets`),
+    so the facets counted over one mask cost one gather and one `np.bincount` together."""
+
+    def __init__(self, names: Sequence[str], arrays: Mapping[str, np.ndarray]) -> None:
+        self.names = list(names)
+        self.bases = arrays[JOINT_PREFIX + "bases"].tolist()
+        self.doc_offsets = arrays[JOINT_PREFIX + "doc_offsets"]
+        self.doc_ords = arrays[JOINT_PREFIX + "doc_ords"]
+
+    def counts(self, matched: np.ndarray) -> dict[str, np.ndarray]:
+        """Each field's documents per value ordinal among `matched` (document numbers), as `FacetField.counts`."""
+        every = np.bincount(values_of(self.doc_offsets, self.doc_ords, matched), minlength=self.bases[-1])
+        return {name: every[self.bases[n] : self.bases[n + 1]] for n, name in enumerate(self.names)}
+
+
 class FacetIndex:
     """Every facet of one index generation, its date column and its live documents."""
 
-    def __init__(self, fields: Mapping[str, FacetField], dates: np.ndarray, live: np.ndarray) -> None:
+    def __init__(self, fields: Mapping[str, FacetField], dates: np.ndarray, live: np.ndarray,
+                 columns: Columns | None = None) -> None:
+        """`columns`, the generation's, give the joint table of its facet fields (`joint`)."""
         self.fields = dict(fields)
         self.dates = dates
         self.live = live
         self.size = len(live)
+        self._columns = columns
 
     @classmethod
     def from_columns(cls, columns: Columns) -> FacetIndex:
         """Every facet field the columns have (`index.schema.FacetValues`), counted or not; a counted one
-        the index lacks (built before that facet existed) has no values."""
+        or the location tree's paths the index lacks (built before that field existed) has no values."""
         fields = {name: FacetField(name, columns) for name in columns.meta["facets"]}
-        fields.update({name: FacetField(name, {}) for name in FACET_FIELDS if name not in fields})
-        return cls(fields, columns.arrays["dates"], columns.arrays["live"])
+        fields.update({name: FacetField(name, {}) for name in (*FACET_FIELDS, PLACE_TREE_FIELD) if name not in fields})
+        return cls(fields, columns.arrays["dates"], columns.arrays["live"], columns)
+
+    @cached_property
+    def joint(self) -> JointFacets | None:
+        """The columns' joint table of their facet fields; columns written before it had one get it computed here,
+        once (about 0.1 s and 12 MB per 190,000 Reuters stories); None without columns."""
+        if self._columns is None:
+            return None
+        names, arrays = self._columns.meta["facets"], self._columns.arrays
+        if JOINT_PREFIX + "doc_ords" not in arrays:
+            arrays = joint_facets(arrays, names, self.size)
+        return JointFacets(names, arrays)
+
+    def counts(self, masks: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """Each named facet's documents per value ordinal under its own mask.
+
+        The facets sharing a mask (all but those with a filter of their own, and the location
+        tree's paths) are counted together from the joint table when it matches few enough
+        documents for reading their values to pay (`BY_DOCUMENT_SHARE`); any other one alone.
+        """
+        shared: dict[int, list[str]] = {}
+        for name, mask in masks.items():
+            shared.setdefault(id(mask), []).append(name)
+        found: dict[str, np.ndarray] = {}
+        for names in shared.values():
+            mask = masks[names[0]]
+            matched = np.flatnonzero(mask)
+            joint = self.joint if len(names) > 1 and len(matched) <= BY_DOCUMENT_SHARE * len(mask) else None
+            together = joint.counts(matched) if joint is not None else {}
+            found.update((name, together[name] if name in together else self.fields[name].counts(mask, matched))
+                         for name in names)
+        return found
 
     @cached_property
     def place_tree(self) -> PlaceTree:
         """The location tree's paths (an index built before the tree has an empty one), their parents
         found on first use: one pass over the paths, a few milliseconds per 10,000 of them."""
-        return PlaceTree(self.fields.get(PLACE_TREE_FIELD) or FacetField(PLACE_TREE_FIELD, {}))
+        return PlaceTree(self.fields[PLACE_TREE_FIELD])
 
     def date_mask(self, dates: DateRange) -> np.ndarray:
         return (self.dates >= dates.lo) & (self.dates <= dates.hi)

@@ -29,10 +29,10 @@ import numpy as np
 from whoosh import query as wq
 
 from index.article import MAX_VALUE_LENGTH  # characters of one filter value or prefix
-from index.schema import FACET_FIELDS
+from index.schema import FACET_FIELDS, PLACE_TREE_FIELD
 from search import budget, lookups
 from search.budget import AdmissionGate, SearchBusy
-from search.facets import Filters, date_counts
+from search.facets import Filters, date_counts, top_counts
 from search.handle import Generation, IndexHandle
 from search.lookups import MAX_FACET_SIZE
 from search.lookups import described as _described
@@ -357,16 +357,13 @@ class Searcher:
         """The flat facets' counts and the location tree (counted over every filter, as the hits are)."""
         if size == 0:
             return {name: [] for name in (*FACET_FIELDS, "date")}, []
-        matched: dict[int, np.ndarray] = {}  # documents of each distinct mask (facets without a filter share one)
-        for mask in (*(counted[name] for name in FACET_FIELDS), counted["date"]):
-            if id(mask) not in matched:
-                matched[id(mask)] = np.flatnonzero(mask)
-        facets = {name: generation.facets.fields[name].count(counted[name], size, matched[id(counted[name])])
-                  for name in FACET_FIELDS}
-        by_month = in_force is not None and in_force.spans_a_year_or_less()
         total = counted["date"]  # every filter applied
-        facets["date"] = date_counts(generation.facets.dates, total, by_month)
-        return facets, generation.facets.place_tree.tree(total, size, matched[id(total)])
+        facets = generation.facets
+        counts = facets.counts({**{name: counted[name] for name in FACET_FIELDS}, PLACE_TREE_FIELD: total})
+        found = {name: top_counts(facets.fields[name].values, counts[name], size) for name in FACET_FIELDS}
+        by_month = in_force is not None and in_force.spans_a_year_or_less()
+        found["date"] = date_counts(facets.dates, total, by_month)
+        return found, facets.place_tree.tree(counts[PLACE_TREE_FIELD], size)
 
     # ------------------------------------------------------- other questions
 

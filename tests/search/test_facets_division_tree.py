@@ -103,10 +103,10 @@ def test_every_level_is_capped_at_the_facet_size():
     counts |= {path("B", "d4", f"p{n}"): 1 for n in range(3)}
     counts[path("B", "d2", "tied")] = 1  # d2's only place: shown only once d2 is
     paths = FacetField("place_tree", {value: np.arange(n, dtype=np.int32) for value, n in counts.items()})
-    tree = PlaceTree(paths).tree(np.ones(9, dtype=bool), 2)
+    tree = PlaceTree(paths).tree(paths.counts(np.ones(9, dtype=bool)), 2)
     assert [n["value"] for n in tree] == ["B", "A"]
     assert [n["value"] for n in tree[0]["children"]] == ["d4", "d3"]
     assert [n["value"] for n in tree[0]["children"][0]["children"]] == ["p0", "p1"]
     assert "children" not in tree[1] and "children" not in tree[0]["children"][1]
-    two_documents = PlaceTree(paths).tree(np.arange(9) < 2, 3)
+    two_documents = PlaceTree(paths).tree(paths.counts(np.arange(9) < 2), 3)
     assert [(n["value"], n["count"]) for n in two_documents] == [("A", 2), ("B", 2), ("C", 1)]

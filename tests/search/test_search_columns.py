@@ -23,10 +23,14 @@ from whoosh.util.numeric import byte_to_length
 from index.build import build_index
 from index.columns import (
     GENERATION_FILE,
+    JOINT_PREFIX,
     SEGMENT_PREFIX,
+    Columns,
     compute_columns,
     facet_fields,
     load_columns,
+    load_file,
+    save_file,
     scored_fields,
     write_columns,
 )
@@ -206,6 +210,41 @@ def test_columns_agree_with_whoosh(tmp_path):
                 expected = {value: len(docs & set(chosen.tolist())) for value, docs in expected_docs.items()}
                 counted = {c["value"]: c["count"] for c in facets.fields[name].count(mask, 1000)}
                 assert counted == {value: n for value, n in expected.items() if n}, (name, len(chosen))
+            # All the facets over one mask at once (the joint table, for all but the whole corpus) count the same.
+            together = facets.counts({name: mask for name in stored})
+            for name, expected_docs in stored.items():
+                values = facets.fields[name].values
+                counted = {values[i]: int(n) for i, n in enumerate(together[name].tolist()) if n}
+                assert counted == {value: n for value, docs in expected_docs.items()
+                                   if (n := len(docs & set(chosen.tolist())))}, (name, len(chosen))
+
+
+def test_columns_written_before_the_joint_facet_table_answer_the_same_and_are_upgraded(tmp_path):
+    """A `columns.bin` without `facets.*` (written before the joint table) is computed around, then rewritten."""
+    corpus, index_dir = tmp_path / "corpus", tmp_path / "index"
+    build_index([_write(corpus, [_record(n) for n in range(30)])], index_dir, workers=1)
+    generation = current_generation(index_dir)
+    assert generation is not None
+    with Searcher(index_dir) as searcher:
+        queries = _queries(searcher)
+    expected = _answers(index_dir, queries)
+    full = load_file(generation / GENERATION_FILE)
+    assert full is not None and JOINT_PREFIX + "doc_ords" in full.arrays
+    kept = {name: np.array(array) for name, array in full.arrays.items() if not name.startswith(JOINT_PREFIX)}
+    meta = dict(full.meta)
+    del full
+    save_file(generation / GENERATION_FILE, Columns(meta, kept))
+    with Searcher(index_dir) as searcher:
+        assert JOINT_PREFIX + "doc_ords" not in searcher._handle.current().columns.arrays
+    assert _answers(index_dir, queries) == expected
+    write_columns(generation)
+    upgraded = load_file(generation / GENERATION_FILE)
+    assert upgraded is not None
+    with whoosh_index.open_dir(str(generation)).reader() as reader:
+        computed = compute_columns(reader)
+    for name in (JOINT_PREFIX + "bases", JOINT_PREFIX + "doc_offsets", JOINT_PREFIX + "doc_ords"):
+        assert np.array_equal(upgraded.arrays[name], computed.arrays[name]), name
+    assert _answers(index_dir, queries) == expected
 
 
 def test_write_columns_upgrades_an_existing_generation_and_stale_or_damaged_files_are_ignored(tmp_path):
