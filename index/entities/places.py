@@ -1214,9 +1214,12 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
         entries = [e for country in countries for e in gaz.villages_like(country, skeleton)]
         entries += [e for country in named for e in gaz.skeletons.get((country, skeleton), ())]
     # where the text names divisions of a country, that country's village lies in one of them
-    # ("Safsafeh east of Tabqa" is not the Safsafah of another governorate)
-    entries = [e for e in entries if e.place.country not in {c for c, _ in divisions}
-               or (e.place.country, e.place.division) in divisions]
+    # ("Safsafeh east of Tabqa" is not the Safsafah of another governorate), unless no place of
+    # that name does and the name has two words (besides articles): a one-word name is often shared by chance, a
+    # two-word one rarely ("the border town of Tal Abyad" in a story about Manbij's province)
+    inside = [e for e in entries if e.place.country not in {c for c, _ in divisions}
+              or (e.place.country, e.place.division) in divisions]
+    entries = inside if inside or " " not in key else entries
     # GeoNames lists some places twice (a village and its seat): one value is one place to a reader
     values = {e.place.value for e in entries}
     return max(entries, key=lambda e: e.rank).place if len(values) == 1 else None

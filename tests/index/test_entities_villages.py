@@ -6,8 +6,9 @@ from the gazetteer itself, so a rule written for the words below would fail.
 """
 from __future__ import annotations
 
-from index.analysis import STOP_WORDS
+from index.analysis import STOP_WORDS, fold
 from index.entities import EntityExtractor
+from index.entities.actors import first_names
 from index.entities.chunking import COMMON_WORDS
 from index.entities.places import MIN_SKELETON, _skeleton, name_key
 
@@ -111,3 +112,24 @@ def test_a_first_vowel_written_otherwise_meets_through_the_consonants(extractor,
             continue
         village = table.by_key[key][0].place.value
         assert village in _values(extractor, f"Fighting raged near {written} in northern Syria."), written
+
+
+def test_a_two_word_village_outside_the_divisions_named_is_still_that_village(extractor, gaz):
+    # Iraqi villages of two-word names, alone under their key, beside a big Iraqi city of another
+    # division: a two-word name is rarely shared by chance (a one-word one keeps to the divisions)
+    table = gaz.minor("Iraq")
+    names = first_names()
+    city = max((e for entries in gaz.index.values() for e in entries
+                if e.kind == "city" and e.primary and e.place.country == "Iraq"), key=lambda e: e.population).place
+    tried = 0
+    for key, entries in sorted(table.by_key.items()):
+        village = entries[0].place
+        words = village.name.split()
+        if len(key.split()) != 2 or len({e.place.value for e in entries}) != 1 or key in gaz.index \
+                or village.division in (None, city.division) or name_key(village.name) != key \
+                or not all(w[0].isupper() and name_key(w) not in gaz.index and fold(w) not in names for w in words):
+            continue  # (a word that is a place or a given name is judged by other rules)
+        found = _values(extractor, f"Fighting near {village.name} and in {city.name}, Iraq, went on.")
+        assert village.value in found, (village.name, found)
+        tried += 1
+    assert tried >= 2  # the gazetteer has such villages: the rule is tested on them
