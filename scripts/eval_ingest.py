@@ -13,9 +13,10 @@ whose extracted date equals the gold one.
 
     python scripts/eval_ingest.py [--pages DIR] [--json]
 
-Three sets, each a `pages/` folder beside its `gold/`: the development pages (the default),
-`tests/data/ingest/heldout/pages` and `tests/data/ingest/fresh/pages` (held out: written
-with their gold bodies before the rules were run on them; see the fresh set's README).
+Four sets, each a `pages/` folder beside its `gold/`: the development pages (the default),
+`tests/data/ingest/heldout/pages`, `tests/data/ingest/fresh/pages` and `tests/data/ingest/blind/pages`
+(held out: written with their gold bodies before the rules were run on them; see the fresh and
+blind sets' READMEs).
 """
 from __future__ import annotations
 
@@ -71,8 +72,13 @@ class PageScore:
     trafilatura_date: str | None
 
 
-def _trafilatura_alone(markup: str) -> tuple[str, str | None]:
-    """Body and date from trafilatura with its defaults (comments left out, as we do)."""
+def _trafilatura_alone(markup: bytes) -> tuple[str, str | None]:
+    """Body and date from trafilatura with its defaults (comments left out, as we do).
+
+    It gets the page's bytes, as `trafilatura.fetch_url` hands them on in real use, so it
+    decodes them itself (UTF-8, else its charset detection); decoding them for it as UTF-8
+    first turned every legacy-charset page into replacement characters and scored it 0.
+    """
     document = trafilatura.bare_extraction(markup, with_metadata=True, include_comments=False)
     if document is None:
         return "", None
@@ -92,7 +98,7 @@ def evaluate(pages: Path) -> list[PageScore]:
             for page in sorted(pages.glob("*.html")):
                 gold = (gold_dir / f"{page.stem}.txt").read_text(encoding="utf-8")
                 article = searcher.article(page.stem) or {}
-                theirs, their_date = _trafilatura_alone(page.read_text(encoding="utf-8", errors="replace"))
+                theirs, their_date = _trafilatura_alone(page.read_bytes())
                 scores.append(PageScore(
                     page.stem, body_f1(article.get("body", ""), gold), body_f1(theirs, gold),
                     meta[page.stem]["date"], article.get("date"), their_date,
