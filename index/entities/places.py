@@ -1197,6 +1197,21 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
     return out
 
 
+_SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
+
+
+def _with_sun_article(key: str) -> str | None:
+    """The key with the Arabic article as it is assimilated before a sun letter ("sukhna" -> "as sukhna",
+    "raqa" -> "ar raqa"), or None before a moon letter.
+
+    Why: "al" is dropped from every key, but its assimilated forms "As", "At", "An" are English words,
+    so a name written with one as a word of its own keeps it in its key; a text that leaves the article
+    out must then ask for it.
+    """
+    letters = next((s for s in _SUN_LETTERS if key.startswith(s)), None)
+    return f"a{letters} {key}" if letters else None
+
+
 def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, str]], gaz: Gazetteer,
              lower_words: _LowerWords) -> Place | None:
     """The one place of the `named` countries (and of the named `divisions` of a country where
@@ -1207,6 +1222,9 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
         return None
     countries = sorted(named)
     entries = [e for country in countries for e in gaz.villages(country, key)]
+    if not entries and (article_key := _with_sun_article(key)):
+        # GeoNames' name keeps the article as a word the key keeps ("As Sukhnah"), the story drops it ("Sukhna")
+        entries = [e for country in countries for e in gaz.villages(country, article_key)]
     if not entries:
         skeleton = _skeleton(key)
         if len(skeleton.replace(" ", "")) < MIN_SKELETON:

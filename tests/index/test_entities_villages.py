@@ -133,3 +133,21 @@ def test_a_two_word_village_outside_the_divisions_named_is_still_that_village(ex
         assert village.value in found, (village.name, found)
         tried += 1
     assert tried >= 2  # the gazetteer has such villages: the rule is tested on them
+
+
+def test_a_village_named_with_its_article_as_a_word_is_found_without_it(extractor, gaz):
+    # Iraqi villages GeoNames names "As X", "Ar X", "An X" (the article assimilated to a sun letter, as a
+    # word of its own), written without the article: the village, not an unlisted "X"
+    table = gaz.minor("Iraq")
+    tried = 0
+    for key, entries in sorted(table.by_key.items()):
+        article, _, rest = key.partition(" ")
+        village = entries[0].place
+        if article not in {"as", "ar", "an", "at", "ad", "az", "ash"} or " " in rest or len(rest) < MIN_SKELETON \
+                or len({e.place.value for e in entries}) != 1 or rest in gaz.index or table.by_key.get(rest) \
+                or rest in COMMON_WORDS or rest in STOP_WORDS or rest in gaz.stop:
+            continue
+        found = _values(extractor, f"Fighting near {rest.title()} in northern Iraq went on.")
+        assert village.value in found, (rest, found)
+        tried += 1
+    assert tried >= 3  # the gazetteer has such villages: the rule is tested on them
