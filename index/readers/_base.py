@@ -36,6 +36,28 @@ MAX_JSON_BYTES = 64 * 1024 * 1024
 # One JSONL line / CSV field longer than this is refused rather than buffered.
 MAX_RECORD_CHARS = 32 * 1024 * 1024
 
+# Invisible characters that are no spelling: a byte-order mark or zero-width no-break space
+# anywhere, and a zero-width space beside a space, at an edge, or inside a word of a script that
+# spaces its words (a CMS's hyphenation hint, which would split the word for search). A zero-width
+# space between letters of a script written without spaces (Thai, Khmer) marks a word break, and
+# the joiners (U+200C, U+200D) are spelling in Persian, Urdu, Indic scripts and emoji: both stay.
+_INVISIBLE = re.compile(r"[\ufeff\u2060]|(?:(?<=\s)|^)\u200b+|\u200b+(?=\s|$)", re.MULTILINE)
+_ZERO_WIDTH_SPACE = re.compile(r"(?<=(\w))\u200b+(?=(\w))")
+
+
+def strip_invisible(text: str) -> str:
+    """`text` without the invisible characters that are no spelling (see `_INVISIBLE`)."""
+    if "\ufeff" not in text and "\u2060" not in text and "\u200b" not in text:
+        return text
+    text = _INVISIBLE.sub("", text)
+    return _ZERO_WIDTH_SPACE.sub(lambda m: "" if _cased(m[1]) and _cased(m[2]) else m[0], text)
+
+
+def _cased(letter: str) -> bool:
+    """A letter of a script with upper and lower case (Latin, Greek, Cyrillic, Armenian...)."""
+    return letter.lower() != letter.upper()
+
+
 _SNIFF_BYTES = 8192
 _CHUNK = 1024 * 1024
 _TEXT_CONTROL = set(b"\t\n\r\f\b\x1b")
@@ -335,8 +357,9 @@ def build_article(
     itself the date of last resort). It stays in the body. `language` is the declared
     one; without it the text's language is detected.
     """
-    body = (body or "").strip()
-    title = " ".join((title or "").split())
+    body = strip_invisible(body or "").strip()
+    title = " ".join(strip_invisible(title or "").split())
+    authors = [name for name in (" ".join(strip_invisible(a).split()) for a in authors) if name]
     if not body and _is_text_not_headline(title):
         body, title = title, ""
     if not body:
@@ -352,7 +375,7 @@ def build_article(
         source = source or dateline.agency
         date = date or dateline_date(dateline, fallback_date)
     date = date or fallback_date
-    source = " ".join((source or "").split())
+    source = " ".join(strip_invisible(source or "").split())
     url = (url or "").strip()
     return Article(
         id=id,
@@ -363,7 +386,7 @@ def build_article(
         url=url or None,
         path=path,
         gold=gold or {},
-        authors=list(authors),
+        authors=authors,
         language=language_code(language) or detect_language(f"{title}\n{body}"),
     )
 

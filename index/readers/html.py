@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from html.parser import HTMLParser
 
 import lxml.etree  # type: ignore[import-untyped]  # no lxml-stubs installed
 import lxml.html  # type: ignore[import-untyped]
+import regex
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metadata
@@ -74,6 +76,13 @@ _DATE_PARAMS = {"original_date": True, "extensive_search": True}
 # the same for every page but the URL, and building them reads trafilatura's configuration
 # anew (a tenth of its time on a small page), so they are built once and copied per page.
 _EXTRACTION = Extractor(output_format="python", comments=False, tables=True)
+# trafilatura drops every non-printable character, and with them the zero-width joiners
+# that are spelling in Persian, Urdu, Kurdish and Indic scripts and in emoji sequences
+# (کتاب‌های is not کتابهای), and the zero-width space that marks word breaks in Thai or Khmer.
+_EXTRACTOR_DROPS = "\u200b\u200c\u200d"
+_WITHOUT_DROPPED = str.maketrans("", "", _EXTRACTOR_DROPS)
+# A token of the page: letters, marks, symbols and those format characters, up to a space or punctuation.
+_TOKEN = regex.compile(r"[^\s\p{P}]+")
 
 
 @dataclass
@@ -317,6 +326,21 @@ def _shingle_containment(part: str, whole: str) -> float:
         return set(zip(words, words[1:], strict=False))
     mine = pairs(part)
     return len(mine & pairs(whole)) / len(mine) if mine else 0.0
+
+
+def restore_dropped(text: str, page_text: str) -> str:
+    """`text` (an extractor's output) with the zero-width characters it dropped put back, token
+    by token, as `page_text` (the page's own text) spells each token most often."""
+    if not text or not any(ch in page_text for ch in _EXTRACTOR_DROPS):
+        return text
+    spellings: dict[str, Counter[str]] = {}
+    for token in _TOKEN.findall(page_text):
+        if any(ch in token for ch in _EXTRACTOR_DROPS):
+            spellings.setdefault(token.translate(_WITHOUT_DROPPED), Counter())[token] += 1
+    for token in _TOKEN.findall(page_text):  # the same word spelt without them counts too
+        if token in spellings:
+            spellings[token][token] += 1
+    return _TOKEN.sub(lambda m: spellings[m[0]].most_common(1)[0][0] if m[0] in spellings else m[0], text)
 
 
 def _choose_body(extracted: str | None, ours: Callable[[], str]) -> str:
@@ -655,9 +679,10 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     page_url = (found.canonical or meta.get("og:url") or story.url or (guessed and guessed.url) or url or None)
     # The story's own structured date, then htmldate's finding, then the URL's.
     date = stated_date or parse_date((guessed and guessed.date) or "") or date_from_url(page_url or "")
+    page_text = tree.text_content() if tree is not None else ""
     authors = story.authors or tuple(split_authors(
         found.microdata_authors or [next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")
-                                    or (guessed and guessed.author) or ""]))
+                                    or restore_dropped((guessed and guessed.author) or "", page_text)]))
     language = language_code(story.language or found.html_lang
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
@@ -669,7 +694,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
             ours.append(_our_body(tree))
         return ours[0]
 
-    body = drop_shaped_furniture(_choose_body(getattr(extracted, "text", None), our_body), tree, headlines)
+    extracted_text = restore_dropped(getattr(extracted, "text", None) or "", page_text)
+    body = drop_shaped_furniture(_choose_body(extracted_text, our_body), tree, headlines)
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)
