@@ -225,17 +225,23 @@ class PlaceTree:
         return [nodes[kid] for kid in levels[0].tolist()]
 
 
-def date_counts(dates: np.ndarray, mask: np.ndarray, by_month: bool) -> list[dict]:
-    """Publication dates of the masked documents by year (`2020`) or month (`2020-01`); unknown dates left out.
+def date_counts(dates: np.ndarray, docs: np.ndarray, by_month: bool) -> list[dict]:
+    """Publication dates of the documents (their numbers) by year (`2020`) or month (`2020-01`); unknown ones left out.
 
     Every period with an article is returned, not the `facet_size` busiest: the date facet is
     a histogram, and one with quiet years or months cut out would misstate the timeline. The
     count is bounded anyway: at most 13 months (a range of a year or less), or the years the
     corpus spans.
     """
-    chosen = dates[mask]
-    chosen = chosen[chosen > 0]
-    keys, counts = np.unique(chosen // (100 if by_month else 10000), return_counts=True)
+    chosen = dates[docs]
+    periods = chosen[chosen > 0] // (100 if by_month else 10000)
+    if not len(periods):
+        return []
+    first = int(periods.min())  # a year's months or at most 10,000 years: a bincount, not a sort
+    counts = np.bincount(periods - first)
+    keys = np.flatnonzero(counts)
+    counts = counts[keys]
+    keys = keys + first
     labels = [f"{k // 100:04d}-{k % 100:02d}" if by_month else f"{k:04d}" for k in keys.tolist()]
     return top_counts(labels, counts, len(labels))
 
@@ -296,8 +302,10 @@ class FacetIndex:
             arrays = joint_facets(arrays, names, self.size)
         return JointFacets(names, arrays)
 
-    def counts(self, masks: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-        """Each named facet's documents per value ordinal under its own mask.
+    def counts(self, masks: Mapping[str, np.ndarray], known: Mapping[int, np.ndarray] | None = None
+               ) -> dict[str, np.ndarray]:
+        """Each named facet's documents per value ordinal under its own mask; `known` holds the documents
+        (`np.flatnonzero`) of masks the caller has already found them for, by `id` of the mask.
 
         The facets sharing a mask (all but those with a filter of their own, and the location
         tree's paths) are counted together from the joint table when it matches few enough
@@ -309,7 +317,7 @@ class FacetIndex:
         found: dict[str, np.ndarray] = {}
         for names in shared.values():
             mask = masks[names[0]]
-            matched = np.flatnonzero(mask)
+            matched = known[id(mask)] if known and id(mask) in known else np.flatnonzero(mask)
             joint = self.joint if len(names) > 1 and len(matched) <= BY_DOCUMENT_SHARE * len(mask) else None
             together = joint.counts(matched) if joint is not None else {}
             found.update((name, together[name] if name in together else self.fields[name].counts(mask, matched))

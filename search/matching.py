@@ -85,6 +85,8 @@ class ArrayMatcher:
         self.lengths = lengths
         self._read: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}  # one search reads a term once
         self._scores: dict[wq.Query, np.ndarray] = {}  # `scores`, by query
+        # `top`'s last candidates (query, mask, documents, their negated scores): a collapsed page asks again.
+        self._candidates: tuple[wq.Query, np.ndarray, np.ndarray, np.ndarray] | None = None
         self.positional_work = 0  # articles x words checked for phrases so far (`_charge_positions`)
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -240,15 +242,27 @@ class ArrayMatcher:
             self._scores[q] = scores
         return self._scores[q]
 
-    def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int) -> list[tuple[int, float]]:
-        """(document, score) ranked start..stop among the masked documents, best first, ties in index order."""
-        scores = self.scores(q)
-        candidates = np.flatnonzero(mask)
+    def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int,
+            docs: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """(document, score) ranked start..stop among the masked documents, best first, ties in index order.
+
+        `docs`, if given, are the mask's documents (`np.flatnonzero(mask)`). The candidates and
+        their scores are kept for the next call with the same query and mask: story collapsing
+        asks for longer rankings of the same matches until the page holds enough stories.
+        """
+        kept = self._candidates
+        if kept is not None and kept[0] == q and kept[1] is mask:
+            candidates, negated = kept[2], kept[3]
+        else:
+            candidates = np.flatnonzero(mask) if docs is None else docs
+            negated = -self.scores(q)[candidates]
+            self._candidates = (q, mask, candidates, negated)
         if stop < len(candidates):
-            keep = np.argpartition(-scores[candidates], stop - 1)[:stop]
-            candidates = candidates[keep]
-        order = np.lexsort((candidates, -scores[candidates]))[start:stop]
-        return [(int(candidates[i]), float(scores[candidates[i]])) for i in order]
+            keep = np.argpartition(negated, stop - 1)[:stop]
+        else:
+            keep = np.arange(len(candidates))
+        order = keep[np.lexsort((candidates[keep], negated[keep]))[start:stop]]
+        return [(int(candidates[i]), float(-negated[i])) for i in order]
 
 
 class FieldLengths:

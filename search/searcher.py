@@ -234,15 +234,16 @@ class Searcher:
         matcher = generation.matcher(whoosh_searcher)
         found = self._match(matcher, generation, parsed, filters)
         resolved, total_mask, counted = found.resolved, found.mask, found.counted
-        total = articles = int(total_mask.sum())
+        matched = np.flatnonzero(total_mask)  # found once for the story count, the facets and the dates
+        total = articles = len(matched)
         stories = story_index(generation.path, generation.facets.size)
-        story_count = stories.count(total_mask)
+        story_count = stories.count(matched)
         grouped = stories if collapse == "story" else None
         suggested = None
         if (found.relaxed or found.fuzzy or total < SUGGEST_BELOW) and parsed.text:  # as typed, it found little
             suggested = suggestion(parsed.text, generation.vocabulary(whoosh_searcher))
 
-        ranked = self._rank(matcher, generation, resolved, total_mask, total, sort, page, per_page, grouped)
+        ranked = self._rank(matcher, generation, resolved, total_mask, matched, sort, page, per_page, grouped)
         if grouped is not None:
             total = story_count
         highlight = resolved.highlight if snippets else Highlight()
@@ -254,7 +255,7 @@ class Searcher:
 
         hits = self._hits([(whoosh_searcher.stored_fields(doc), score) for doc, score in ranked], markup)
         hits = [replace(hit, **stories.describe(doc)) for hit, (doc, _) in zip(hits, ranked, strict=False)]
-        facets, tree = self._facets(generation, counted, in_force, facet_size)
+        facets, tree = self._facets(generation, counted, matched, in_force, facet_size)
         took = round((time.perf_counter() - started) * 1000, 2)
         return SearchResult(query, total, page, per_page, took, suggested, found.fuzzy, hits,
                             facets, found.relaxed, list(resolved.narrowed), stories=story_count, articles=articles,
@@ -319,21 +320,21 @@ class Searcher:
 
     @staticmethod
     def _rank(
-        matcher: ArrayMatcher, generation: Generation, resolved: Resolved, mask: np.ndarray, total: int,
+        matcher: ArrayMatcher, generation: Generation, resolved: Resolved, mask: np.ndarray, docs: np.ndarray,
         sort: str, page: int, per_page: int, stories: StoryIndex | None = None,
     ) -> list[tuple[int, float | None]]:
-        """(document number, score) of the requested page; with `stories`, of the page of stories
-        (each story's best-ranked document, see `search.stories.representatives`)."""
-        start, stop = (page - 1) * per_page, page * per_page
+        """(document number, score) of the requested page of the masked documents (`docs`, as numbers);
+        with `stories`, of the page of stories (each story's best-ranked document, see
+        `search.stories.representatives`)."""
+        start, stop, total = (page - 1) * per_page, page * per_page, len(docs)
         if start >= total:
             return []
         if sort == "relevance" and resolved.scored:
             def top(n: int) -> list[tuple[int, float | None]]:
                 first = 0 if stories else start
-                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, first, n)]
+                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, first, n, docs)]
 
             return top(stop) if stories is None else representatives(stories, top, total, start, stop)
-        docs = np.flatnonzero(mask)
         dates = generation.facets.dates[docs]
         newest = sort != "oldest"
         # Unknown dates (0) last either way; ties in document order.
@@ -352,17 +353,19 @@ class Searcher:
         ]
 
     @staticmethod
-    def _facets(generation: Generation, counted: dict, in_force: DateRange | None,
+    def _facets(generation: Generation, counted: dict, matched: np.ndarray, in_force: DateRange | None,
                 size: int) -> tuple[dict[str, list[dict]], list[dict]]:
-        """The flat facets' counts and the location tree (counted over every filter, as the hits are)."""
+        """The flat facets' counts and the location tree (counted over every filter, as the hits are);
+        `matched` are the documents of `counted["date"]`, every filter applied."""
         if size == 0:
             return {name: [] for name in (*FACET_FIELDS, "date")}, []
         total = counted["date"]  # every filter applied
         facets = generation.facets
-        counts = facets.counts({**{name: counted[name] for name in FACET_FIELDS}, PLACE_TREE_FIELD: total})
+        counts = facets.counts({**{name: counted[name] for name in FACET_FIELDS}, PLACE_TREE_FIELD: total},
+                               {id(total): matched})
         found = {name: top_counts(facets.fields[name].values, counts[name], size) for name in FACET_FIELDS}
         by_month = in_force is not None and in_force.spans_a_year_or_less()
-        found["date"] = date_counts(facets.dates, total, by_month)
+        found["date"] = date_counts(facets.dates, matched, by_month)
         return found, facets.place_tree.tree(counts[PLACE_TREE_FIELD], size)
 
     # ------------------------------------------------------- other questions

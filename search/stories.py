@@ -68,9 +68,17 @@ class StoryIndex:
         stories = self.doc_stories[docs]
         return np.where(stories >= 0, stories, len(self.ids) + docs)
 
-    def count(self, mask: np.ndarray) -> int:
-        """How many stories the masked documents belong to."""
-        return int(len(np.unique(self.keys(np.flatnonzero(mask)))))
+    def count(self, docs: np.ndarray) -> int:
+        """How many stories the documents (distinct document numbers) belong to: each one without a story is its own.
+
+        A scatter over the story ordinals, not `np.unique` (a sort of the matches: 2-4 ms for
+        the 30,000 of a common word in 190,000 stories).
+        """
+        stories = self.doc_stories[docs]
+        alone = stories < 0
+        seen = np.zeros(len(self.ids), dtype=bool)
+        seen[stories[~alone]] = True
+        return int(np.count_nonzero(seen)) + int(np.count_nonzero(alone))
 
     def first_of_each(self, ranked: np.ndarray) -> np.ndarray:
         """The documents of `ranked` (best first) that are the first of their story in it, in rank order."""
