@@ -43,6 +43,9 @@ def top_counts(labels: Sequence[str], counts: np.ndarray, size: int) -> list[dic
     nonzero = np.flatnonzero(counts)
     if not len(nonzero) or size <= 0:
         return []
+    if len(nonzero) > size:  # only values counted at least as often as the size-th largest can be shown
+        least = np.partition(counts[nonzero], len(nonzero) - size)[len(nonzero) - size]
+        nonzero = nonzero[counts[nonzero] >= least]
     # `labels` are in display order, so the position breaks ties by name.
     order = nonzero[np.lexsort((nonzero, -counts[nonzero]))][:size]
     return [{"value": labels[i], "count": int(counts[i])} for i in order]

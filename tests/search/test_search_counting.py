@@ -1,10 +1,10 @@
-"""Counting over matched document numbers: stories (a scatter over story ordinals) and the date histogram
-(a bincount over periods) give what a sort of the matches (`np.unique`) gives."""
+"""Counting over matched document numbers: stories (a scatter over story ordinals), the date histogram
+(a bincount over periods) and the top values (a partition before the sort) give what sorting everything gives."""
 from __future__ import annotations
 
 import numpy as np
 
-from search.facets import date_counts
+from search.facets import date_counts, top_counts
 from search.stories import StoryIndex
 
 
@@ -35,3 +35,14 @@ def test_date_counts_are_the_sorted_histogram_across_a_year_boundary_and_skip_un
     years = date_counts(dates, np.arange(8), by_month=False)
     assert years == [{"value": "2000", "count": 3}, {"value": "1999", "count": 2}, {"value": "1850", "count": 1}]
     assert date_counts(dates, np.array([3, 6]), by_month=False) == []
+
+
+def test_top_counts_picks_what_sorting_every_value_picks_ties_by_label_order():
+    rng = np.random.default_rng(11)
+    for _ in range(500):
+        counts = rng.integers(0, int(rng.integers(1, 6)), size=int(rng.integers(0, 80)))
+        labels = [f"v{n:03d}" for n in range(len(counts))]
+        for size in (0, 1, 4, 10, 200):
+            everything = sorted((-int(c), n) for n, c in enumerate(counts.tolist()) if c)[:size]
+            expected = [{"value": labels[n], "count": -c} for c, n in everything]
+            assert top_counts(labels, counts, size) == expected
