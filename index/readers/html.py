@@ -142,6 +142,47 @@ def _flattened(markup: str) -> str:
     return head + "<body>" + "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs) + "</body></html>"
 
 
+# --- layout tables -------------------------------------------------------------------------------
+# Old sites lay the whole page out in nested <table>s; an extractor then reads menu, sidebar
+# boxes and story alike as rows of one data table. A table is layout, not data, when one of
+# its own cells holds another table, several blocks or paragraph breaks (<br><br>), or more
+# text than a data cell does; such a table's rows and cells are read as plain blocks, so the
+# story's cell is chosen like any container. A data table (short cells, a header row) stays.
+_CELL_BLOCKS = {"p", "div", "ul", "ol", "dl", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+                "form", "article", "section", "header", "footer", "nav", "aside", "figure"}
+_TABLE_PARTS = ("table", "thead", "tbody", "tfoot", "tr", "td", "th")
+_MAX_DATA_CELL_WORDS = 50
+
+
+def _owner(element: HtmlElement) -> HtmlElement | None:
+    """The table an element of a table (row, cell, section, the table itself) belongs to."""
+    return element if _tag(element) == "table" else next(element.iterancestors("table"), None)
+
+
+def _layout_cell(cell: HtmlElement) -> bool:
+    """A cell that holds a table, two blocks or a paragraph break, or a long text."""
+    blocks = breaks = 0
+    for node in cell.iterdescendants():
+        tag = _tag(node)
+        if tag == "table":
+            return True
+        blocks += tag in _CELL_BLOCKS
+        if tag == "br" and not (node.tail or "").strip():
+            following = node.getnext()
+            breaks += following is not None and _tag(following) == "br"
+    return blocks >= 2 or breaks >= 1 or len(cell.text_content().split()) > _MAX_DATA_CELL_WORDS
+
+
+def unlayout_tables(tree: HtmlElement) -> None:
+    """Turn every layout table (see above) of `tree` into nested blocks, in place."""
+    layout = {table for table in tree.iter("table")
+              if any(_owner(cell) is table and _layout_cell(cell) for cell in table.iter("td", "th"))}
+    if not layout:
+        return
+    for part in [node for node in tree.iter(*_TABLE_PARTS) if _owner(node) in layout]:
+        part.tag = "div"
+
+
 def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
     """The page's lxml tree, parsed once for trafilatura, htmldate and us; and whether trafilatura
     takes it as a page (its loader refuses a fragment such as a lone `<p>`, which we still read).
@@ -150,6 +191,7 @@ def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
     if tree is not None and _lost_text(tree, markup):
         tree = load_html(_flattened(markup))
     if tree is not None:
+        unlayout_tables(tree)
         return tree, True
     try:
         return lxml.html.document_fromstring(markup.encode("utf-8"), parser=HTML_PARSER), False
