@@ -62,6 +62,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -190,7 +191,7 @@ class Sidecar:
             ],
         }
         with open(directory / (SIDECAR + ".part"), "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
+            handle.write(_json(payload))
         with open(directory / (SIGNATURES + ".part"), "wb") as handle:
             np.save(handle, self.signatures, allow_pickle=False)
         for name in (SIDECAR, SIGNATURES):
@@ -210,6 +211,12 @@ class Sidecar:
         members = [Member(m["id"], m["date"], m["source"], m["terms"], m["story"], m["hash"], m["entities"],
                           m["figures"], m["opening"]) for m in payload["members"]]
         return cls(members, signatures.astype(np.uint32), Counter(payload["df"]), payload["documents"])
+
+
+def _json(payload: object) -> str:
+    """Compact JSON in one string: `json.dump` to a file streams through the pure-Python encoder,
+    `json.dumps` runs the C one, several times faster on a sidecar of every article's terms."""
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
 
 def story_id(founder: str) -> str:
@@ -237,22 +244,41 @@ def _near(first: int | None, second: int | None, days: int) -> bool:
 
 
 _SHINGLE_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F], dtype=np.uint64)[:SHINGLE_WORDS]
+_MAX_HASH = np.uint32(0xFFFFFFFF)  # datasketch's starting value: the signature of an article without shingles
+_ROWS_AT_ONCE = 1 << 15  # shingles permuted in one step (times NUM_PERM 4-byte values: 8 MB)
 
 
-def _shingles(word_hashes: list[int]) -> np.ndarray:
-    """32-bit hashes of an article's `SHINGLE_WORDS`-word shingles, from its words' hashes, in numpy.
+def _shingles(word_hashes: Sequence[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit hashes of every article's `SHINGLE_WORDS`-word shingles, from its words' hashes, in one numpy
+    pass over all articles, and how many each article has (0 without words; a short article is one shingle,
+    padded with zeros).
 
     Each shingle mixes its words' CRC-32s with odd multipliers (so word order counts);
     joining and hashing each shingle's text in Python cost most of the clustering time.
     """
-    if not word_hashes:
-        return np.zeros(0, dtype=np.uint64)
-    hashes = np.array(word_hashes, dtype=np.uint64)
-    if len(hashes) < SHINGLE_WORDS:
-        hashes = np.concatenate([hashes, np.zeros(SHINGLE_WORDS - len(hashes), dtype=np.uint64)])
-    windows = np.lib.stride_tricks.sliding_window_view(hashes, SHINGLE_WORDS)
-    mixed = (windows * _SHINGLE_MIX).sum(axis=1)  # wraps around at 2**64, as intended
-    return (mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF)
+    padded = [hashes + [0] * (SHINGLE_WORDS - len(hashes)) if 0 < len(hashes) < SHINGLE_WORDS else hashes
+              for hashes in word_hashes]
+    lengths = np.array([len(hashes) for hashes in padded], dtype=np.int64)
+    counts = np.maximum(lengths - (SHINGLE_WORDS - 1), 0)
+    flat = np.fromiter(itertools.chain.from_iterable(padded), dtype=np.uint64, count=int(lengths.sum()))
+    if len(flat) < SHINGLE_WORDS:
+        return np.zeros(0, dtype=np.uint64), counts
+    windows = np.lib.stride_tricks.sliding_window_view(flat, SHINGLE_WORDS)
+    # Each article's windows start at its first word and stop SHINGLE_WORDS - 1 before its end.
+    starts = np.cumsum(lengths) - lengths
+    firsts = np.cumsum(counts) - counts
+    rows = np.arange(int(counts.sum()), dtype=np.int64) + np.repeat(starts - firsts, counts)
+    mixed = (windows[rows] * _SHINGLE_MIX).sum(axis=1)  # wraps around at 2**64, as intended
+    return (mixed ^ (mixed >> np.uint64(32))) & np.uint64(0xFFFFFFFF), counts
+
+
+def _fmix32(values: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's affine32 scheme applies to each value it is given."""
+    values = values ^ (values >> np.uint32(16))
+    values = values * np.uint32(0x85EBCA6B)
+    values = values ^ (values >> np.uint32(13))
+    values = values * np.uint32(0xC2B2AE35)
+    return values ^ (values >> np.uint32(16))
 
 
 class _Hasher:
@@ -261,19 +287,68 @@ class _Hasher:
     def __init__(self) -> None:
         self._template = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, scheme=MINHASH_SCHEME)
 
-    def signature(self, word_hashes: list[int]) -> np.ndarray:
-        """The signature of an article's shingles (`_shingles`: already hashed, so datasketch's
-        hash function is the identity); as deterministic across processes and runs as CRC-32."""
-        minhash = MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, permutations=self._template.permutations,
-                          scheme=MINHASH_SCHEME, hashfunc=int)
-        shingles = _shingles(word_hashes)
-        if len(shingles):
-            minhash.update_batch(shingles.tolist())
-        return minhash.hashvalues.astype(np.uint32)
+    def signatures(self, word_hashes: Sequence[list[int]]) -> np.ndarray:
+        """Each article's signature over its shingles (`_shingles`: already hashed, so datasketch's hash
+        function is the identity), as deterministic across processes and runs as CRC-32.
 
-    def minhash(self, signature: np.ndarray) -> MinHash:
-        return MinHash(num_perm=NUM_PERM, seed=MINHASH_SEED, hashvalues=signature,
-                       permutations=self._template.permutations, scheme=MINHASH_SCHEME)
+        The values datasketch's `MinHash.update_batch` gives (a test holds them equal), computed for
+        all articles at once: permuting every shingle and taking each article's minimum by `reduceat`,
+        instead of a MinHash object and a few small numpy calls per article.
+        """
+        shingles, counts = _shingles(word_hashes)
+        signatures = np.full((len(counts), NUM_PERM), _MAX_HASH, dtype=np.uint32)
+        multipliers, offsets = self._template.permutations
+        values = _fmix32(shingles.astype(np.uint32))
+        holding = np.flatnonzero(counts)  # articles with shingles, in order
+        ends = np.cumsum(counts[holding])
+        starts = ends - counts[holding]
+        first = 0
+        while first < len(holding):
+            # Whole articles, up to _ROWS_AT_ONCE shingles (one longer article alone).
+            last = max(first + 1, int(np.searchsorted(ends, starts[first] + _ROWS_AT_ONCE, side="right")))
+            rows = slice(int(starts[first]), int(ends[last - 1]))
+            # One row per permutation, so each minimum runs along contiguous memory; wraps around at 2**32,
+            # as datasketch's arithmetic does.
+            permuted = multipliers[:, None] * values[None, rows] + offsets[:, None]
+            minima = np.minimum.reduceat(permuted, starts[first:last] - starts[first], axis=1)
+            signatures[holding[first:last]] = minima.T
+            first = last
+        return signatures
+
+
+
+class _Copies:
+    """Near-copy candidates by MinHash LSH: the articles whose signatures agree on every value of one band,
+    with the bands datasketch's `MinHashLSH` picks for `COPY_JACCARD`, so the candidates are the ones its
+    query returns (a test holds them equal), and the Jaccard estimate its `MinHash.jaccard` gives.
+
+    Bands are slices of each signature's bytes in plain dicts: a MinHash object per article and
+    datasketch's per-band byte swapping cost more than the lookups themselves.
+    """
+
+    def __init__(self, signatures: np.ndarray) -> None:
+        bands = MinHashLSH(threshold=COPY_JACCARD, num_perm=NUM_PERM).hashranges
+        width = signatures.dtype.itemsize
+        self.ranges = [(start * width, end * width) for start, end in bands]
+        self.signatures = signatures
+        self.rows = [row.tobytes() for row in signatures]
+        self.tables: list[dict[bytes, list[int]]] = [{} for _ in self.ranges]
+
+    def add(self, i: int) -> None:
+        row = self.rows[i]
+        for table, (start, end) in zip(self.tables, self.ranges, strict=True):
+            table.setdefault(row[start:end], []).append(i)
+
+    def candidates(self, i: int) -> set[int]:
+        """The articles added so far that share a band with `i`."""
+        row, found = self.rows[i], set[int]()
+        for table, (start, end) in zip(self.tables, self.ranges, strict=True):
+            found.update(table.get(row[start:end], ()))
+        return found
+
+    def jaccard(self, i: int, j: int) -> float:
+        """The share of signature values `i` and `j` agree on."""
+        return float(np.count_nonzero(self.signatures[i] == self.signatures[j])) / NUM_PERM
 
 
 _WORD = re.compile(r"\w+")
@@ -460,14 +535,14 @@ def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, k
     idf = _Idf(df, documents)
     members = [member for member, _ in old]
     signatures = [signature for _, signature in old]
-    for article, (counts, words, opening) in zip(new, read, strict=False):
+    for article, (counts, _, opening) in zip(new, read, strict=False):
         heaviest = sorted(counts, key=lambda t: (-(1 + math.log(counts[t])) * idf(t), t))[:PROFILE_TERMS]
         members.append(Member(article.id, article.date, article.source, {t: counts[t] for t in heaviest}, "",
                               article.content_hash, sorted(set(article.entities)), _figures(article),
                               opening))
-        signatures.append(hasher.signature(words))
-    _link(members, signatures, len(old), idf, hasher)
+    signatures.extend(hasher.signatures([words for _, words, _ in read]))
     stacked = np.vstack(signatures) if signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
+    _link(members, stacked, len(old), idf)
     return Sidecar(members, stacked, df, documents)
 
 
@@ -640,10 +715,9 @@ class _Evidence:
         return names or (dated and text >= REWRITE_COSINE)
 
 
-def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, idf: _Idf, hasher: _Hasher) -> None:
+def _link(members: list[Member], signatures: np.ndarray, first_new: int, idf: _Idf) -> None:
     """Give every member a story: the first `first_new` keep theirs, the rest are matched and joined."""
-    lsh = MinHashLSH(threshold=COPY_JACCARD, num_perm=NUM_PERM)
-    minhashes = [hasher.minhash(s) for s in signatures]
+    copies = _Copies(signatures)
     evidence = _Evidence(members, idf)
     keys, days = evidence.keys, evidence.days
     postings = _Postings(REWRITE_DAYS)
@@ -655,7 +729,7 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
         """Any version can be copied, and any version can be rewritten by another outlet (a site retelling
         an update retells the update), but an outlet's own retelling is matched with the story's founder
         only: one wire's briefs that share a template would chain through each other into one story."""
-        lsh.insert(str(i), minhashes[i])
+        copies.add(i)
         founding.append(founder)
         for key in keys[i]:
             postings.add(key, days[i], i)
@@ -670,9 +744,8 @@ def _link(members: list[Member], signatures: list[np.ndarray], first_new: int, i
     for i in range(first_new, len(members)):
         sets.add(days[i])
         matches = set()
-        for found in lsh.query(minhashes[i]):
-            j = int(found)
-            if _near(days[i], sets.first(j), COPY_DAYS) and minhashes[i].jaccard(minhashes[j]) >= COPY_JACCARD:
+        for j in copies.candidates(i):
+            if _near(days[i], sets.first(j), COPY_DAYS) and copies.jaccard(i, j) >= COPY_JACCARD:
                 matches.add(j)
         candidates = set()
         for key in keys[i]:
@@ -780,7 +853,7 @@ def _save_doc_stories(generation: Path, sidecar: Sidecar, docnums: dict[str, int
     with open(generation / (DOC_STORIES + ".part"), "wb") as handle:
         np.save(handle, doc_stories, allow_pickle=False)
     with open(generation / (STORY_LIST + ".part"), "w", encoding="utf-8") as handle:
-        json.dump(listing, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write(_json(listing))
     for name in (DOC_STORIES, STORY_LIST):
         os.replace(generation / (name + ".part"), generation / name)
 
