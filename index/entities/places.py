@@ -1197,6 +1197,17 @@ def _villages(text: str, toks: list[Token], taken: set[int], located: list[tuple
     return out
 
 
+_GLUED_AL = re.compile(r"^al(?=[^aeiouy][a-z]{2})")
+
+
+def _unglued(key: str) -> str:
+    """The key with an article glued on without a hyphen dropped from every word but the first
+    ("maret alnuman" -> "maret numan"), as the hyphenated "al-" already is: scraped text loses hyphens.
+    (The first word keeps it: "Albania", "Alberta".)"""
+    first, *rest = key.split(" ")
+    return " ".join([first, *(_GLUED_AL.sub("", word) for word in rest)])
+
+
 _SUN_LETTERS = ("sh", "th", "dh", "t", "d", "r", "z", "s", "n")
 
 
@@ -1226,7 +1237,7 @@ def _village(key: str, single: bool, named: set[str], divisions: set[tuple[str, 
         # GeoNames' name keeps the article as a word the key keeps ("As Sukhnah"), the story drops it ("Sukhna")
         entries = [e for country in countries for e in gaz.villages(country, article_key)]
     if not entries:
-        skeleton = _skeleton(key)
+        skeleton = _skeleton(_unglued(key))
         if len(skeleton.replace(" ", "")) < MIN_SKELETON:
             return None
         entries = [e for country in countries for e in gaz.villages_like(country, skeleton)]
