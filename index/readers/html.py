@@ -65,6 +65,8 @@ _AUTHOR_META = ("author", "article:author", "dc.creator", "byl", "sailthru.autho
 _LANGUAGE_META = ("og:locale", "content-language", "dc.language", "language")
 # JSON-LD types that describe the story itself (schema.org Article and its subtypes).
 _ARTICLE_TYPE = re.compile(r"(?:Article|BlogPosting|LiveBlogPosting|Report)$")
+# JSON-LD types of organisations (schema.org Organization and its subtypes that credit stories).
+_ORGANIZATION_TYPE = re.compile(r"(?:Organization|Corporation)$")
 # trafilatura keeps a page's paragraph structure; one paragraph against our several means it lost it.
 _MIN_FALLBACK_PARAGRAPHS = 3
 # Paragraphs of the page's text searched for a byline when the story's first is not among them.
@@ -323,14 +325,20 @@ def _json_objects(value: object):
         yield from _json_objects(value.get("@graph"))
 
 
-def _names(value: object) -> list[str]:
-    """Person/organisation names from a JSON-LD `author`/`publisher` value (string, object or list)."""
+def _names(value: object, people: bool = False) -> list[str]:
+    """Names from a JSON-LD `author`/`publisher` value (string, object or list); with `people`,
+    an object typed as an organisation is left out (an outlet credited as a story's author
+    writes a desk byline, not a person's)."""
     if isinstance(value, str):
         return [value]
     if isinstance(value, dict):
+        kinds = value.get("@type")
+        if people and any(isinstance(k, str) and _ORGANIZATION_TYPE.search(k)
+                          for k in (kinds if isinstance(kinds, list) else [kinds])):
+            return []
         return _names(value.get("name"))
     if isinstance(value, list):
-        return [name for item in value for name in _names(item)]
+        return [name for item in value for name in _names(item, people)]
     return []
 
 
@@ -353,7 +361,7 @@ def _story_data(blocks: list[str]) -> _StoryData:
             return _StoryData(
                 headline=item.get("headline") if isinstance(item.get("headline"), str) else None,
                 date=parse_date(str(item.get("datePublished") or item.get("dateCreated") or "")),
-                authors=tuple(split_authors(_names(item.get("author")))),
+                authors=tuple(split_authors(_names(item.get("author"), people=True))),
                 publisher=publisher[0] if publisher else None,
                 url=url or (item.get("url") if isinstance(item.get("url"), str) else None),
                 language=language if isinstance(language, str) else None,

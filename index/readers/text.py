@@ -32,6 +32,9 @@ _LABEL = re.compile(
 _DATE_LABELS = {"date", "dateline", "published", "published on", "published at", "posted",
                 "posted on", "updated", "updated on", "last updated", "first published", "filed"}
 _SOURCE_LABELS = {"source", "publisher", "outlet"}
+# Byline cues that are prepositions: the name follows them directly, never after a dash.
+_BY_WORDS = {"by", "written by", "par", "von", "por", "door"}
+_DASH_AFTER_CUE = re.compile(r"\s+[-–—|]\s")
 _URL_LABELS = {"url", "link", "canonical", "origin url", "original url"}
 
 # Words that surround a date stamp or masthead without being content.
@@ -152,20 +155,26 @@ class ParsedPage:
 _BYLINE_END = re.compile(r"\s*(?:[,|·•–—(]|\s-\s|\bupdated\b|\bpublished\b|\bpublié\b)\s*|\s+(?:in|for)\s+",
                          re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bو)\s*", re.I)
-_BY_PREFIX = re.compile(r"^(?:by|par|von|por|door)\s+", re.I)
+# The cue before a byline's names is no part of them: a "by"/"wrote" word of the languages
+# whose bylines we read ("By", "Written by", "كتب", "بقلم", "نوشته"), with or without a colon,
+# or any one word and a colon, a label in whatever language ("Autorin:", "Текст:").
+_BY_PREFIX = re.compile(r"^(?:(?:(?:written|words|story|text|reporting)\s+)?by|par|von|por|door|كتبت?|بقلم|نوشته)"
+                        r"(?:\s*[:：]\s*|\s+)|^[^\W\d_]+\s*[:：]\s+", re.I)
 # "Posted on August 27, 2024 by Jane Doe in Food": a date label's value that also names the author.
 _DATED_BY = re.compile(r"\s+[Bb]y\s+(?=[A-Z@\"“])")
 MAX_AUTHOR_WORDS = 5
 # A job title is not a person, however it reaches the author field ("Jane Doe, Middle East
 # correspondent", an author meta "Staff Writer"): a part naming a newsroom role, in the
-# languages whose bylines we read, is dropped. Roles are head nouns and their inflections.
+# languages whose bylines we read, is dropped. Roles are head nouns and their inflections;
+# a newsroom's own name for itself (a desk byline: "Newsroom", "Redazione") is a role too.
 _ROLE = re.compile(
     r"\b(?:correspondents?|reporters?|editors?|writers?|columnists?|contributors?|journalists?|producers?|"
     r"analysts?|photographers?|commentators?|critics?|staff|desk|bureau|chief|interns?|"
     r"correspondant(?:e|s|es)?|journalistes?|rédact(?:eur|rice)s?|envoyée?s? spéciale?s?|chroniqueu(?:r|se)s?|"
     r"éditorialistes?|korrespondent(?:in|en|innen)?|redakt(?:eur|eurin|ion)|reporterin|journalistin|"
     r"corresponsal(?:es)?|periodistas?|redactor(?:a|es)?|enviad[oa]s? especial(?:es)?|columnistas?|"
-    r"corrispondente|giornalista|redattore|inviat[oa]|verslaggever|redacteur)\b",
+    r"corrispondente|giornalista|redattore|inviat[oa]|verslaggever|redacteur|"
+    r"newsroom|redação|redacción|rédaction|redazione|redactie|redaktsiya|редакці[яї]|редакция)\b",
     re.I,
 )
 
@@ -333,6 +342,8 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
                 return False
             meta.take_url(value)
         else:  # a byline: "By Jane Doe", "Author: Jane Doe, March 3, 2021"
+            if name in _BY_WORDS and _DASH_AFTER_CUE.match(stripped, label.end("label")):
+                return True  # "By — Springfield": the name was markup an extractor left out, the place is none
             if not value or not (value[0].isupper() or value[0] in "@\"“"):
                 return False
             meta.take_date(parse_date(value))
