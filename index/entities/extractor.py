@@ -71,7 +71,8 @@ _SUBJECT_VERB = re.compile(
 # the United States called"), then an apposition or relative clause ("Iran, a key ally of Damascus,
 # was absent"; "Turkey, which took in the injured, later said").
 _NAME_RUN = r"(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*"
-_LIST_TAIL = re.compile(r"(?:\s*,\s*" + _NAME_RUN + r")*\s*,?\s+(?:and|or)\s+" + _NAME_RUN)
+_LIST_TAIL = re.compile(r"(?:\s*,\s*" + _NAME_RUN + r")*\s*,?\s+(?:and|or)\s+(?:" + _NAME_RUN
+                        + r"|(?:its|their)\s+(?:allies|partners|backers))")
 _APPOSITIVE = re.compile(r"\s*,\s+(?:a|an|the|which|who|whose|its)\b[^,.;]{0,100},")
 # Verbs of a government's agency: a capital or seat before one of these speaks for its state
 # ("Damascus said", "Moscow has been waging an air campaign", "Tehran denies"). Narrower than the
@@ -81,11 +82,25 @@ _AGENCY = (r"(?:say|said|says|saying|den(?:y|ies|ied|ying)|accus\w*|warn\w*|anno
            r"retaliat\w*|wag(?:e|es|ed|ing)|launch\w*|back(?:s|ed)|support\w*|sen[dt]s?|deploy\w*|order\w*|"
            r"agree[sd]?|sign(?:s|ed)?|recogni[sz]\w*|veto\w*|sanction\w*|expel\w*|summon\w*|refuse[sd]?|"
            r"want(?:s|ed)?|seek(?:s|ing)?|sought|blame[sd]?|welcome[sd]?|hope[sd]?|plan(?:s|ned)?|believe[sd]?|"
-           r"insists?|maintain\w*|argue[sd]?|decid\w*|approv\w*|offer\w*|propos\w*|dismiss\w*|struck|strikes?)")
+           r"insists?|maintain\w*|argue[sd]?|decid\w*|approv\w*|offer\w*|propos\w*|dismiss\w*|struck|strikes?|"
+           r"declin\w*|interven\w*|denounc\w*|designat\w*|abandon\w*|enter(?:s|ed)|attacked|"
+           r"pledg\w*|promis(?:e|es|ed|ing)|express(?:es|ed|ing)|oppos(?:e|es|ed|ing)|objected|intend\w*|voted)")
+# A government's verb after a capital, or any active perfect or progressive ("Ankara has not intervened",
+# "Moscow was standing ready"): a city is shelled, it does not stand ready. ("has been", "was being"
+# are passive: "Damascus has been shelled" is the city.)
 _CAPITAL_SUBJECT = re.compile(
-    r"\s+" + _ADVERB + r"(?:(?:has|have|had|will|would|could|may|might|is|was|did|does|do)\s+)?" + _ADVERB
-    + r"(?:been\s+)?" + _AGENCY + r"\b"
+    r"\s+" + _ADVERB + r"(?:(?:(?:has|have|had|will|would|could|may|might|is|was|did|does|do)\s+)?" + _ADVERB
+    + r"(?:been\s+)?" + _AGENCY
+    + r"|(?:has|have|had)\s+" + _ADVERB + _ADVERB + r"(?!been\b)[a-z]+ed"
+    + r"|(?:is|are|was|were)\s+" + _ADVERB + _ADVERB + r"(?!being\b)[a-z]{3,}ing)\b"
 )
+# Nouns after a capital that make it its state's government ("the Damascus government", "the Kabul
+# regime"), and, after its possessive, its state's doing ("Moscow's first military campaign").
+_GOVERNMENT_AFTER = re.compile(r"\s+(?:government|regime|authorities|administration|leadership)\b")
+_STATES_DOING = re.compile(
+    r"['’]s\s+(?:[a-z]+\s+){0,2}?(?:campaign|intervention|involvement|support|backing|policy|position|stance|"
+    r"decision|demands?|forces|troops|military|offensive|air\s+strikes|airstrikes|allies|ally|envoy|ambassador|"
+    r"diplomats|government|regime)\b")
 # What comes before a state named as the one acted upon or spoken to ("accused Tehran of",
 # "urged Ankara to", "talks with Damascus"), as the one a stake is for ("a red line for
 # Washington", "a blow to Moscow"), or as the agent of a passive ("brokered by Qatar").
@@ -94,9 +109,14 @@ _STATE_OBJECT = re.compile(
     r"asked|call(?:s|ed|ing)? on|pressure on|sanctions (?:on|against)|ties with|talks with|relations with|"
     r"deal with|agreement with|negotiations with|dialogue with|rapprochement with)"
     r"|\b(?:line|message|blow|victory|warning|setback|signal|challenge|concern|threat|win|defeat|rebuke|snub|"
-    r"embarrassment|headache|boost)\s+(?:for|to)"
+    r"embarrassment|headache|boost)[\"”’']?\s+(?:for|to)"
+    r"|\b(?:ally|allies|backer|backers|patron|patrons|proxy|proxies|enemy|enemies|foe|foes|rival|rivals|partner|"
+    r"partners|envoy|envoys)\s+of"
+    r"|\b(?:support|backing|aid|help|pressure)\s+(?:for|from)"
     r"|\b[a-z]+ed\s+by)\s+(?:the\s+)?$"
 )
+# Between two members of one list ("Moscow and Ankara", "Oslo, Lima or Quito").
+_CONJOINED = re.compile(r"\s*,\s*(?:(?:and|or)\s+)?|\s+(?:and|or)\s+")
 # A place after one of these is where something is, not who acts ("residents in Damascus said").
 _LOCATIVE = re.compile(r"\b(?i:in|at|from|near|to|into|around|outside|across|of|over|towards?|via|between|inside|"
                        r"throughout|within|across|beyond|north|south|east|west)\s+(?:the\s+)?"
@@ -419,27 +439,37 @@ class EntityExtractor:
         """A country or capital that acts or is acted upon as a state, not as a territory.
 
         'Israel has kept silent', 'France also called', 'Damascus said', 'accused Tehran of',
-        'a red line for Washington', 'brokered by Qatar'. A capital stands for its state only with
-        a government's verb after it or one of these frames before it, never after a locative
-        preposition ('in Damascus', 'residents in Damascus said')."""
+        'a red line for Washington', 'brokered by Qatar', 'an ally of Damascus'; and each next member of
+        a list such a frame opens ('brokered by Moscow and Ankara'). A capital stands for its state only
+        with a government's verb after it (or an active perfect or progressive: 'Ankara has not
+        intervened', 'Manila is sticking to its demand'), a government noun or its doing after it
+        ('the Kabul regime', "Moscow's first military campaign") or one of these frames before it,
+        never after a locative preposition ('in Damascus', 'residents in Damascus said')."""
         taken = {(f.start, f.end) for f in found if f.kind != "place"}
-        out = []
+        out: list[_Found] = []
+        framed_end: int | None = None  # end of the last state an object frame read, while a list goes on
         for mention, place in located:
             if (mention.start, mention.end) in taken:
                 continue
             state, subject = mention.value, _SUBJECT_VERB
-            if mention.facet != "country":
+            capital = mention.facet != "country"
+            if capital:
                 capital_of = self.gazetteer.capitals.get(place.geonameid) if place.geonameid is not None else None
                 if capital_of is None:
                     continue
                 state, subject = capital_of, _CAPITAL_SUBJECT
             before = text[max(0, mention.start - 40):mention.start]
             after = mention.end
-            if mention.facet == "country":
-                for skip in (_LIST_TAIL, _APPOSITIVE):
-                    skipped = skip.match(text, after)
-                    after = skipped.end() if skipped else after
-            if _STATE_OBJECT.search(before) or (subject.match(text, after) and not _LOCATIVE.search(before)):
+            for skip in (_LIST_TAIL, _APPOSITIVE) if not capital else (_LIST_TAIL,):
+                skipped = skip.match(text, after)
+                after = skipped.end() if skipped else after
+            # the next member of a list a frame opened reads as its first ("brokered by Moscow and Ankara")
+            framed = _STATE_OBJECT.search(before) or framed_end is not None \
+                and _CONJOINED.fullmatch(text, framed_end, mention.start) is not None
+            framed_end = mention.end if framed else None
+            end = mention.end
+            if framed or (subject.match(text, after) and not _LOCATIVE.search(before)) \
+                    or capital and bool(_GOVERNMENT_AFTER.match(text, end) or _STATES_DOING.match(text, end)):
                 out.append(_Found(mention.start, mention.end, state, "state", "state"))
         return out
 

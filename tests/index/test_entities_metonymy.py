@@ -105,3 +105,73 @@ def test_a_state_in_a_subject_list_or_before_an_apposition_acts(extractor, body,
 def test_a_country_after_a_locative_through_a_direction_or_a_list_is_a_place(extractor, body, country):
     result = extractor.extract("", body)
     assert country not in result.actors and country in result.countries
+
+
+# Capitals drawn from the gazetteer (every capital a bare name finds, one word, every 7th in name
+# order), minus those the audited stories name: a rule written for a listed capital fails here.
+_STORY_CAPITALS = frozenset({"Damascus", "Moscow", "Tehran", "Ankara", "Washington", "Riyadh", "Beijing", "Cairo",
+                             "Baghdad", "Amman", "Beirut", "Kabul", "Manila", "Paris", "London", "Doha"})
+
+
+@pytest.fixture(scope="module")
+def capitals(extractor, gaz) -> list[tuple[str, str]]:
+    """(capital as written, its state) for a spread of the world's capitals a story finds by name alone."""
+    names = {e.place.geonameid: e.place.name for entries in gaz.index.values() for e in entries[:1]
+             if e.place.geonameid in gaz.capitals}
+    out = []
+    for geonameid, name in sorted(names.items(), key=lambda item: item[1]):
+        if " " in name or name in _STORY_CAPITALS:
+            continue
+        if [p.geonameid for p in extractor.extract("", f"Rain fell in {name}.").places] == [geonameid]:
+            out.append((name, gaz.capitals[geonameid]))
+    return out[::7]
+
+
+def test_the_capitals_drawn_are_many(capitals):
+    assert len(capitals) >= 8, capitals
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{C} declined to endorse the plan.",
+        "Officials said {C} has not intervened so far.",
+        "Diplomats said {C} was standing ready to help.",
+        "It would be a \"red line\" for {C}, he said.",
+        "Zorvan, an old ally of {C}, was absent.",
+        "The talks came amid growing support for {C} abroad.",
+        "No permission came from the {C} government.",
+        "The move marks {C}'s first military campaign abroad.",
+        "{C} and its allies have expressed concern.",
+        "The fund was frozen, with {C} designating 12 firms.",
+    ],
+)
+def test_every_capital_in_a_frame_of_agency_is_its_state(extractor, capitals, template):
+    for capital, state in capitals:
+        result = extractor.extract("", template.replace("{C}", capital))
+        assert result.actor_types.get(state) == "state", (capital, result.actor_types)
+        assert capital not in _places(result), capital
+
+
+def test_every_member_of_a_list_a_frame_opens_is_a_state(extractor, capitals):
+    for (first, first_state), (second, second_state) in zip(capitals, capitals[1:], strict=False):
+        types = extractor.extract("", f"The truce was brokered by {first} and {second} in May.").actor_types
+        assert types.get(first_state) == types.get(second_state) == "state", (first, second, types)
+        # a list that follows a place's preposition stays places
+        result = extractor.extract("", f"Flights from {first} and {second} resumed.")
+        assert {first, second} <= set(_places(result)), (first, second)
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{C} has been shelled for weeks.",
+        "{C} was being shelled on Monday.",
+        "Rain fell on {C}'s old city.",
+        "Traffic in {C} is improving, residents said.",
+    ],
+)
+def test_a_capital_suffering_or_described_stays_a_place(extractor, capitals, template):
+    for capital, state in capitals:
+        result = extractor.extract("", template.replace("{C}", capital))
+        assert capital in _places(result) and state not in result.actor_types, (capital, result.actor_types)
