@@ -21,6 +21,10 @@ Two kinds of file sit in a generation's directory (flat, as `index.store.publish
     columns.bin                the generation's arrays, merged from the segments' files
                                with the live-document mask of its deletions: numpy work and
                                one pass over the distinct values and words, no Whoosh reads.
+                               Besides each facet's own tables it holds all of them joined,
+                               grouped by document (`joint_facets`), for counting every facet
+                               of a query in one pass; a file written before that table is
+                               computed around by the searcher and rewritten by `write_columns`.
 
 A file is written beside its final name and renamed into place, never rewritten: the
 previous generation shares `columns.bin` through a hard link, so writing into it would
@@ -417,9 +421,10 @@ def write_columns(generation_dir: str | os.PathLike) -> None:
     """Write the columns of a generation's segments that lack them, and its merged `columns.bin`.
 
     Works on a generation being built (before it is published) and on an existing one,
-    e.g. one built before columns existed; a generation whose columns already match its
-    segments is left as it is. Each segment also gets its mapped postings (`index.postings`).
-    Files of segments no longer in the index (merged away by Whoosh) are removed.
+    e.g. one built before columns existed (or before the joint facet table); a generation
+    whose columns already match its segments and have that table is left as it is. Each
+    segment also gets its mapped postings (`index.postings`). Files of segments no longer in
+    the index (merged away by Whoosh) are removed.
     """
     directory = Path(generation_dir)
 
