@@ -1065,6 +1065,10 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
         return chosen
     if chosen.population >= HUGE_CITY and chosen.place.country in demonyms:
         return chosen  # a city of millions under another spelling ("Arbil") in a story about its people ("Iraqi")
+    if chosen.primary and chosen.place.country in demonyms and _city_cued(text, toks, m):
+        # "the Swiss town of Montreux", "the town of Nusaybin near the Turkish side": the text says it is a
+        # town, under its own name, and names its people
+        return chosen
     return None  # a small town, or a foreign alternate name ("White House" for Casablanca), with no support
 
 

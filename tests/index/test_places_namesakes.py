@@ -104,3 +104,22 @@ def test_a_name_never_ends_on_a_word_its_key_drops(gaz):
         text = f"BASEBALL IN THE UNITED STATES. {town.upper()} AT DETROIT"
         spans = [text[m.start:m.end] for m, _ in locate(text, gaz)]
         assert town.upper() in spans and not any(s.endswith(" AT") for s in spans), (town, spans)
+
+
+def test_a_small_town_its_text_calls_a_town_of_a_people_it_names_is_that_town(extractor, gaz):
+    # towns under the big-city floor, under their own one-word name that nothing else bears, in countries
+    # the audit's stories never name: bare, no evidence; "the <people> town of X", that town
+    people = {country: word for word, country in sorted(gaz.demonyms.items(), reverse=True)}
+    tried = 0
+    for country in ("Portugal", "Norway", "Chile", "Poland"):
+        demonym = people[country].title()
+        towns = sorted((e.place for key, entries in gaz.index.items() for e in entries
+                        if len(entries) == 1 and e.kind == "city" and e.primary and e.place.country == country
+                        and e.population < BIG_CITY and " " not in key and key == name_key(e.place.name)
+                        and key not in COMMON_WORDS and e.place.name.isalpha()), key=lambda p: p.name)[:3]
+        for town in towns:
+            assert town.value not in _values(extractor, f"Talks opened in {town.name} on Wednesday."), town
+            found = _values(extractor, f"Talks opened in the {demonym} town of {town.name} on Wednesday.")
+            assert town.value in found, (town.name, demonym, found)
+            tried += 1
+    assert tried >= 6
