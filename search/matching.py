@@ -244,7 +244,14 @@ class ArrayMatcher:
 
     def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int,
             docs: np.ndarray | None = None) -> list[tuple[int, float]]:
-        """(document, score) ranked start..stop among the masked documents, best first, ties in index order.
+        """(document, score) ranked start..stop among the masked documents, best first, ties in index order
+        (`ranked`)."""
+        found, scores = self.ranked(q, mask, stop, docs)
+        return list(zip(found[start:].tolist(), scores[start:].tolist(), strict=True))
+
+    def ranked(self, q: wq.Query, mask: np.ndarray, stop: int,
+               docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The `stop` best masked documents and their scores, best first, as arrays (no Python object per hit).
 
         `docs`, if given, are the mask's documents (`np.flatnonzero(mask)`). The candidates and
         their scores are kept for the next call with the same query and mask: story collapsing
@@ -261,8 +268,8 @@ class ArrayMatcher:
             keep = np.argpartition(negated, stop - 1)[:stop]
         else:
             keep = np.arange(len(candidates))
-        order = keep[np.lexsort((candidates[keep], negated[keep]))[start:stop]]
-        return [(int(candidates[i]), float(-negated[i])) for i in order]
+        order = keep[np.lexsort((candidates[keep], negated[keep]))][:stop]
+        return candidates[order], -negated[order]
 
 
 class FieldLengths:

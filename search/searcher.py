@@ -330,11 +330,12 @@ class Searcher:
         if start >= total:
             return []
         if sort == "relevance" and resolved.scored:
-            def top(n: int) -> list[tuple[int, float | None]]:
-                first = 0 if stories else start
-                return [(doc, round(score, 4)) for doc, score in matcher.top(resolved.query, mask, first, n, docs)]
-
-            return top(stop) if stories is None else representatives(stories, top, total, start, stop)
+            if stories is None:
+                shown = matcher.top(resolved.query, mask, start, stop, docs)
+            else:
+                shown = representatives(stories, lambda n: matcher.ranked(resolved.query, mask, n, docs), total,
+                                        start, stop)
+            return [(doc, round(score, 4)) for doc, score in shown]
         dates = generation.facets.dates[docs]
         newest = sort != "oldest"
         # Unknown dates (0) last either way; ties in document order.

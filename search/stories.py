@@ -82,10 +82,14 @@ class StoryIndex:
 
     def first_of_each(self, ranked: np.ndarray) -> np.ndarray:
         """The documents of `ranked` (best first) that are the first of their story in it, in rank order."""
+        return ranked[self.first_places(ranked)]
+
+    def first_places(self, ranked: np.ndarray) -> np.ndarray:
+        """The positions in `ranked` of the documents `first_of_each` keeps, ascending."""
         if not len(ranked):
-            return ranked
+            return np.zeros(0, dtype=np.int64)
         _, first = np.unique(self.keys(ranked), return_index=True)
-        return ranked[np.sort(first)]
+        return np.sort(first)
 
     def members(self, ordinal: int, dates: np.ndarray) -> np.ndarray:
         """A story's documents in time order: dated ones by date, undated last, ties by document number."""
@@ -122,23 +126,23 @@ def story_index(generation: Path, size: int) -> StoryIndex:
 
 
 def representatives(
-    stories: StoryIndex, top: Callable[[int], list[tuple[int, float | None]]], total: int, start: int, stop: int,
-) -> list[tuple[int, float | None]]:
+    stories: StoryIndex, top: Callable[[int], tuple[np.ndarray, np.ndarray]], total: int, start: int, stop: int,
+) -> list[tuple[int, float]]:
     """Ranks start..stop of the stories: each story's best-ranked document, with its score.
 
-    `top(n)` gives the n best (document, score) of the matches, best first. A prefix of
+    `top(n)` gives the n best documents of the matches and their scores, best first, as
+    arrays (only the page becomes Python objects). A prefix of
     the ranking that holds `stop` stories decides the page exactly (a story's best
     version is its first document in the ranking), so prefixes grow until one does or
     the ranking is exhausted; with mostly single-article stories the first one does.
     """
     wanted = max(2 * stop, 20)
     while True:
-        ranked = top(min(wanted, total))
-        docs = np.array([doc for doc, _ in ranked], dtype=np.int64)
-        firsts = stories.first_of_each(docs)
-        if len(firsts) >= stop or len(ranked) >= total:
-            scores = dict(ranked)
-            return [(int(doc), scores[int(doc)]) for doc in firsts[start:stop]]
+        docs, scores = top(min(wanted, total))
+        firsts = stories.first_places(docs)
+        if len(firsts) >= stop or len(docs) >= total:
+            page = firsts[start:stop]
+            return list(zip(docs[page].tolist(), scores[page].tolist(), strict=True))
         wanted *= 4
 
 
