@@ -444,6 +444,36 @@ _NO_PARAGRAPH = {"script", "style", "noscript", "template", "head", "title", "me
 _CLOSERS = "\"'”’»)]」"
 
 
+# Boxes a CMS names by what they are, in the class/id/itemprop/role words of its markup (split at
+# -, _, spaces and camelCase: "NewsletterInline_title__L8", "field--name-field-entradilla"):
+# the standfirst family above the story, and the families that are furniture wherever they stand.
+_STANDFIRST_NAMES = {"standfirst", "dek", "deck", "subtitle", "subheadline", "summary", "excerpt", "teaser",
+                     "intro", "lead", "lede", "entradilla", "sumario", "chapo", "chapeau", "kicker",
+                     "overline", "strapline", "occhiello", "sottotitolo", "catenaccio", "abstract", "description"}
+_FURNITURE_NAMES = {"caption", "cap", "credit", "credits", "legend", "leyenda", "didascalia", "legende",
+                    "disclaimer", "rights", "copyright", "legal", "newsletter", "signup", "subscribe",
+                    "subscription", "paywall", "meter", "optin", "intertitle", "crosshead", "subhead",
+                    "endmark"}
+_NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
+_MARKUP_NAMES = ("class", "id", "itemprop", "role")
+
+
+def _markup_names(element: HtmlElement, story: HtmlElement | None) -> set[str]:
+    """The words naming `element` and its boxes up to the story's container (at most
+    `_BOX_DEPTH` levels up), lower-cased; "end-mark" gives "end", "mark" and "endmark"."""
+    names: set[str] = set()
+    for node in [element, *element.iterancestors()][: _BOX_DEPTH + 1]:
+        if node is story or _tag(node) in ("body", "article", "main"):
+            break
+        for attribute in _MARKUP_NAMES:
+            value = node.get(attribute) or ""
+            for word in value.split():
+                parts = [part.lower() for part in _NAME_PART.findall(word)]
+                names.update(parts)
+                names.add("".join(parts))
+    return names
+
+
 def _key(text: str) -> str:
     """Text without its spaces, case-folded: an extractor's paragraph and the element it came
     from agree on this whatever spaces and line breaks each put in."""
@@ -630,6 +660,12 @@ def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[st
     links = [_is_link_item(p, link_share(p, k, s)) and not _in_story_list(i, paragraphs, sources, story)
              for i, (p, k, s) in enumerate(zip(paragraphs, keys, sources, strict=True))]
     furniture = [linked or _box_title(i, paragraphs, sources, links, story) for i, linked in enumerate(links)]
+    names = [_markup_names(source.element, story) if source is not None else set() for source in sources]
+    leading = True  # standfirst-named paragraphs count only before the story's first paragraph
+    for index in range(len(paragraphs)):
+        standfirst = leading and bool(names[index] & _STANDFIRST_NAMES)
+        furniture[index] = furniture[index] or standfirst or bool(names[index] & _FURNITURE_NAMES)
+        leading = leading and (furniture[index] or keys[index] in headline_keys)
     story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
     if story is not None:  # a summary box, kicker or badge above the story, wherever the extractor put it
         furniture = [drop or (source is not None and _loose_line(paragraph) and source.position < positions[story])
