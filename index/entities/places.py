@@ -1299,6 +1299,7 @@ _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 _UNLISTED_CUE = re.compile(
     rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
     rf"(?=[A-Z]|(?i:al|el)-)"
+    rf"|\b(?P<locative>in|at)[ \t]+(?=[A-Z])"
     rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
@@ -1344,7 +1345,9 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
         or _leading(Counter(p.country for _, p in located if p.country))
     out: list[tuple[Mention, Place]] = []
     for cue in cues:
-        i = at.get(cue.end() if cue.group("before") is not None else cue.start("after"))
+        i = at.get(cue.end() if cue.group("after") is None else cue.start("after"))
+        if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
+            continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
         while i is not None and i < len(toks):
             j = i
@@ -1362,6 +1365,11 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                     taken.update(range(i, j))
             i = _next_in_list(text, toks, j) if plural else None
     return out
+
+
+def _in_running_text(toks: list[Token], k: int | None) -> bool:
+    """Whether the word before token `k` (a place preposition) is a lower-case word of a sentence."""
+    return k is not None and k > 0 and toks[k - 1].text.islower()
 
 
 def _next_in_list(text: str, toks: list[Token], j: int) -> int | None:

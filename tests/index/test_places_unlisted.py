@@ -132,3 +132,20 @@ def test_a_settlement_noun_after_the_name_behind_a_place_preposition(extractor, 
     place = _places(extractor, f"A bomber struck a wedding hall in {name} village in northern Syria.").get(
         f"{name}, Syria")
     assert place is not None and place.country == "Syria"
+
+
+@pytest.mark.parametrize("name", INVENTED)
+def test_a_place_preposition_in_running_text_makes_an_unknown_name_a_place(extractor, name):
+    places = _places(extractor, f"Fighting raged in {name} while jets struck Homs, Syria.")
+    assert f"{name}, Syria" in places, places
+    assert f"{name}, Syria" in _places(extractor, f"Rebels were meeting at {name} when Homs, Syria, was hit.")
+
+
+@pytest.mark.parametrize("body", [
+    "Five Dead In Qarvoun Fighting As Homs Burns, Syria",    # a Title Case headline capitalises every word
+    "Jets struck Homs, Syria. Qarvoun Says in Zelbiyeh Talks", # ... even after a sentence of running text
+    "Jets struck Homs, Syria, in qarvoun season; in Qarvoun the rest were safe.",  # a word written in lower case
+])
+def test_a_place_preposition_outside_running_text_makes_no_place(extractor, body):
+    values = set(_places(extractor, body))
+    assert values <= {"Homs, Syria", "Syria"}, values
