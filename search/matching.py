@@ -265,7 +265,12 @@ class ArrayMatcher:
             negated = -self.scores(q)[candidates]
             self._candidates = (q, mask, candidates, negated)
         if stop < len(candidates):
-            keep = np.argpartition(negated, stop - 1)[:stop]
+            # Ties at the cut-off go to the earliest documents (candidates ascend), so a page is the
+            # same whatever length of ranking it came from: `argpartition` alone picks tied ones at will.
+            threshold = np.partition(negated, stop - 1)[stop - 1]
+            better = np.flatnonzero(negated < threshold)
+            tied = np.flatnonzero(negated == threshold)[: stop - len(better)]
+            keep = np.concatenate((better, tied))
         else:
             keep = np.arange(len(candidates))
         order = keep[np.lexsort((candidates[keep], negated[keep]))][:stop]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Hostile requests against the real server: what each costs alone, and what an attack does to everyone else.
 
-    python benchmarks/hostile.py [--index DIR] [--clients 20] [--seconds 30] [--runs 2] [--no-write]
+    python benchmarks/bench_hostile.py [--index DIR] [--clients 20] [--seconds 30] [--runs 2] [--no-write]
 
 Starts `newsfacets serve` (one worker per core) on a free 127.0.0.1 port over the
 Reuters-21578 index (built once into `var/bench/reuters-index` unless `--index` names
@@ -258,7 +258,7 @@ def report(alone: list[Alone], body: tuple[int, float], attacks: list[Attack], d
     runs = "\n".join(_attack_row(n, result, first.idle_rss) for n, result in enumerate(attacks, start=1))
     failures = sorted({failure for result in attacks for failure in result.normal_failures})
     p99s = [result.percentile(result.normal, 0.99) for result in attacks]
-    command = (f"python benchmarks/hostile.py --clients {first.clients} --seconds {first.seconds:.0f} "
+    command = (f"python benchmarks/bench_hostile.py --clients {first.clients} --seconds {first.seconds:.0f} "
                f"--runs {len(attacks)}")
     return f"""`{command}` on {machine()}.
 
