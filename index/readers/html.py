@@ -36,6 +36,7 @@ from trafilatura.utils import HTML_PARSER, load_html
 
 from index.dates import parse_date
 from index.readers.text import (
+    MAX_LEAD_IN_WORDS,
     ParsedPage,
     byline_authors,
     clean_news_body,
@@ -393,6 +394,28 @@ def restore_dropped(text: str, page_text: str) -> str:
     return _TOKEN.sub(lambda m: spellings[m[0]].most_common(1)[0][0] if m[0] in spellings else m[0], text)
 
 
+def restore_introduced_lists(body: str, tree: HtmlElement | None) -> str:
+    """`body` with the items of a list that an extractor dropped put back after the paragraph
+    introducing it: a paragraph ending in a colon whose element is followed by a `<ul>`/`<ol>`
+    announces that list as the story's own ("The shelters open tonight:"), whatever its items say."""
+    paragraphs = body.split("\n\n")
+    intros = {_key(p): i for i, p in enumerate(paragraphs) if p.rstrip().endswith((":", "："))}
+    if tree is None or not intros:
+        return body
+    present = {_key(_ITEM_BULLET.sub("", p)) for p in paragraphs}
+    inserts: dict[int, list[str]] = {}
+    for element in tree.iter("ul", "ol"):
+        before = element.getprevious()
+        index = intros.get(_key(before.text_content())) if before is not None else None
+        items = [_squash(item.text_content()) for item in element if _tag(item) == "li"]
+        items = [item for item in items if item]
+        if index is not None and items and not any(_key(item) in present for item in items):
+            inserts[index] = items
+    if not inserts:
+        return body
+    return "\n\n".join(part for i, p in enumerate(paragraphs) for part in (p, *inserts.get(i, [])))
+
+
 def _choose_body(extracted: str | None, ours: Callable[[], str]) -> str:
     """trafilatura's body, unless it found nothing or ran our several paragraphs into one.
 
@@ -661,11 +684,14 @@ def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[st
              for i, (p, k, s) in enumerate(zip(paragraphs, keys, sources, strict=True))]
     furniture = [linked or _box_title(i, paragraphs, sources, links, story) for i, linked in enumerate(links)]
     names = [_markup_names(source.element, story) if source is not None else set() for source in sources]
-    leading = True  # standfirst-named paragraphs count only before the story's first paragraph
+    # Standfirst-named paragraphs count only above the story's first paragraph: before any but
+    # furniture, the headline and the short lead-in lines (kicker, overline) `clean_news_body` drops.
+    leading = True
     for index in range(len(paragraphs)):
         standfirst = leading and bool(names[index] & _STANDFIRST_NAMES)
         furniture[index] = furniture[index] or standfirst or bool(names[index] & _FURNITURE_NAMES)
-        leading = leading and (furniture[index] or keys[index] in headline_keys)
+        leading = leading and (furniture[index] or keys[index] in headline_keys
+                               or len(paragraphs[index].split()) < MAX_LEAD_IN_WORDS)
     story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
     if story is not None:  # a summary box, kicker or badge above the story, wherever the extractor put it
         furniture = [drop or (source is not None and _loose_line(paragraph) and source.position < positions[story])
@@ -781,7 +807,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
         return ours[0]
 
     extracted_text = restore_dropped(getattr(extracted, "text", None) or "", page_text)
-    body = drop_shaped_furniture(_choose_body(extracted_text, our_body), tree, headlines)
+    body = drop_shaped_furniture(restore_introduced_lists(_choose_body(extracted_text, our_body), tree),
+                                 tree, headlines)
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)

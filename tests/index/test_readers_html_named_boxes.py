@@ -37,8 +37,9 @@ def test_a_standfirst_above_the_story_goes_under_any_of_its_names():
     dek = "Evening hours return to every branch, paid for from the reserve fund, after pupils asked."
     for attribute in ['class="c-standfirst"', 'class="article__deck"', 'class="field--name-field-sumario"',
                       'class="ArticleSubtitle_root__x9"', 'itemprop="abstract"']:
-        body = parse_html(_page(before=f"<p {attribute}>{dek}</p>")).body
-        assert body.split("\n\n") == STORY, attribute
+        for overline in ["", '<div class="rubrica">After the winter vote</div>']:  # a short line above it
+            body = parse_html(_page(before=f"{overline}<p {attribute}>{dek}</p>")).body
+            assert body.split("\n\n") == STORY, (attribute, overline)
 
 
 def test_a_story_paragraph_with_a_lead_like_name_below_the_first_stays():
