@@ -352,6 +352,12 @@ class EntityExtractor:
         tokens = self._fold_possessives(chunking.tokenize(text), lower_words)
         located = locate(text, self.gazetteer, tokens, self._is_actor)
         actors = self._actors(text, located, tokens, lower_words, when)
+        teams = _fixture_spans(text, located) if " AT " in text else set()
+        if teams:
+            actors = sorted([a for a in actors if (a.start, a.end) not in teams] + [
+                _Found(s, e, _display(tuple(t for t in tokens if s <= t.start and t.end <= e)), "organisation",
+                       "organisation", over_place=True) for s, e in teams], key=lambda f: (f.start, f.end))
+            located = [(m, place) for m, place in located if (m.start, m.end) not in teams]
         named = [(a.start, a.end) for a in actors if a.type in ("person", "organisation", "armed_group")]
         # a capital speaking for its state ("Damascus said", "Tehran-backed") is not a place there
         states = {(a.start, a.end) for a in actors if a.type == "state"}
@@ -626,6 +632,10 @@ class EntityExtractor:
         words = [t.lower for t in tokens]
         if all(w in COMMON_WORDS or w in WEEKDAYS_AND_MONTHS for w in words):
             return []
+        head_end = _table_head_end(tokens)
+        if 0 < head_end < len(tokens) and _plays(phrase):
+            # a standings table's heading runs into its first row ("EASTERN DIVISION W L PCT GB ATLANTA 83 49")
+            return self._typed(phrase, tokens[head_end:], False, lower_words)
         split = _case_change_at(tokens) if tokens[-1].text.isupper() else 0
         if split and 1 < split <= 3 and tokens[0].lower in self.first_names \
                 and self._is_place(" ".join(t.text for t in tokens[split:])):
@@ -981,6 +991,30 @@ def _subsequence(short: Sequence[str], long: Sequence[str]) -> bool:
     """Every word of `short` in `long`, in order ("syrian observatory" in "syrian observatory for human rights")."""
     words = iter(long)
     return all(word in words for word in short)
+
+
+# A standings table's column heads ("W L PCT GB", "P W D L PTS") and, in capitals, its section heads
+# ("EASTERN DIVISION", "GROUP B").
+_TABLE_COLUMNS = frozenset("W D L T P PCT GB PTS GF GA".split())
+_TABLE_SECTIONS = frozenset("division conference league group pool".split())
+
+
+def _table_head_end(tokens: Sequence[Token]) -> int:
+    """After the last word of a table heading inside a run, or 0."""
+    end = 0
+    for k, token in enumerate(tokens):
+        if token.text in _TABLE_COLUMNS or token.text.isupper() and token.lower in _TABLE_SECTIONS:
+            end = k + 1
+    return end
+
+
+def _fixture_spans(text: str, located: Sequence[tuple[Mention, Place]]) -> set[tuple[int, int]]:
+    """Places in capitals before "AT" another in a fixtures list ("KANSAS CITY AT DETROIT CHICAGO AT
+    TORONTO"): the visiting teams, not the cities (the name after "AT" is where they play). Two
+    pairs make a list; one could be a headline about a place ("STRIKE AT LONDON")."""
+    spans = sorted((m.start, m.end) for m, _ in located if text[m.start:m.end].isupper())
+    visitors = {a for a, b in zip(spans, spans[1:], strict=False) if text[a[1]:b[0]] == " AT "}
+    return visitors if len(visitors) > 1 else set()
 
 
 def _plays(phrase: Phrase) -> bool:
