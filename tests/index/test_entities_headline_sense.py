@@ -42,7 +42,7 @@ def test_a_headline_town_means_the_province_the_body_names(extractor, gaz):
 
 
 def test_a_headline_city_cue_or_a_body_town_keeps_the_town(extractor, gaz):
-    for name, division, city in _cases(extractor, gaz, 6):
+    for name, _, city in _cases(extractor, gaz, 6):
         province = f"Zorvan militias shelled farms in {name} province on Monday."
         assert city in _places(extractor, f"Shelling hits {name} city", province), name
         town = f"{province} Shelling also hit the city of {name}."
