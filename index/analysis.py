@@ -41,10 +41,16 @@ _WORDS = regex.compile(r"\w+")
 _STEMMER = EnglishStemmer()
 
 
+# Zero-width (non-)joiners are spelling in Persian, Urdu and Indic scripts, and the reader keeps them
+# in the text, but people type the same word with or without them: the term drops them.
+_JOINERS = str.maketrans("", "", "\u200c\u200d")
+
+
 @lru_cache(maxsize=500_000)
 def fold(word: str) -> str:
-    """Lower-case and strip accents, so `Café` and `cafe` are one term."""
-    decomposed = unicodedata.normalize("NFKD", word)
+    """Lower-case and strip accents and joiners, so `Café` and `cafe` are one term, and so are
+    a Persian word written with its zero-width non-joiner and the same word typed without it."""
+    decomposed = unicodedata.normalize("NFKD", word.translate(_JOINERS))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import bleach
+import regex
 
 from index.analysis import STOP_WORDS, fold, stem
 from search import budget
@@ -35,7 +36,13 @@ MAX_FRAGMENTS = 3  # passages per snippet
 MAX_CANDIDATES = 20_000  # candidate words examined per text
 MAX_HITS_PER_TERM = 50  # hits kept per query term, so one common word cannot crowd out the others
 ELLIPSIS = "…"
-_WORD = re.compile(r"\w+")
+# Words as the analyzer reads them (`index.analysis`): the `regex` engine's \w, which keeps
+# combining marks and zero-width joiners inside a word where Python's `re` would split it.
+_WORD = regex.compile(r"\w+")
+# What `fold` drops inside a word beyond accents on Latin letters: combining marks (Indic viramas,
+# Arabic and Hebrew points) and joiners. A folded prefix matches the text with any of them between
+# its characters.
+_DROPPED_MARKS = r"[\p{Mn}\u200c\u200d]*"
 _SPACE = re.compile(r"\s+")
 ALLOWED_TAGS = frozenset({"mark"})
 LEAD_CHARS = 200  # characters of an article's lead (`lead_markup`)
@@ -56,7 +63,10 @@ _FOLDS = _fold_table()
 
 
 def _accent_insensitive(text: str) -> str:
-    return "".join(f"[{re.escape(c + _FOLDS[c])}]" if c in _FOLDS else re.escape(c) for c in text)
+    """A pattern for a folded prefix that matches the text as written: a Latin letter in any of its
+    accented forms, and any other letter followed by the marks and joiners the fold removed."""
+    return "".join(f"[{regex.escape(c + _FOLDS[c])}]" if c in _FOLDS
+                   else regex.escape(c) if c.isascii() else regex.escape(c) + _DROPPED_MARKS for c in text)
 
 
 def _stem_prefix(term: str) -> str:
@@ -82,11 +92,11 @@ MAX_ALTERNATIVES = 48  # prefixes one candidate regex may hold; beyond it, words
 
 
 @lru_cache(maxsize=512)
-def _candidates(prefixes: frozenset[str]) -> re.Pattern[str]:
+def _candidates(prefixes: frozenset[str]) -> regex.Pattern[str]:
     """Words starting with any of `prefixes` (never empty: the caller stops when none is left)."""
     # Longest first so the alternation prefers the most specific prefix.
     alternation = "|".join(_accent_insensitive(p) for p in sorted(prefixes, key=lambda p: (-len(p), p)))
-    return re.compile(rf"(?<!\w)(?:{alternation})\w*", re.IGNORECASE)
+    return regex.compile(rf"(?<!\w)(?:{alternation})\w*", regex.IGNORECASE)
 
 
 _folded = lru_cache(maxsize=65_536)(fold)
