@@ -1349,6 +1349,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
+        locative = cue.group("locative") is not None
         while i is not None and i < len(toks):
             j = i
             while j < len(toks) and j in taken:  # a member the gazetteer found ("villages such as Kafr Nabl and X")
@@ -1360,10 +1361,14 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                 if plural:
                     j = _first_of_merged(toks, i, j)
                 found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor)
+                if found is None and not plural:
+                    break  # after a preposition a list goes on from a place only, never from a word that is none
                 if found is not None:
                     out.append(found)
                     taken.update(range(i, j))
-            i = _next_in_list(text, toks, j) if plural else None
+            # a plural settlement noun cues every name of its list; a place preposition too, once its first
+            # name is a place ("battles raged in X and Y": the second shares the first's preposition)
+            i = _next_in_list(text, toks, j) if plural or locative else None
     return out
 
 
