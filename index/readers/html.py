@@ -22,7 +22,7 @@ from collections import Counter
 from collections.abc import Callable
 from copy import copy
 from dataclasses import dataclass, field
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 
 import lxml.etree  # type: ignore[import-untyped]  # no lxml-stubs installed
@@ -314,6 +314,7 @@ class _StoryData:
     publisher: str | None = None
     url: str | None = None
     language: str | None = None
+    body: str | None = None  # `articleBody`: the whole story on a page whose HTML shows a teaser
 
 
 def _json_objects(value: object):
@@ -366,8 +367,33 @@ def _story_data(blocks: list[str]) -> _StoryData:
                 publisher=publisher[0] if publisher else None,
                 url=url or (item.get("url") if isinstance(item.get("url"), str) else None),
                 language=language if isinstance(language, str) else None,
+                body=item.get("articleBody") if isinstance(item.get("articleBody"), str) else None,
             )
     return _StoryData()
+
+
+# A stated `articleBody` replaces the body read from the HTML when it is this many times as long
+# (a teaser above a paywall or app box is a fraction of the story) and holds this share of the
+# HTML body's word pairs (the teaser is its opening, whatever boxes were read with it).
+_STATED_BODY_LENGTH = 2.0
+_STATED_BODY_CONTAINMENT = 0.5
+_BLOCK_TAG = re.compile(r"<(?:/?p|br|/?div|/?li|/?h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def _stated_body(stated: str | None, read: str) -> str | None:
+    """The JSON-LD `articleBody` split into paragraphs (at its line breaks, or the block tags
+    of one given as markup), when it is the full story of which the HTML body is a teaser:
+    much longer and containing most of it. None when the HTML body is already as long, when
+    `articleBody` is a summary (shorter) or another text."""
+    if not stated:
+        return None
+    text = unescape(_TAG.sub("", _BLOCK_TAG.sub("\n", stated))) if "<" in stated else stated
+    paragraphs = [_squash(line) for line in text.split("\n") if line.strip()]
+    body = "\n\n".join(paragraphs)
+    if (len(body.split()) < _STATED_BODY_LENGTH * len(read.split())
+            or _shingle_containment(read, body) < _STATED_BODY_CONTAINMENT):
+        return None
+    return body
 
 
 def _shingle_containment(part: str, whole: str) -> float:
@@ -809,6 +835,7 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     extracted_text = restore_dropped(getattr(extracted, "text", None) or "", page_text)
     body = drop_shaped_furniture(restore_introduced_lists(_choose_body(extracted_text, our_body), tree),
                                  tree, headlines)
+    body = _stated_body(story.body, body) or body
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
     authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)
