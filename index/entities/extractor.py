@@ -154,6 +154,8 @@ _KUNYA = frozenset({"abu", "umm"})  # "father of", "mother of": an Arabic name's
 # business and political news, as often as they name.)
 # A plural ("Shia Muslim militias", "rebel factions") describes several groups, and names none.
 _GROUP_AFTER = frozenset("faction movement militia".split())
+# nouns that introduce the name a person goes by ("an activist who uses the name X", "his nom de guerre X")
+_NAMING_NOUNS = frozenset({"name", "pseudonym", "alias", "nickname", "guerre"})
 _ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
@@ -666,6 +668,10 @@ class EntityExtractor:
             _dismissal(phrase) or self._for_country(phrase) and not self._is_place(text)
         ):
             # a player in a results row: "Lara c Healy b Warne", "Ana Ruiz ( Spain ) 2:03.4"
+            return [_Found(start, end, _display(tokens), "person", "person", keys, over_place=True)]
+        if not organisation_word and tokens[0] is phrase.tokens[0] and phrase.before \
+                and phrase.before[-1].lower in _NAMING_NOUNS and self._speech_cue(phrase):
+            # "an activist who uses the name X said": the name a speaker goes by, though a village shares it
             return [_Found(start, end, _display(tokens), "person", "person", keys, over_place=True)]
         if not title_cue and _plays(phrase) and not self._is_country(text) \
                 and text.lower() not in _HOME_NATIONS:
