@@ -1,7 +1,8 @@
 """Find a calendar date in free text and return it as ISO `YYYY-MM-DD`.
 
 News files state their dates in many shapes (ISO stamps in JSON, `4/5/2017` in
-FA-KES, `26-FEB-1987 15:01:01.79` in Reuters, `March 3, 2021` in bylines). Readers
+FA-KES, `26-FEB-1987 15:01:01.79` in Reuters, `March 3, 2021` in bylines, `15 تشرين الأول 2025` in an
+Arabic print view). Readers
 need one publication date per string, so this is a single pure function with no
 locale or clock dependence: an unrecognised or impossible date is None, never a guess
 (and never the file's mtime). `index.entities.dates` does a different job, every date
@@ -22,6 +23,21 @@ _MONTH = (
     r"(?P<mon>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|"
     r"aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
+# Arabic month names, alif written bare (any hamza form matches): the Levantine/Iraqi (Syriac-derived)
+# calendar, the Egyptian/Gulf forms of the Western names and the Maghreb's, each to its number.
+_ARABIC_MONTHS = {
+    "كانون الثاني": 1, "شباط": 2, "اذار": 3, "نيسان": 4, "ايار": 5, "حزيران": 6, "تموز": 7, "اب": 8,
+    "ايلول": 9, "تشرين الاول": 10, "تشرين الثاني": 11, "كانون الاول": 12,
+    "يناير": 1, "فبراير": 2, "مارس": 3, "ابريل": 4, "مايو": 5, "يونيو": 6, "يونيه": 6, "يوليو": 7, "يوليه": 7,
+    "اغسطس": 8, "سبتمبر": 9, "اكتوبر": 10, "نوفمبر": 11, "ديسمبر": 12,
+    "ماي": 5, "يوليوز": 7, "غشت": 8, "شتنبر": 9, "نونبر": 11, "دجنبر": 12, "جانفي": 1, "فيفري": 2,
+    "افريل": 4, "جوان": 6, "جويلية": 7, "اوت": 8,
+}
+_ALIFS = str.maketrans("أإآ", "ااا")
+_ARABIC_MONTH = "|".join(re.escape(name).replace("ا", "[اأإآ]").replace(r"\ ", r"\s+")
+                         for name in sorted(_ARABIC_MONTHS, key=len, reverse=True))
+# Arabic-Indic and Persian digits read as the ASCII ones, character for character (spans unchanged).
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 
@@ -35,6 +51,9 @@ _PATTERNS = [
     re.compile(r"(?<![\d])" + _DAY + r"[\s-]+(?:of\s+)?" + _MONTH + r"[\s,-]+" + _YEAR + r"(?!\d)", re.I),
     # March 3, 2021 / Mar. 3rd 2021
     re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r",?\s+" + _YEAR + r"(?!\d)", re.I),
+    # 15 تشرين الأول 2025, 15 أكتوبر 2025, 15 تشرين الأول/أكتوبر 2025 (a second, equal name after a slash)
+    re.compile(r"(?<!\d)(?P<day>[0-3]?\d)\s+(?P<armon>" + _ARABIC_MONTH + r")(?!\w)"
+               r"(?:\s*[/(]\s*(?:" + _ARABIC_MONTH + r")\s*\)?)?\s*[,،]?\s+" + _YEAR + r"(?!\d)"),
 ]
 
 
@@ -53,6 +72,8 @@ def _from_match(index: int, m: re.Match[str]) -> str | None:
         a, b = int(m["a"]), int(m["b"])
         month, day = (b, a) if a > 12 else (a, b)
         return _make(year, month, day)
+    if m.groupdict().get("armon"):
+        return _make(year, _ARABIC_MONTHS[" ".join(m["armon"].translate(_ALIFS).split())], int(m["day"]))
     return _make(year, MONTH_NUMBERS[m["mon"][:3].lower()], int(m["day"]))
 
 
@@ -65,7 +86,7 @@ def find_date(text: str) -> tuple[str, int, int] | None:
     """
     if not text:
         return None
-    text = text[:10_000]  # a date worth finding is near the start; bounds the regex work
+    text = text[:10_000].translate(_DIGITS)  # a date worth finding is near the start; bounds the regex work
     best: tuple[str, int, int] | None = None
     for index, pattern in enumerate(_PATTERNS):
         for m in pattern.finditer(text):
@@ -82,7 +103,8 @@ def parse_date(text: str) -> str | None:
 
     Handles ISO (with or without time), `M/D/YYYY` (day first only when the first
     number cannot be a month), `March 3, 2021`, `3 March 2021`, RFC 2822 and the
-    Reuters `26-FEB-1987 15:01:01.79` form.
+    Reuters `26-FEB-1987 15:01:01.79` form, and day, Arabic month name (Levantine, Egyptian or
+    Maghreb), year.
     """
     found = find_date(text)
     return found[0] if found else None

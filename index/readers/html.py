@@ -767,14 +767,23 @@ def _extraction(url: str | None) -> Extractor:
     return options
 
 
-def _header_authors(page_text: str, body: str) -> tuple[str, ...]:
-    """Authors from the bylines above the story in the page's own text (`_our_body`), for a page
-    whose byline the extractor left out of the body ("Posted on ... by NAME" in a post-meta
-    block): the paragraphs before the body's first, or the first few if it is not among them."""
+def _header(page_text: str, body: str) -> list[str]:
+    """The paragraphs above the story in the page's own text (`_our_body`), where a byline or
+    date stamp the extractor left out of the body stands ("Posted on ... by NAME" in a post-meta
+    block): those before the body's first, or the first few if it is not among them."""
     paragraphs = page_text.split("\n\n")
     first = body.split("\n\n", 1)[0]
-    header = paragraphs[: paragraphs.index(first)] if first in paragraphs else paragraphs[:_HEADER_PARAGRAPHS]
-    return byline_authors(header)
+    return paragraphs[: paragraphs.index(first)] if first in paragraphs else paragraphs[:_HEADER_PARAGRAPHS]
+
+
+def _refined_date(guessed: str | None, header: Callable[[], list[str]]) -> str | None:
+    """htmldate's date, or the full date a header line shows in the same year when htmldate's is
+    that year's 1 January: htmldate gives a year it found alone (a copyright line) so, and the
+    page's own date stamp may be in a form it does not read (a month name in Arabic)."""
+    if not guessed or not guessed.endswith("-01-01"):
+        return guessed
+    shown = next((d for d in map(parse_date, header()) if d), None)
+    return shown if shown and shown[:4] == guessed[:4] else guessed
 
 
 def _metadata(tree: HtmlElement, url: str | None):
@@ -815,8 +824,7 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     title = (_squash(meta.get("og:title", "")) or _squash(meta.get("twitter:title", ""))
              or _squash(story.headline or "") or h1 or _strip_site_suffix(_squash(found.title_tag), source))
     page_url = (found.canonical or meta.get("og:url") or story.url or (guessed and guessed.url) or url or None)
-    # The story's own structured date, then htmldate's finding, then the URL's.
-    date = stated_date or parse_date((guessed and guessed.date) or "") or date_from_url(page_url or "")
+    htmldate = parse_date((guessed and guessed.date) or "")
     page_text = tree.text_content() if tree is not None else ""
     authors = story.authors or tuple(split_authors(
         found.microdata_authors or [next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")
@@ -838,6 +846,9 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     body = _stated_body(story.body, body) or body
     cleaned = clean_news_body(body, headlines=headlines,
                               standfirst=meta.get("description") or meta.get("og:description"), authors=authors)
-    authors = authors or cleaned.authors or _header_authors(our_body(), cleaned.body)
+    # The story's own structured date, then htmldate's finding (refined by a header line), then the URL's.
+    date = (stated_date or _refined_date(htmldate, lambda: _header(our_body(), cleaned.body))
+            or date_from_url(page_url or ""))
+    authors = authors or cleaned.authors or byline_authors(_header(our_body(), cleaned.body))
     return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,
                       authors=authors, language=language)
