@@ -36,7 +36,8 @@ def _print_view(header: str, copyright_year: int = 2024) -> str:
                     f"والعمل جار {n}.</p>" for n in range(4))
     return ('<html dir="rtl"><head><title>ترميم سوق الحرفيين</title></head><body><table width="600">'
             f'<tr><td><b>جريدة المرفأ</b> - {header}</td></tr><tr><td><h2>ترميم سوق الحرفيين</h2></td></tr>'
-            f'<tr><td>{story}</td></tr><tr><td><font size="1">جميع الحقوق محفوظة لجريدة المرفأ {copyright_year}.</font></td></tr>'
+            f'<tr><td>{story}</td></tr>'
+            f'<tr><td><font size="1">جميع الحقوق محفوظة لجريدة المرفأ {copyright_year}.</font></td></tr>'
             '</table></body></html>')
 
 
