@@ -477,6 +477,9 @@ _MAX_BOX_TITLE_WORDS = 8
 # after it and outside it (print notes, disclaimers, comments, bios) are not the story.
 _STORY_SHARE = 0.8
 _MAX_TRAILING_WORDS = 50
+# A box inside the story's container ending in a link or button is a call to action up to this length.
+_MAX_CALL_WORDS = 60
+_MAX_BUTTON_WORDS = 4
 # After the story's last sentence, a line this short that is no sentence, no quote and no
 # item of an introduced list is a box's leftover, when it stands in an element of its own
 # (a box) and not beside the story's paragraphs: the lines closing a wire story's notice
@@ -502,7 +505,7 @@ _STANDFIRST_NAMES = {"standfirst", "dek", "deck", "subtitle", "subheadline", "su
 _FURNITURE_NAMES = {"caption", "cap", "credit", "credits", "legend", "leyenda", "didascalia", "legende",
                     "disclaimer", "rights", "copyright", "legal", "newsletter", "signup", "subscribe",
                     "subscription", "paywall", "meter", "optin", "intertitle", "crosshead", "subhead",
-                    "endmark"}
+                    "endmark", "cta", "calltoaction", "membership", "download"}
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _MARKUP_NAMES = ("class", "id", "itemprop", "role")
 
@@ -662,6 +665,35 @@ def _boxed(index: int, paragraphs: list[str], sources: list[_Source | None]) -> 
             and source.element.getparent() is not sentence.element.getparent())
 
 
+def _call_to_action(source: _Source | None, story: HtmlElement | None) -> bool:
+    """A paragraph in a short box of its own inside the story's container (wrapped apart from the
+    paragraphs, holding no list, one of a kind) whose last words are a button's label, a link or
+    button of a few words: "join", "get the app", whatever language the appeal is in, stands
+    there, where a story's paragraph, a live entry (repeated, its further-reading links
+    headlines) or a list never ends."""
+    if source is None or story is None:
+        return False
+    box = next((node for node in (source.element, *source.element.iterancestors()) if node.getparent() is story),
+               None)
+    if (box is None or box is source.outer or len(box.text_content().split()) > _MAX_CALL_WORDS
+            or next(box.iter("ul", "ol"), None) is not None
+            or any(other is not box and other.tag == box.tag and other.get("class") == box.get("class")
+                   for other in story)):  # a repeated box is the story's unit (live entries, cards)
+        return False
+    last = box  # the element holding the box's last words
+    for node in box.iter():
+        if (node.text or "").strip():
+            last = node
+        if node is not box and (node.tail or "").strip():
+            last = node.getparent()
+    for node in (last, *last.iterancestors()):
+        if node is box:
+            return False
+        if _tag(node) in ("a", "button"):
+            return len(node.text_content().split()) <= _MAX_BUTTON_WORDS
+    return False
+
+
 def _after_the_story(source: _Source | None, story: HtmlElement, story_end: int) -> bool:
     """Outside the story's container and after it, and not in another part of the same kind
     (a story split into two `<div class="body">` around an advertisement is one story)."""
@@ -715,7 +747,8 @@ def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[st
     leading = True
     for index in range(len(paragraphs)):
         standfirst = leading and bool(names[index] & _STANDFIRST_NAMES)
-        furniture[index] = furniture[index] or standfirst or bool(names[index] & _FURNITURE_NAMES)
+        furniture[index] = (furniture[index] or standfirst or bool(names[index] & _FURNITURE_NAMES)
+                            or _call_to_action(sources[index], story))
         leading = leading and (furniture[index] or keys[index] in headline_keys
                                or len(paragraphs[index].split()) < MAX_LEAD_IN_WORDS)
     story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
