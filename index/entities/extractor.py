@@ -712,7 +712,9 @@ class EntityExtractor:
         if the_cue:
             return [_Found(start, end, _display(tokens), "organisation", "organisation", keys)]
         letters = first.replace(".", "")
-        if len(tokens) == 1 and letters.isupper() and letters.isalpha() and 2 <= len(letters) <= 5:
+        # an abbreviation is short, but one owning what follows ("UNICEF's director") may run to eight letters
+        longest = 8 if tokens[0].possessive else 5
+        if len(tokens) == 1 and letters.isupper() and letters.isalpha() and 2 <= len(letters) <= longest:
             before = phrase.before
             if words[0] in COMMON_WORDS or (
                 len(before) > 1 and before[-1].text == "(" and not before[-2].text[0].isupper()
