@@ -1296,11 +1296,15 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
 # "villages including Bashkuwi and Sifat", "in Tall Tawil village". ("city" and "area" are left
 # out: "the city of X" names places the gazetteer has, and "the Kurdish area" is no name.)
 _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
+# a bearing from a place ("X east of Tabqa", "X north-west of Aleppo"): X is a place too, once the
+# text's place follows
+_BEARING = "(?:north|south)(?:-?(?:east|west))?|east|west"
 _UNLISTED_CUE = re.compile(
     rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
     rf"(?=[A-Z]|(?i:al|el)-)"
     rf"|\b(?P<locative>in|at)[ \t]+(?=[A-Z])"
-    rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)")
+    rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)"
+    rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z])")
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
 # east Aleppo")
@@ -1346,6 +1350,10 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
     out: list[tuple[Mention, Place]] = []
     for cue in cues:
         i = at.get(cue.end() if cue.group("after") is None else cue.start("after"))
+        if cue.group("bearing") is not None:
+            if i not in by_start:
+                continue  # the bearing is from a place the text names, not from "the border" or "Saturday"
+            i = _name_before(text, toks, at[cue.start()])
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
@@ -1370,6 +1378,17 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
             # name is a place ("battles raged in X and Y": the second shares the first's preposition)
             i = _next_in_list(text, toks, j) if plural or locative else None
     return out
+
+
+def _name_before(text: str, toks: list[Token], k: int) -> int | None:
+    """Where the capitalised name that ends right before token `k` starts (connectors inside), or None."""
+    i = k
+    while i > 0 and k - i < MAX_UNLISTED_WORDS and _SPACE_GAP.fullmatch(text[toks[i - 1].end:toks[i].start]) and (
+            is_capitalised(toks[i - 1].text) or (i < k and fold(toks[i - 1].text) in _UNLISTED_CONNECTORS)):
+        i -= 1
+    while i < k and not is_capitalised(toks[i].text):
+        i += 1
+    return i if i < k else None
 
 
 def _in_running_text(toks: list[Token], k: int | None) -> bool:

@@ -39,3 +39,17 @@ def test_a_list_goes_on_only_from_a_place(extractor, name):
     # the first name after "in" is no place (a language), so the one after "and" has no place frame
     places = _places(extractor, f"The envoy spoke in Arabic and {name} answered him in Damascus, Syria.")
     assert f"{name}, Syria" not in places and "Damascus, Syria" in places
+
+
+@pytest.mark.parametrize("name", INVENTED)
+@pytest.mark.parametrize("bearing", ["east", "north-west", "southeast"])
+def test_a_name_a_bearing_from_a_named_place(extractor, name, bearing):
+    # "fighters captured the area of X east of Tabqa": the name is placed by its bearing from a place
+    places = _places(extractor, f"Fighters captured the hills of {name} {bearing} of Homs in Syria.")
+    assert f"{name}, Syria" in places
+
+
+@pytest.mark.parametrize("name", INVENTED)
+def test_a_bearing_from_no_place_makes_no_place(extractor, name):
+    places = _places(extractor, f"Jets struck Homs, Syria, and the rebels of {name} east of the river fled.")
+    assert f"{name}, Syria" not in places
