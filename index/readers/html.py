@@ -597,7 +597,23 @@ def _sources(tree: HtmlElement, keys: set[str]) -> tuple[dict[str, _Source], dic
         link_chars = len(key) if inside_link else sum(len(_key(a.text_content())) for a in element.iter("a"))
         found[key] = _Source(element, earlier.outer if earlier else element, len(key),
                              min(link_chars, len(key)), earlier.position if earlier else position)
+    if keys - found.keys():
+        _loose_text_sources(tree, keys - found.keys(), found, positions)
     return found, positions
+
+
+def _loose_text_sources(tree: HtmlElement, keys: set[str], found: dict[str, _Source],
+                        positions: dict[HtmlElement, int]) -> None:
+    """Into `found`, the element holding each of `keys` as a run of its own loose text, between
+    `<br>`s or other children (a Blogger or print-view body is text and line breaks in one
+    `<div>`): that element is the paragraph's, so the story's container is found for such pages."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NO_PARAGRAPH:
+            continue
+        for text in (element.text, *(child.tail for child in element)):
+            key = _key(text or "")
+            if key in keys and key not in found:
+                found[key] = _Source(element, element, len(key), 0, positions[element])
 
 
 def _story_container(sources: list[_Source | None], total: int) -> HtmlElement | None:
