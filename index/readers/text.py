@@ -22,11 +22,12 @@ MAX_TITLE_CHARS = 300
 _URL = re.compile(r"https?://[^\s<>\"')\]]+|www\.[a-z0-9-]+\.[^\s<>\"')\]]+", re.I)
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
-# Header labels and which metadata field their value feeds.
+# Header labels and which metadata field their value feeds. Arabic and Persian "wrote" (كتب, نوشته) also
+# open sentences, so they are a byline only as a label, with a colon; "by the pen of" (بقلم) always is.
 _LABEL = re.compile(
     r"^\W*(?P<label>date(?:line)?|published(?: on| at)?|posted(?: on)?|updated(?: on)?|last updated|"
     r"first published|source|publisher|outlet|url|link|canonical|origin(?:al)? url|by|written by|"
-    r"author|reporter|byline|filed|par|von|por|door)\b\s*[:\-–—|]?\s*(?P<value>.*)$",
+    r"author|reporter|byline|filed|par|von|por|door|بقلم|(?:كتبت?|نوشته)(?=\s*:))\b\s*[:\-–—|]?\s*(?P<value>.*)$",
     re.I,
 )
 _DATE_LABELS = {"date", "dateline", "published", "published on", "published at", "posted",
@@ -344,7 +345,8 @@ def _metadata_line(line: str, meta: _Meta) -> bool:
         else:  # a byline: "By Jane Doe", "Author: Jane Doe, March 3, 2021"
             if name in _BY_WORDS and _DASH_AFTER_CUE.match(stripped, label.end("label")):
                 return True  # "By — Springfield": the name was markup an extractor left out, the place is none
-            if not value or not (value[0].isupper() or value[0] in "@\"“"):
+            # A name opens with a capital, or with a letter of a script without case (Arabic, Hebrew...).
+            if not value or not ((value[0].isalpha() and not value[0].islower()) or value[0] in "@\"“"):
                 return False
             meta.take_date(parse_date(value))
             meta.take_authors(value)

@@ -41,3 +41,20 @@ def test_an_organisation_credited_as_author_is_no_person_and_a_desk_byline_names
         assert "Orchardvale" not in page.body
     person = {**story, "author": [org, {"@type": "Person", "name": "Tamsin Orlowe"}]}
     assert parse_html(_page(person, "By Tamsin Orlowe")).authors == ("Tamsin Orlowe",)
+
+
+def test_an_arabic_wrote_label_is_a_byline_but_a_sentence_opening_with_wrote_is_story():
+    """A print view's header cell 'كتب: NAME' names the author; 'كتب الوزير ...' (the minister wrote) is a
+    sentence, and a 'wrote' with no colon never takes a name out of the story."""
+    body = "".join(f"<p>قال مزارعو الوادي يوم الجمعة إن الصقيع المتأخر أتلف ثلث محصول التفاح في القطعة {n} "
+                   f"وطلبوا من المحافظة المساعدة في كلفة إعادة الزراعة.</p>" for n in range(5))
+    for cue in ("كتب", "كتبت"):
+        page = parse_html('<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>الصقيع</title></head>'
+                          f'<body><table><tr><td><font>{cue}: سلمى الورداني</font></td></tr>'
+                          f'<tr><td>{body}</td></tr></table></body></html>')
+        assert page.authors == ("سلمى الورداني",), cue
+        assert "سلمى الورداني" not in page.body
+    sentence = "كتب الوزير رسالة إلى المزارعين يعدهم فيها بتعويض عن خسائر الصقيع قبل نهاية الشهر الجاري"
+    page = parse_html('<!DOCTYPE html><html lang="ar"><head><meta charset="utf-8"><title>الصقيع</title></head>'
+                      f'<body><article><p>{sentence}</p>{body}</article></body></html>')
+    assert page.authors == () and sentence in page.body
