@@ -7,27 +7,11 @@ that place. Real extractor and gazetteer; tiny hand-written expected lists, no s
 """
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
+from test_audit_entities import audit  # the script, loaded once as its own tests load it
 
 from index.entities import extract
 from index.entities.places import Gazetteer
-
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "audit_entities.py"
-
-
-def _module():
-    spec = importlib.util.spec_from_file_location("audit_entities", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-audit = _module()
 
 TEXTS = {
     "town": "Clashes were reported in the Jordanian city of Irbid on Monday, officials said.",
