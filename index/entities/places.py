@@ -1296,9 +1296,11 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
 # "villages including Bashkuwi and Sifat", "in Tall Tawil village". ("city" and "area" are left
 # out: "the city of X" names places the gazetteer has, and "the Kurdish area" is no name.)
 _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
-# a bearing from a place ("X east of Tabqa", "X north-west of Aleppo"): X is a place too, once the
-# text's place follows
-_BEARING = "(?:north|south)(?:-?(?:east|west))?|east|west"
+# a bearing from a place ("X east of Tabqa", "X north-west of Aleppo", "X south-southwest of Y"): X is a
+# place too, once the text's place follows. A bearing is a whole word: "-southwest" inside
+# "south-southwest" is no bearing of its own
+_COMPASS_POINT = "(?:(?:north|south)(?:-?(?:east|west))?|east|west)"
+_BEARING = rf"(?<![\w-]){_COMPASS_POINT}(?:-{_COMPASS_POINT})?"
 _UNLISTED_CUE = re.compile(
     rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
     rf"(?=[A-Z]|(?i:al|el)-)"
@@ -1353,7 +1355,8 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
         if cue.group("bearing") is not None:
             if i not in by_start:
                 continue  # the bearing is from a place the text names, not from "the border" or "Saturday"
-            i = _name_before(text, toks, at[cue.start()])
+            k = at.get(cue.start())
+            i = None if k is None else _name_before(text, toks, k)
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None

@@ -42,11 +42,19 @@ def test_a_list_goes_on_only_from_a_place(extractor, name):
 
 
 @pytest.mark.parametrize("name", INVENTED)
-@pytest.mark.parametrize("bearing", ["east", "north-west", "southeast"])
+@pytest.mark.parametrize("bearing", ["east", "north-west", "southeast", "south-southwest", "east-northeast"])
 def test_a_name_a_bearing_from_a_named_place(extractor, name, bearing):
     # "fighters captured the area of X east of Tabqa": the name is placed by its bearing from a place
     places = _places(extractor, f"Fighters captured the hills of {name} {bearing} of Homs in Syria.")
     assert f"{name}, Syria" in places
+
+
+@pytest.mark.parametrize("bearing", ["south-southwest", "north-northeast", "west-northwest"])
+def test_the_second_half_of_a_compound_bearing_is_no_bearing_of_its_own(extractor, bearing):
+    # "120 kms south-southwest of Mossel Bay" once looked up a word starting at "southwest", inside
+    # the token, and the story's extraction failed (the article went unindexed)
+    entities = extractor.extract("", f"Drilling began 120 kms (75 miles) {bearing} of Port Dunmore, Namibia.")
+    assert entities.countries == ("Namibia",)
 
 
 @pytest.mark.parametrize("name", INVENTED)
