@@ -67,13 +67,16 @@ class BuildReport:
     generation: Path | None = None
     # Facet values longer than MAX_VALUE_LENGTH left out of indexed articles, by facet.
     dropped_values: dict[str, int] = field(default_factory=dict)
+    # Articles indexed for full-text search without facets, because the entity extractor failed on them.
+    without_facets: list[Skipped] = field(default_factory=list)
 
     @property
     def status(self) -> str:
-        """"ok", "partial" (some files skipped) or "failed" (nothing could be indexed)."""
+        """"ok", "partial" (some files skipped, or some articles indexed without facets) or "failed"
+        (nothing could be indexed)."""
         if self.indexed + self.unchanged == 0:
             return "failed"
-        return "partial" if self.skipped else "ok"
+        return "partial" if self.skipped or self.without_facets else "ok"
 
 
 @dataclass(frozen=True)
@@ -87,6 +90,7 @@ class _Outcome:
     analyse_seconds: float = 0.0
     write_seconds: float = 0.0
     dropped_values: tuple[tuple[str, int], ...] = ()
+    unextracted: str | None = None  # why the article has no facets (the extractor failed), if it has none
 
 
 def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, Entities, dict[str, int]]:
@@ -118,11 +122,18 @@ def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, En
 
 
 def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExtractor) -> _Outcome:
-    """Extract, analyse and write one article; never raises, so one bad article cannot stop a build."""
+    """Extract, analyse and write one article; never raises, so one bad article cannot stop a build.
+
+    An extractor failure is a defect of ours, not of the article: the article is still indexed for
+    full-text search, without facets, and the report names it, rather than losing the article."""
     path = article.path or article.id
+    unextracted = None
     try:
         started = time.perf_counter()
-        entities = extractor.extract(article.title, article.body, article.date)  # the date picks time-bound aliases
+        try:
+            entities = extractor.extract(article.title, article.body, article.date)  # the date picks time-bound aliases
+        except Exception as error:  # noqa: BLE001 - reported: the article is indexed without facets
+            entities, unextracted = Entities(), f"{type(error).__name__}: {error}"
         extracted = time.perf_counter()
         article, entities, dropped = _within_value_cap(article, entities)
         document = to_document(article, entities)
@@ -134,7 +145,7 @@ def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExt
     except Exception as error:  # noqa: BLE001
         return _Outcome(article.id, path, f"could not write: {error}")
     return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed,
-                    tuple(dropped.items()))
+                    tuple(dropped.items()), unextracted)
 
 
 def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue, entities: Path | None,
@@ -349,6 +360,8 @@ class _Run:
             report.stages["write"] += outcome.write_seconds
             for facet, count in outcome.dropped_values:
                 report.dropped_values[facet] = report.dropped_values.get(facet, 0) + count
+            if outcome.unextracted is not None:
+                report.without_facets.append(Skipped(outcome.path, outcome.unextracted))
             if outcome.article_id in self.existing:
                 self.replaced.add(outcome.article_id)
         if self.on_progress is not None:

@@ -1,7 +1,7 @@
 """`newsfacets index`: the command-line face of `index.build.build_index`.
 
-Exit codes: 0 every article indexed; 3 partial (some files skipped, each listed);
-1 nothing indexed, or the build could not run (busy, unreadable index); 2 a bad
+Exit codes: 0 every article indexed; 3 partial (some files skipped, or some articles indexed
+without facets, each listed); 1 nothing indexed, or the build could not run (busy, unreadable index); 2 a bad
 --entities file (refused before any work).
 """
 from __future__ import annotations
@@ -68,6 +68,8 @@ def summary(report: BuildReport) -> str:
         f"skipped {len(report.skipped)} in {report.seconds:.1f}s ({rate:.0f} articles/s)"
     ]
     lines += [f"skipped {item.path}: {item.reason}" for item in report.skipped]
+    lines += [f"indexed without facets {item.path}: the entity extractor failed ({item.reason}); "
+              "it is searchable, but no facet finds it: please report this" for item in report.without_facets]
     if report.dropped_values:
         counts = ", ".join(f"{count} {facet}" for facet, count in sorted(report.dropped_values.items()))
         lines.append(f"left out facet values longer than {MAX_VALUE_LENGTH} characters (no filter could name them): "
