@@ -400,6 +400,8 @@ class EntityExtractor:
             if stem_keys[-1] in self.dictionary.last_words and len(stem_keys[-1]) > 3 \
                     and stem_keys[-1] not in ORG_HEADS and stem_keys[-1] not in PERSON_TITLES:
                 result = True
+            elif len(stem_keys) == 1 and len(stem_keys[0]) > 2 and self.dictionary.get(stem) is not None:
+                result = True  # a one-word name whole ("PKKs affiliate", "Al-Qaedas former branch")
             else:
                 result = any(e.kind in ("country", "admin") and e.primary
                              for e in self.gazetteer.index.get(place_key(stem), ()))
