@@ -106,12 +106,15 @@ _STATES_DOING = re.compile(
 # Washington", "a blow to Moscow"), or as the agent of a passive ("brokered by Qatar").
 _STATE_OBJECT = re.compile(
     r"(?:\b(?:accus\w*|urg\w*|warn\w*|press(?:ed|ing|es)?|blam\w*|condemn\w*|criticis\w*|criticiz\w*|told|"
-    r"asked|call(?:s|ed|ing)? on|pressure on|sanctions (?:on|against)|ties with|talks with|relations with|"
+    r"asked|thank(?:s|ed|ing)?|prais\w*|congratulat\w*|invit\w*|persuad\w*|reassur\w*|lobb(?:y|ied|ies|ying)|"
+    r"call(?:s|ed|ing)? on|pressure on|sanctions (?:on|against)|ties with|talks with|relations with|"
     r"deal with|agreement with|negotiations with|dialogue with|rapprochement with)"
     r"|\b(?:line|message|blow|victory|warning|setback|signal|challenge|concern|threat|win|defeat|rebuke|snub|"
     r"embarrassment|headache|boost)[\"”’']?\s+(?:for|to)"
     r"|\b(?:ally|allies|backer|backers|patron|patrons|proxy|proxies|enemy|enemies|foe|foes|rival|rivals|partner|"
     r"partners|envoy|envoys)\s+of"
+    # an apposition naming the ally ("the government and its allies Russia and Iran", "regional rival Iran")
+    r"|\b(?:ally|allies|backer|backers|patron|patrons|rival|rivals|foe|foes|adversary|adversaries)"
     r"|\b(?:support|backing|aid|help|pressure)\s+(?:for|from)"
     r"|\b[a-z]+ed\s+by)\s+(?:the\s+)?$"
 )
