@@ -1293,8 +1293,11 @@ def find_places(text: str, gazetteer: Gazetteer) -> list[Mention]:
 # ---- places no gazetteer lists ---------------------------------------------------------------
 # Settlement nouns that say the capitalised name beside them is a place of its own: "the village
 # of Taduf", "the town of Umm Sharshuh", "the district of Marjeh", "the Zahra neighbourhood",
-# "villages including Bashkuwi and Sifat", "in Tall Tawil village". ("city" and "area" are left
-# out: "the city of X" names places the gazetteer has, and "the Kurdish area" is no name.)
+# "villages including Bashkuwi and Sifat", "in Tall Tawil village". ("city" is left out: "the city
+# of X" names places the gazetteer has.) The land around a place cues a name as "the outskirts of
+# X", and, more weakly, "the area of X" or "the X area": "area" also follows a field or a bloc ("the
+# Euro area", "area of Responsibility"), so a one-word name there needs a place right after it ("the
+# Houla area of Homs province"); "the Kurdish area" goes as an adjective.
 _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 # a bearing from a place ("X east of Tabqa", "X north-west of Aleppo", "X south-southwest of Y"): X is a
 # place too, once the text's place follows. A bearing is a whole word: "-southwest" inside
@@ -1302,16 +1305,17 @@ _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 _COMPASS_POINT = "(?:(?:north|south)(?:-?(?:east|west))?|east|west)"
 _BEARING = rf"(?<![\w-]){_COMPASS_POINT}(?:-{_COMPASS_POINT})?"
 _UNLISTED_CUE = re.compile(
-    rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?)"
-    rf"(?=[A-Z]|(?i:al|el)-)"
+    rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?"
+    rf"|(?i:outskirts)[ \t]+of[ \t]+|(?P<area_of>(?i:area)[ \t]+of[ \t]+))(?=[A-Z]|(?i:al|el)-)"
     rf"|\b(?P<locative>in|at)[ \t]+(?=[A-Z])"
-    rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})(?=(?i:{_LOCAL_NOUNS})\b)"
+    rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})"
+    rf"(?=(?i:{_LOCAL_NOUNS}|(?P<area_after>area))\b)"
     rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z])")
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
 # east Aleppo")
 _HOST_WORDS = frozenset({"of", "in", "near", "outside", "the", "city", "town", "neighbourhood", "neighborhood",
-                         "district", "quarter", "village"}) | _COMPASS | {"east", "west", "north", "south"}
+                         "district", "quarter", "village", "area"}) | _COMPASS | {"east", "west", "north", "south"}
 _UNLISTED_CONNECTORS = NAME_ARTICLES | {"ibn", "bin", "abu"}  # words inside such a name ("Tell al Abyad")
 _GLUED = re.compile(r"(?i:al|el)-")  # a name part with its article glued on ("al-Qasr")
 _COMPOUND_ADJECTIVE = re.compile(r"-[a-z]+$")  # "IS-held", "Daesh-controlled" (not "al-Nayrab": a capital after it)
@@ -1360,6 +1364,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
+        weak = cue.group("area_of") is not None or cue.group("area_after") is not None
         locative = cue.group("locative") is not None
         while i is not None and i < len(toks):
             j = i
@@ -1371,7 +1376,8 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                     break
                 if plural:
                     j = _first_of_merged(toks, i, j)
-                found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor)
+                found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor,
+                                        hosted_if_one_word=weak)
                 if found is None and not plural:
                     break  # after a preposition a list goes on from a place only, never from a word that is none
                 if found is not None:
@@ -1468,8 +1474,10 @@ def _known_place(gaz: Gazetteer, word: str, country: str | None) -> bool:
 
 def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict[int, Place],
                     located: list[tuple[Mention, Place]], gaz: Gazetteer, leading: str | None,
-                    lower_words: _LowerWords, is_actor: Callable[[str], bool] | None) -> tuple[Mention, Place] | None:
-    """The place written at tokens i..j-1 (see `_unlisted`), or None."""
+                    lower_words: _LowerWords, is_actor: Callable[[str], bool] | None,
+                    hosted_if_one_word: bool = False) -> tuple[Mention, Place] | None:
+    """The place written at tokens i..j-1 (see `_unlisted`), or None. After a weak cue
+    (`hosted_if_one_word`) a one-word name is a place only where a place the text names follows it."""
     for k in range(i + 1, j):  # "Zubdiya Aleppo", "Tokhar Amnesty International": a lost comma before a known name
         if _GLUED.match(toks[k].text):
             continue  # "Tariq al-Bab", "Dahiyet al-Assad": an article glues the word to the name before it
@@ -1508,6 +1516,8 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
         if host is not None or fold(toks[k].text) not in _HOST_WORDS:
             break
         k += 1
+    if hosted_if_one_word and host is None and len(words) == 1:
+        return None
     if host is not None and host.value == host.country:
         host = None  # "on the Turkish border", "in Syria": a country says nothing of the division
     country = host.country if host is not None else leading
