@@ -1310,7 +1310,10 @@ _UNLISTED_CUE = re.compile(
     rf"|\b(?P<locative>in|at)[ \t]+(?=[A-Z])"
     rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})"
     rf"(?=(?i:{_LOCAL_NOUNS}|(?P<area_after>area))\b)"
-    rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z])")
+    rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z]|the[ \t]+[A-Z])")
+# "X east of the Syrian capital", "Y north of the Iraqi city of Mosul": a bearing from a settlement a
+# demonym places, which the text need not name
+_SETTLEMENT_OF_A_PEOPLE = frozenset({"capital", "city", "town", "port"})
 _LIST_WORDS = frozenset({"and", "or"})  # between two names of a list, never inside an unlisted one
 # words between a quarter and the city it lies in ("the Zahra neighbourhood of Aleppo", "the district of X in
 # east Aleppo")
@@ -1356,9 +1359,12 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
     out: list[tuple[Mention, Place]] = []
     for cue in cues:
         i = at.get(cue.end() if cue.group("after") is None else cue.start("after"))
+        country = leading
         if cue.group("bearing") is not None:
             if i not in by_start:
-                continue  # the bearing is from a place the text names, not from "the border" or "Saturday"
+                country = _country_of_settlement(toks, i, gaz)
+                if country is None:
+                    continue  # the bearing is from a place, not from "the border" or "Saturday"
             k = at.get(cue.start())
             i = None if k is None else _name_before(text, toks, k)
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
@@ -1376,7 +1382,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                     break
                 if plural:
                     j = _first_of_merged(toks, i, j)
-                found = _unlisted_place(text, toks, i, j, by_start, located, gaz, leading, lower_words, is_actor,
+                found = _unlisted_place(text, toks, i, j, by_start, located, gaz, country, lower_words, is_actor,
                                         hosted_if_one_word=weak)
                 if found is None and not plural:
                     break  # after a preposition a list goes on from a place only, never from a word that is none
@@ -1387,6 +1393,15 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
             # name is a place ("battles raged in X and Y": the second shares the first's preposition)
             i = _next_in_list(text, toks, j) if plural or locative else None
     return out
+
+
+def _country_of_settlement(toks: list[Token], i: int | None, gaz: Gazetteer) -> str | None:
+    """The country of "the <demonym> capital|city|town|port" at token `i` ("the Syrian capital" ->
+    Syria), or None."""
+    if i is None or i + 2 >= len(toks) or toks[i].text.lower() != "the" \
+            or toks[i + 2].text.lower() not in _SETTLEMENT_OF_A_PEOPLE:
+        return None
+    return gaz.country_of_people(toks[i + 1].text)
 
 
 def _name_before(text: str, toks: list[Token], k: int) -> int | None:
