@@ -220,6 +220,9 @@ class EntityExtractor:
         self._stem_cache: dict[str, bool] = {}
         self._big_place_cache: dict[str, bool] = {}
         self._country_cache: dict[str, bool] = {}
+        self._demonyms_of: dict[str, list[str]] = {}  # canonical country -> its people's words, capitalised
+        for demonym, country in self.gazetteer.demonyms.items():
+            self._demonyms_of.setdefault(country, []).append(demonym.capitalize())
 
     # ---- gazetteer helpers (cached: the same words recur across articles) -------------
     def _is_place(self, name: str) -> bool:
@@ -487,7 +490,7 @@ class EntityExtractor:
         return out
 
     def _phrase_actors(self, phrase: Phrase, lower_words: set[str], when: date | None = None) -> list[_Found]:
-        tokens = phrase.tokens
+        tokens = self._demonym_names(phrase.tokens, when)
         out: list[_Found] = []
         pos = 0
         if phrase.sentence_initial and self._common_opener(tokens[0], lower_words) \
@@ -550,6 +553,21 @@ class EntityExtractor:
             pos = rest_end
             title_cue = False
         return out
+
+    def _demonym_names(self, tokens: Sequence[Token], when: date | None) -> Sequence[Token]:
+        """The phrase with a country word read as its people's word where that makes a known name of it
+        ("Syria Democratic Forces", "Free Syria Army": Syrian Democratic Forces, Free Syrian Army); a
+        country with no such name after it stays as written."""
+        for at, token in enumerate(tokens):
+            if not token.capitalised or at + 1 == len(tokens) or not self._is_country(token.text):
+                continue
+            for demonym in self._demonyms_of.get(self._state_of(token.text) or "", ()):
+                swapped = [*tokens[:at], token._replace(text=demonym, lower=demonym.lower()), *tokens[at + 1:]]
+                for start in range(at + 1):
+                    match = self.dictionary.match_at(swapped, start, when)
+                    if match is not None and match.end > at + 1:
+                        return swapped
+        return tokens
 
     def _known(self, start: int, end: int, actor: Actor, written: tuple[str, ...] = ()) -> _Found:
         """A dictionary match; its words are the alias as written, so a short form of that spelling
