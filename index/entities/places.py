@@ -72,6 +72,9 @@ _APOSTROPHES = re.compile(r"['’‘ʿʾ`´]")
 _DOUBLE = re.compile(r"(.)\1+")
 # "Ezzor" = "ez-Zor", and "Ezour" with the doubling lost
 _GLUED_ARTICLE = re.compile(r"^(?:[aeiu](?=([tdrzsnl])\1[a-z]{2})|e(?=z[aeiou][a-z]{2}))")
+# a lower-case word that is an assimilated article glued to a name ("Deir ezzor", "Tal ettamr"): scraped
+# text loses the capital with the hyphen, and the doubled consonant says it is no English word's start
+_GLUED_LOWER_NAME = re.compile(r"[aeiu]([tdrzsnl])\1[a-z]{2,}")
 _SPACE_GAP = re.compile(r"[ \t\r\n]+")
 _LOWER_WORD = re.compile(r"\b[a-z]+\b")
 # Transliteration equivalences applied to each folded word part, in order.
@@ -106,6 +109,12 @@ def is_capitalised(raw: str) -> bool:
         return True
     head, _, rest = raw.partition("-")
     return bool(rest) and head.lower() in ARTICLES and rest[0].isupper()
+
+
+def _is_name_part(raw: str) -> bool:
+    """A token that may go on a place name after its first word: capitalised, or a lower-case word
+    with the assimilated article glued on (`_GLUED_LOWER_NAME`)."""
+    return is_capitalised(raw) or raw.islower() and _GLUED_LOWER_NAME.fullmatch(raw) is not None
 
 
 def name_key(name: str) -> str:
@@ -773,10 +782,10 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
             continue
         ext = i + 1
         while ext < n and ext - i < MAX_NGRAM and _is_gap(text, toks[ext - 1].end, toks[ext].start, raws[ext - 1]) \
-                and (is_capitalised(raws[ext]) or fold(raws[ext]) in CONNECTORS):
+                and (_is_name_part(raws[ext]) or fold(raws[ext]) in CONNECTORS):
             ext += 1
         for j in range(ext, i, -1):
-            if not is_capitalised(raws[j - 1]) or (j - 1 > i and raws[j - 1].lower() in ARTICLES):
+            if not _is_name_part(raws[j - 1]) or (j - 1 > i and raws[j - 1].lower() in ARTICLES):
                 continue  # a name never ends on a bare article ("Homs Al" of "Homs Al Qadima", "CHICAGO AT")
             pieces = [first_piece] + [_piece(raws[k], False) for k in range(i + 1, j)]
             key = " ".join(p for p in pieces if p)
