@@ -24,6 +24,15 @@ microseconds at any size. Rarer terms stay in Whoosh: they fill at most one bloc
 cost does not grow with the corpus either, and leaving them out keeps the file and the build
 small (the long tail of rare words is most of the lexicon but few of its postings).
 
+Beside it, `postings.<segment id>.bounds.bin` holds what bounds each frequent term's BM25F
+score block by block, for top-k ranking to stop early (`search.matching`): for every
+`BLOCK_SIZE` consecutive document numbers of the segment that hold the term, the block's
+number, the term's largest weight there and its smallest field length per unit of weight
+(`block_bounds`). BM25F grows with the weight and falls with length over weight, so the two
+bound the score in the block at any average length. It is written by `write_postings` once
+the segment's field lengths are on disk (a worker writing postings has not got them); a
+segment without it has its bounds taken from the postings a query reads.
+
 A file holds exactly what Whoosh's codec holds, deleted documents included (the caller masks
 them out, as it does for Whoosh's own postings): it is written only for a segment without
 deletions (every freshly written segment), and a segment never changes, so the file is valid
@@ -42,10 +51,16 @@ from pathlib import Path
 import numpy as np
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import TEXT
+from whoosh.util.numeric import byte_to_length
 
-from index.columns import Columns, StringTable, load_file, save_file
+from index.columns import Columns, StringTable, _quantised_lengths, load_file, save_file
 
 PREFIX, SUFFIX = "postings.", ".bin"
+BOUNDS_SUFFIX = ".bounds.bin"  # a segment's block bounds: "postings.<id>.bounds.bin", stale ones swept as postings
+# Consecutive document numbers of a segment that share one bound per term: what top-k ranking skips or scores.
+BLOCK_SIZE = 128
+# A stored length byte's length, as Whoosh's `doc_field_length` decodes it (0: no length).
+LENGTH_OF_BYTE = np.array([0.0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
 # A term in fewer documents of a segment fills at most half a block: reading it from Whoosh is cheap.
 MIN_FREQUENCY = 64
 # Fields whose word positions are mapped too: the one quoted phrases search (`search.query`).
@@ -61,6 +76,45 @@ def text_fields(schema) -> list[str]:
 
 def file_name(segment_id: str) -> str:
     return f"{PREFIX}{segment_id}{SUFFIX}"
+
+
+def bounds_file_name(segment_id: str) -> str:
+    return f"{PREFIX}{segment_id}{BOUNDS_SUFFIX}"
+
+
+def block_bounds(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
+                 offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each term's bounds per block of `BLOCK_SIZE` document numbers holding it, for the terms whose postings
+    (ascending segment-local document numbers, weights, their documents' field lengths) are `offsets[i]:offsets[i + 1]`:
+    (each term's first entry, then the total; block numbers; largest weight; smallest length per weight)."""
+    if not len(ids):
+        empty = np.zeros(0, dtype=np.float64)
+        return np.zeros(len(offsets), dtype=np.int64), np.zeros(0, dtype=np.int64), empty, empty
+    blocks = ids // BLOCK_SIZE
+    terms = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
+    starts = np.flatnonzero(np.concatenate(([True], (blocks[1:] != blocks[:-1]) | (terms[1:] != terms[:-1]))))
+    per_weight = np.divide(lengths, weights, out=np.full(len(ids), np.inf), where=weights > 0)
+    return (np.searchsorted(starts, offsets).astype(np.int64), blocks[starts], np.maximum.reduceat(weights, starts),
+            np.minimum.reduceat(per_weight, starts))
+
+
+def segment_bounds(postings: SegmentPostings, leaf) -> Columns:
+    """The block bounds (`block_bounds`) of every term of a segment's mapped postings, from its field lengths."""
+    arrays: dict[str, np.ndarray] = {}
+    size = leaf.doc_count_all()
+    for name in postings.columns.meta["fields"]:
+        if f"{name}.offsets" not in postings.columns.arrays:
+            continue
+        docs = postings.columns.arrays[f"{name}.docs"].astype(np.int64)
+        lengths = LENGTH_OF_BYTE[_quantised_lengths(leaf, name, size)[docs]]
+        firsts, blocks, weights, per_weight = block_bounds(
+            docs, postings.columns.arrays[f"{name}.weights"].astype(np.float64), lengths,
+            postings.columns.arrays[f"{name}.offsets"])
+        arrays[f"{name}.block_offsets"] = firsts
+        arrays[f"{name}.blocks"] = narrowest(blocks)
+        arrays[f"{name}.max_weights"] = narrowest(weights)
+        arrays[f"{name}.min_length_per_weight"] = narrowest(per_weight)
+    return Columns({"documents": size, "block_size": BLOCK_SIZE}, arrays)
 
 
 def read_postings(matcher: W3LeafMatcher) -> tuple[np.ndarray, np.ndarray]:
@@ -182,25 +236,50 @@ class SegmentPostings:
     """One segment's mapped postings (`segment_postings`), opened by a searcher."""
 
     columns: Columns
+    bounds: Columns | None = None  # the block bounds file (`segment_bounds`), if the segment has one
 
     @classmethod
     def load(cls, directory: str | os.PathLike, segment_id: str, documents: int) -> SegmentPostings | None:
-        """The segment's file, mapped, or None if it has none (or one for another segment size)."""
+        """The segment's file and its bounds, mapped, or None if it has none (or one for another segment size)."""
         columns = load_file(Path(directory) / file_name(segment_id))
         if columns is None or columns.meta.get("documents") != documents:
             return None
-        return cls(columns)
+        bounds = load_file(Path(directory) / bounds_file_name(segment_id))
+        if bounds is not None and bounds.meta != {"documents": documents, "block_size": BLOCK_SIZE}:
+            bounds = None
+        return cls(columns, bounds)
 
-    def _slice(self, fieldname: str, text: str) -> tuple[int, int] | None:
-        """Where a frequent term's postings lie in the field's arrays; None when the file lacks it (ask Whoosh)."""
+    def _term_number(self, fieldname: str, text: str) -> int | None:
+        """A frequent term's place in its field's sorted terms; None when the file lacks it (ask Whoosh)."""
         if f"{fieldname}.offsets" not in self.columns.arrays:
             return None
         terms = self.columns.table(f"{fieldname}.terms")
         at = bisect.bisect_left(terms, text)
         if at == len(terms) or terms[at] != text:
             return None
+        return at
+
+    def _slice(self, fieldname: str, text: str) -> tuple[int, int] | None:
+        """Where a frequent term's postings lie in the field's arrays; None when the file lacks it (ask Whoosh)."""
+        at = self._term_number(fieldname, text)
+        if at is None:
+            return None
         start, stop = self.columns.arrays[f"{fieldname}.offsets"][at : at + 2].tolist()
         return start, stop
+
+    def block_bounds(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """(block numbers, largest weight, smallest length per weight) of a frequent term (`block_bounds`); None
+        when the segment has no bounds file or the term is not in it: bound it from the postings read."""
+        if self.bounds is None or f"{fieldname}.block_offsets" not in self.bounds.arrays:
+            return None
+        at = self._term_number(fieldname, text)
+        if at is None:
+            return None
+        arrays = self.bounds.arrays
+        where = slice(*arrays[f"{fieldname}.block_offsets"][at : at + 2].tolist())
+        return (arrays[f"{fieldname}.blocks"][where].astype(np.int64),
+                arrays[f"{fieldname}.max_weights"][where].astype(np.float64),
+                arrays[f"{fieldname}.min_length_per_weight"][where].astype(np.float64))
 
     def get(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray] | None:
         """(document numbers, weights as float64) of a frequent term; None when the term is not in the file
@@ -225,15 +304,20 @@ class SegmentPostings:
 
 
 def write_postings(directory: Path, leaves) -> set[str]:
-    """Write the postings file of each segment in `leaves` that lacks one; the names of the files the index uses."""
+    """Write the postings file and its bounds file of each segment in `leaves` that lacks them; the names of the
+    files the index uses."""
     wanted = set()
     for leaf in leaves:
         segment_id = leaf.segment().segment_id()
         path = directory / file_name(segment_id)
-        wanted.add(path.name)
-        if SegmentPostings.load(directory, segment_id, leaf.doc_count_all()) is not None:
-            continue
-        found = segment_postings(leaf)
-        if found is not None:
+        wanted |= {path.name, bounds_file_name(segment_id)}
+        mapped = SegmentPostings.load(directory, segment_id, leaf.doc_count_all())
+        if mapped is None:
+            found = segment_postings(leaf)
+            if found is None:
+                continue
             save_file(path, found)
+            mapped = SegmentPostings(found)
+        if mapped.bounds is None:
+            save_file(directory / bounds_file_name(segment_id), segment_bounds(mapped, leaf))
     return wanted

@@ -12,7 +12,15 @@ time into numpy arrays of document numbers and weights:
   quantised field lengths, B=0.75, K1=1.2, field boosts in the weights), summed over the
   query's positive terms as Whoosh's And/Or matchers sum them, computed for all
   matches at once, and the top k picked with `argpartition`. A phrase is ranked by its
-  words over documents already known to contain it.
+  words over documents already known to contain it;
+- top-k ranking that stops early (block-max): when the matches far outnumber the page,
+  only the matches in blocks of `BLOCK_SIZE` consecutive documents whose score bound can
+  still reach the page are scored, best bound first (`ArrayMatcher.ranked`). A block's
+  bound is, summed over the query's terms, the term's BM25F at its largest weight in the
+  block and its smallest field length per weight there (stored beside the mapped postings,
+  `index.postings.block_bounds`, or taken from the postings read for rare terms); the
+  scoring stops once no unscored block's bound reaches the k-th best score found, so the
+  page is exactly the exhaustive one (`ranked(..., exhaustive=True)`), scores to the bit.
 
 The block reader uses Whoosh 2.7's `W3LeafMatcher` internals (the version is pinned in
 setup.cfg); any other matcher falls back to the public one-document-at-a-time API.
@@ -21,14 +29,14 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.util.numeric import byte_to_length
 
 from index.columns import Columns
-from index.postings import SegmentPostings, read_postings
+from index.postings import BLOCK_SIZE, LENGTH_OF_BYTE, SegmentPostings, block_bounds, read_postings
 from search import budget
 from search.query import QueryError, shown_phrase
 
@@ -36,8 +44,15 @@ B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults
 # Articles x words one search may check positions for (phrases): about 1 s of Whoosh's matching.
 MAX_POSITIONAL_WORK = 150_000
 _EMPTY = (np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64))
-# A stored length byte's length, as Whoosh's `doc_field_length` decodes it (0: no length).
-LENGTH_OF_BYTE = np.array([0.0] + [byte_to_length(b) for b in range(1, 256)], dtype=np.float64)
+# Early-stopping top-k pays only when the matches are many, and many times the ranking asked for: it costs
+# about 0.4 ms before it scores anything (bounds, block order), exhaustive ranking about 25 ns a match
+# (measured over 19,043 news articles, too few for it to pay on any query).
+MIN_PRUNED_CANDIDATES = 32_768
+MIN_CANDIDATES_PER_RANK = 8
+# A block's bound, computed in floating point, may fall this fraction short of a score it bounds (rounding).
+BOUND_SLACK = 1e-9
+# Blocks the early-stopping ranking scores at least per round (each round costs a few numpy calls).
+MIN_BLOCKS_PER_ROUND = 8
 
 
 def postings_of(reader, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
@@ -69,10 +84,81 @@ def positive_terms(q: wq.Query) -> Iterator[tuple[str, str, float]]:
             yield from positive_terms(child)
 
 
+def term_scores(boost: float, idf: float, weights: np.ndarray, length_bytes: np.ndarray, average: float) -> np.ndarray:
+    """One term's BM25F contribution at these weights and field length bytes; the one formula both exhaustive
+    scoring and the early-stopping ranking (its scores and its bounds) use, so their scores agree to the bit."""
+    norm = K1 * ((1 - B) + B * LENGTH_OF_BYTE[length_bytes] / average)
+    return boost * idf * (weights * (K1 + 1)) / (weights + norm)
+
+
+def term_bound(boost: float, idf: float, max_weights: np.ndarray, min_length_per_weight: np.ndarray,
+               average: float) -> np.ndarray:
+    """The most a term can add to a document's score in blocks where its largest weight and smallest field length
+    per weight are these: `term_scores` is (K1+1) / (1 + K1(1-B)/w + K1 B (L/w)/avg), rising with w and falling
+    with L/w, so each taken at its extreme bounds every document of the block."""
+    return boost * idf * (K1 + 1) / (1 + K1 * (1 - B) / max_weights + K1 * B * min_length_per_weight / average)
+
+
+def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """The positions first[i]..last[i] - 1 of every range, in order, as one array."""
+    sizes = last - first
+    return np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
+def best_ranked(candidates: np.ndarray, negated: np.ndarray, stop: int) -> tuple[np.ndarray, np.ndarray]:
+    """The `stop` candidates of least negated score, best first, ties (also at the cut-off) to the earliest
+    document, so a page is the same whatever length of ranking, or set of candidates beyond it, it came from."""
+    if stop < len(candidates):
+        threshold = np.partition(negated, stop - 1)[stop - 1]  # `argpartition` alone picks tied ones at will
+        better = np.flatnonzero(negated < threshold)
+        tied = np.flatnonzero(negated == threshold)
+        tied = tied[np.argsort(candidates[tied], kind="stable")][: stop - len(better)]
+        keep = np.concatenate((better, tied))
+    else:
+        keep = np.arange(len(candidates))
+    order = keep[np.lexsort((candidates[keep], negated[keep]))][:stop]
+    return candidates[order], -negated[order]
+
+
+@dataclass(frozen=True)
+class _ScoredTerm:
+    """One positive term of a query as BM25F weighs it: its postings over all segments, idf and field lengths."""
+
+    fieldname: str
+    text: str
+    boost: float
+    ids: np.ndarray
+    weights: np.ndarray
+    idf: float
+    lengths: np.ndarray  # the field's length byte per document
+    average: float
+
+
+@dataclass
+class _Pruning:
+    """One query's early-stopping ranking so far (`ArrayMatcher._pruned`), kept for a longer ranking of the
+    same matches (story collapsing asks again): its blocks by falling bound and the matches scored."""
+
+    query: wq.Query
+    mask: np.ndarray
+    terms: list[_ScoredTerm]  # the query's, in the order scores sum them
+    candidates: np.ndarray  # the matches, ascending
+    bounds: np.ndarray  # the bounds of the blocks holding a match, falling
+    starts: np.ndarray  # those blocks' first documents, in that order
+    ends: np.ndarray  # and one past their last
+    first: np.ndarray  # each block's first match, as a position in `candidates` (block order)
+    last: np.ndarray  # and one past its last
+    scores: np.ndarray  # every document's score, where its block is scored (`ArrayMatcher._score_blocks`)
+    visited: int = 0  # blocks scored, from the first
+    docs: np.ndarray = field(default_factory=lambda: _EMPTY[0])  # the matches scored
+    negated: np.ndarray = field(default_factory=lambda: _EMPTY[1])  # and their negated scores
+
+
 class ArrayMatcher:
     """Masks and BM25F scores for queries over one Whoosh searcher (all its segments); one per search."""
 
     max_positional_work = MAX_POSITIONAL_WORK
+    min_pruned_candidates = MIN_PRUNED_CANDIDATES
 
     def __init__(self, whoosh_searcher, size: int, dates: np.ndarray, lengths: FieldLengths,
                  mapped: Mapping[str, SegmentPostings] | None = None) -> None:
@@ -87,7 +173,11 @@ class ArrayMatcher:
         self._scores: dict[wq.Query, np.ndarray] = {}  # `scores`, by query
         # `top`'s last candidates (query, mask, documents, their negated scores): a collapsed page asks again.
         self._candidates: tuple[wq.Query, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._pruning: _Pruning | None = None  # `_pruned`'s last ranking
         self.positional_work = 0  # articles x words checked for phrases so far (`_charge_positions`)
+        self.scored = 0  # documents the early-stopping ranking has scored (`_pruned`)
+        # Each segment's first block number among all segments' blocks of BLOCK_SIZE documents.
+        self._first_blocks = np.cumsum([0] + [-(-leaf.doc_count_all() // BLOCK_SIZE) for _, leaf, _ in self.leaves])
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """(document numbers, weights) of a term over all segments."""
@@ -229,18 +319,74 @@ class ArrayMatcher:
         for a longer ranking until it holds enough stories)."""
         if q not in self._scores:
             scores = np.zeros(self.size, dtype=np.float64)
-            documents = self.searcher.doc_count_all()
-            for fieldname, text, boost in positive_terms(q):
-                budget.check()
-                ids, weights = self.postings(fieldname, text)
-                if not len(ids):
-                    continue
-                idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
-                lengths, average = self.lengths.of(fieldname, self.searcher)
-                norm = K1 * ((1 - B) + B * LENGTH_OF_BYTE[lengths[ids]] / average)
-                scores[ids] += boost * idf * (weights * (K1 + 1)) / (weights + norm)
+            for term in self._scored_terms(q):
+                scores[term.ids] += term_scores(term.boost, term.idf, term.weights, term.lengths[term.ids],
+                                                term.average)
             self._scores[q] = scores
         return self._scores[q]
+
+    def _scored_terms(self, q: wq.Query) -> Iterator[_ScoredTerm]:
+        """The query's positive terms that some document holds, in the order scores sum them, with what
+        BM25F weighs them by."""
+        documents = self.searcher.doc_count_all()
+        for fieldname, text, boost in positive_terms(q):
+            budget.check()
+            ids, weights = self.postings(fieldname, text)
+            if len(ids):
+                idf = math.log(documents / (self.searcher.doc_frequency(fieldname, text) + 1)) + 1
+                lengths, average = self.lengths.of(fieldname, self.searcher)
+                yield _ScoredTerm(fieldname, text, boost, ids, weights, idf, lengths, average)
+
+    def _block_range(self) -> tuple[np.ndarray, np.ndarray]:
+        """(first document, one past the last) of every block, all segments' in document order: a segment's
+        blocks are its BLOCK_SIZE documents at a time from its own first, as the postings files count them."""
+        starts, ends = [], []
+        for _, leaf, offset in self.leaves:
+            size = leaf.doc_count_all()
+            first = np.arange(0, size, BLOCK_SIZE, dtype=np.int64)
+            starts.append(offset + first)
+            ends.append(offset + np.minimum(first + BLOCK_SIZE, size))
+        return np.concatenate(starts), np.concatenate(ends)
+
+    def _term_bounds(self, term: _ScoredTerm) -> tuple[np.ndarray, np.ndarray]:
+        """(block numbers among all segments' blocks, the term's bound in each): from the segment's bounds file,
+        else (rare terms, segments without one) from the postings read."""
+        blocks, bounds = [], []
+        cuts = np.searchsorted(term.ids, [offset for _, _, offset in self.leaves] + [self.size])
+        for n_leaf, (_, _, offset) in enumerate(self.leaves):
+            mapped = self.mapped[n_leaf]
+            found = mapped.block_bounds(term.fieldname, term.text) if mapped is not None else None
+            if found is None:
+                ids, weights = term.ids[cuts[n_leaf] : cuts[n_leaf + 1]], term.weights[cuts[n_leaf] : cuts[n_leaf + 1]]
+                _, *computed = block_bounds(ids - offset, weights, LENGTH_OF_BYTE[term.lengths[ids]],
+                                            np.array([0, len(ids)]))
+                found = (computed[0], computed[1], computed[2])
+            blocks.append(found[0] + self._first_blocks[n_leaf])
+            bounds.append(term_bound(term.boost, term.idf, found[1], found[2], term.average))
+        return np.concatenate(blocks), np.concatenate(bounds)
+
+    def _bounds(self, terms: list[_ScoredTerm], blocks: int) -> np.ndarray:
+        """Every block's bound on the score of any document in it: its terms' bounds summed."""
+        bounds = np.zeros(blocks, dtype=np.float64)
+        for term in terms:
+            found, term_bounds = self._term_bounds(term)
+            bounds[found] += term_bounds
+        return bounds
+
+    def _score_blocks(self, state: _Pruning, count: int) -> None:
+        """Score the next `count` blocks of `state`: each term's postings in them added, term by term as
+        `scores` adds them (so the sums agree to the bit), then their matches' scores kept."""
+        chosen = slice(state.visited, state.visited + count)
+        starts, ends = state.starts[chosen], state.ends[chosen]
+        for term in state.terms:
+            at = _ranges(np.searchsorted(term.ids, starts), np.searchsorted(term.ids, ends))
+            ids = term.ids[at]
+            state.scores[ids] += term_scores(term.boost, term.idf, term.weights[at], term.lengths[ids], term.average)
+        found = state.candidates[_ranges(state.first[chosen], state.last[chosen])]
+        state.docs = np.concatenate((state.docs, found))
+        state.negated = np.concatenate((state.negated, -state.scores[found]))
+        state.visited += len(starts)
+        self.scored += len(found)
 
     def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int,
             docs: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -249,14 +395,21 @@ class ArrayMatcher:
         found, scores = self.ranked(q, mask, stop, docs)
         return list(zip(found[start:].tolist(), scores[start:].tolist(), strict=True))
 
-    def ranked(self, q: wq.Query, mask: np.ndarray, stop: int,
-               docs: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """The `stop` best masked documents and their scores, best first, as arrays (no Python object per hit).
+    def ranked(self, q: wq.Query, mask: np.ndarray, stop: int, docs: np.ndarray | None = None,
+               exhaustive: bool = False) -> tuple[np.ndarray, np.ndarray]:
+        """The `stop` best masked documents and their scores, best first, ties to the earliest document, as arrays
+        (no Python object per hit).
 
-        `docs`, if given, are the mask's documents (`np.flatnonzero(mask)`). The candidates and
-        their scores are kept for the next call with the same query and mask: story collapsing
-        asks for longer rankings of the same matches until the page holds enough stories.
+        `docs`, if given, are the mask's documents (`np.flatnonzero(mask)`). Where the matches far
+        outnumber `stop`, only the blocks that can reach the ranking are scored (`_pruned`); with
+        `exhaustive`, or where that does not pay, every match is (`scores`). Either way what was
+        scored is kept for the next call with the same query and mask: story collapsing asks for
+        longer rankings of the same matches until the page holds enough stories.
         """
+        if not exhaustive:
+            found = self._pruned(q, mask, stop, docs)
+            if found is not None:
+                return found
         kept = self._candidates
         if kept is not None and kept[0] == q and kept[1] is mask:
             candidates, negated = kept[2], kept[3]
@@ -264,17 +417,52 @@ class ArrayMatcher:
             candidates = np.flatnonzero(mask) if docs is None else docs
             negated = -self.scores(q)[candidates]
             self._candidates = (q, mask, candidates, negated)
-        if stop < len(candidates):
-            # Ties at the cut-off go to the earliest documents (candidates ascend), so a page is the
-            # same whatever length of ranking it came from: `argpartition` alone picks tied ones at will.
-            threshold = np.partition(negated, stop - 1)[stop - 1]
-            better = np.flatnonzero(negated < threshold)
-            tied = np.flatnonzero(negated == threshold)[: stop - len(better)]
-            keep = np.concatenate((better, tied))
-        else:
-            keep = np.arange(len(candidates))
-        order = keep[np.lexsort((candidates[keep], negated[keep]))][:stop]
-        return candidates[order], -negated[order]
+        return best_ranked(candidates, negated, stop)
+
+    def _pruned(self, q: wq.Query, mask: np.ndarray, stop: int,
+                docs: np.ndarray | None) -> tuple[np.ndarray, np.ndarray] | None:
+        """`ranked` by blocks of falling bound, stopping once the next block's bound is below the `stop`-th best
+        score found (no document left can reach the ranking, nor tie with it); None where it would not pay.
+
+        Each round scores the blocks whose bound still reaches that score, at most as many as
+        were scored before (the score rises as blocks are scored, so later blocks may drop out).
+        """
+        state = self._pruning
+        if stop < 1:
+            return None
+        if state is None or not (state.query == q and state.mask is mask):
+            state = self._start_pruning(q, mask, stop, np.flatnonzero(mask) if docs is None else docs)
+            if state is None:
+                return None
+            self._pruning = state
+        while state.visited < len(state.bounds):
+            if len(state.docs) >= stop:
+                kth = -np.partition(state.negated, stop - 1)[stop - 1]
+                reaching = int(np.searchsorted(-state.bounds, -kth / (1 + BOUND_SLACK), side="right"))
+                if reaching <= state.visited:
+                    break
+                count = min(reaching - state.visited, max(state.visited, MIN_BLOCKS_PER_ROUND))
+            else:  # enough blocks to hold `stop` matches
+                held = np.cumsum(state.last[state.visited :] - state.first[state.visited :])
+                count = max(int(np.searchsorted(held, stop - len(state.docs))) + 1, MIN_BLOCKS_PER_ROUND)
+            self._score_blocks(state, count)
+        return best_ranked(state.docs, state.negated, stop)
+
+    def _start_pruning(self, q: wq.Query, mask: np.ndarray, stop: int, candidates: np.ndarray) -> _Pruning | None:
+        """The blocks holding a match, by falling bound; None where early stopping does not pay (few matches, or
+        few per rank asked, no term to score by) or its bound is not safe (a negative boost)."""
+        if len(candidates) < max(self.min_pruned_candidates, MIN_CANDIDATES_PER_RANK * stop):
+            return None
+        terms = list(self._scored_terms(q))
+        if not terms or any(term.boost < 0 for term in terms):
+            return None
+        starts, ends = self._block_range()
+        first, last = np.searchsorted(candidates, starts), np.searchsorted(candidates, ends)
+        bounds = self._bounds(terms, len(starts))
+        held = np.flatnonzero(last > first)
+        order = held[np.argsort(-bounds[held], kind="stable")]
+        return _Pruning(q, mask, terms, candidates, bounds[order], starts[order], ends[order], first[order],
+                        last[order], np.zeros(self.size, dtype=np.float64))
 
 
 class FieldLengths:
