@@ -34,6 +34,7 @@ from index.entities.actors import (
     TITLE_HEADS,
     Actor,
     ActorDictionary,
+    DictionaryMatch,
     first_names,
     load_dictionary,
     name_key,
@@ -509,6 +510,9 @@ class EntityExtractor:
                     and phrase.after and phrase.after[0].lower in _MEDIUM_NOUNS:
                 pos = match.end  # "a Facebook page", "his Twitter account": where it was posted, not who acted
                 continue
+            if match is not None and match.actor.type == "organisation" and self._medium_after_on(phrase, match):
+                pos = match.end
+                continue
             if match is not None:
                 first = tokens[match.start + 1] if tokens[match.start].text == "The" else tokens[match.start]
                 written = tuple(k for t in tokens[match.start:match.end] for k in word_keys(t.text))
@@ -553,6 +557,18 @@ class EntityExtractor:
             pos = rest_end
             title_cue = False
         return out
+
+    @staticmethod
+    def _medium_after_on(phrase: Phrase, match: DictionaryMatch) -> bool:
+        """A known organisation right after "on" that no name continues is where something appeared or was
+        said ("wrote on Facebook", "a campaign on CNN", "appealed for help on Twitter"), not who acted;
+        its own possessive or a following name ("on Acme's board", "on Acme Radio") is no such medium."""
+        before = [t.lower for t in phrase.before]
+        first = match.start + (1 if phrase.tokens[match.start].text == "The" else 0)
+        tokens = phrase.tokens
+        if first or tokens[match.end - 1].possessive or match.end < len(tokens) and tokens[match.end].capitalised:
+            return False
+        return bool(before) and (before[-1] == "on" or before[-2:] == ["on", "the"])
 
     def _demonym_names(self, tokens: Sequence[Token], when: date | None) -> Sequence[Token]:
         """The phrase with a country word read as its people's word where that makes a known name of it
