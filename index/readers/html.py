@@ -38,7 +38,9 @@ from index.dates import parse_date
 from index.readers.text import (
     MAX_LEAD_IN_WORDS,
     ParsedPage,
+    bracketed_reporters,
     byline_authors,
+    byline_names,
     clean_news_body,
     date_from_url,
     language_code,
@@ -835,6 +837,34 @@ def _refined_date(guessed: str | None, header: Callable[[], list[str]]) -> str |
     return shown if shown and shown[:4] == guessed[:4] else guessed
 
 
+# A byline element is short; a longer element holding the names is a box around it.
+_MAX_BYLINE_CHARS = 200
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum()).casefold()
+
+
+def _printed_authors(found: str, tree: HtmlElement | None) -> list[str]:
+    """The names of trafilatura's author `found` ("A; B; Place"), read again from the byline as the
+    page prints it, the smallest element holding them all: trafilatura drops a label's colon
+    ("إعداد: NAME" becomes one name) and splits a place after the names ("Von A und B, Ort") as one
+    more, where the printed byline's punctuation tells label, names and place apart (`byline_names`)."""
+    names = [key for key in map(_letters, found.split(";")) if key]
+    if tree is None or not names:
+        return split_authors([found])
+    printed = None
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _NO_PARAGRAPH:
+            continue
+        text = element.text_content()
+        if len(text) <= _MAX_BYLINE_CHARS and (printed is None or len(text) < len(printed)):
+            letters = _letters(text)
+            if all(name in letters for name in names):
+                printed = text
+    return byline_names(printed) if printed is not None else split_authors([found])
+
+
 def _metadata(tree: HtmlElement, url: str | None):
     """trafilatura's metadata (date by htmldate, author, site name, URL), or None if it fails on the page."""
     try:
@@ -876,8 +906,8 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     htmldate = parse_date((guessed and guessed.date) or "")
     page_text = tree.text_content() if tree is not None else ""
     authors = story.authors or tuple(split_authors(
-        found.microdata_authors or [next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")
-                                    or restore_dropped((guessed and guessed.author) or "", page_text)]))
+        found.microdata_authors or [next((meta[k] for k in _AUTHOR_META if meta.get(k)), "")])) or tuple(
+        _printed_authors(restore_dropped((guessed and guessed.author) or "", page_text), tree))
     language = language_code(story.language or found.html_lang
                              or next((meta[k] for k in _LANGUAGE_META if meta.get(k)), None))
     headlines = {title, h1, _squash(story.headline or "")} - {""}
@@ -898,6 +928,7 @@ def parse_html(markup: str, url: str | None = None) -> ParsedPage:
     # The story's own structured date, then htmldate's finding (refined by a header line), then the URL's.
     date = (stated_date or _refined_date(htmldate, lambda: _header(our_body(), cleaned.body))
             or date_from_url(page_url or ""))
-    authors = authors or cleaned.authors or byline_authors(_header(our_body(), cleaned.body))
+    authors = (authors or cleaned.authors or bracketed_reporters(cleaned.body)
+               or byline_authors(_header(our_body(), cleaned.body)))
     return ParsedPage(title, cleaned.body, date or cleaned.date, source, page_url,
                       authors=authors, language=language)

@@ -46,6 +46,13 @@ _STAMP_WORDS = {
     "saturday", "sunday", "min", "mins", "read", "ago", "hours", "hour", "minutes", "by",
 }
 
+# The credits closing a wire story, one or a chain of them ("Reporting by A in X and B in Y;
+# Additional reporting by C; Writing by B; Editing by D and E"), each a role and "by" names.
+_CREDIT = (r"(?:additional )?(?:reporting|writing|editing|edited|compiled|translated|produced|graphics|photos?)"
+           r" by [^.;]{1,150}")
+# The labels of an editor's credit line ("（责任编辑：王丽娟）", "Redaktion: Jana Ott"), a role and a colon.
+_EDITOR_LABEL = (r"(?:责任编辑|責任編輯|责编|責編|编辑|編輯|編集|审核|審核|校对|校對|편집|редактор|редакция|"
+                 r"redaktion|edición|edição|redacción)")
 # One-line boilerplate, dropped wherever it appears.
 _FURNITURE_LINE = re.compile(
     r"^\W*(?:advertisements?|ad(?:vert)?|sponsored(?: content)?|scroll to continue(?: with content)?|"
@@ -60,10 +67,15 @@ _FURNITURE_LINE = re.compile(
     r"(?:read (?:more|also|next)|also read|related|see also|watch|listen|lesen sie (?:auch|mehr)|(?:à )?lire aussi|"
     r"lee (?:también|más)|leer más|اقرأ أيضا)\s*:.{0,150}|"
     r"\d+ (?:of|/) \d+ (?:photos|images|pictures)|donate(?: now| today)?|"
-    r"\(?(?:additional )?(?:reporting|writing|editing|compiled|translated|produced) by [^.]{0,150}\)?|"
-    r"(?:source|quelle|fuente|sources?)\s*:\s*\S.{0,60}|(?:correction|clarification)\s*:.*)\W*$",
+    rf"\(?{_CREDIT}(?:\s*;\s*{_CREDIT})*\)?|[(（]?{_EDITOR_LABEL}\s*[:：]\s*[^.。:：]{{1,40}}[)）]?|"
+    r"(?:source|sources|quelle|fuente|fonte|kaynak|sumber|źródło|bron|المصدر|منبع|источник|джерело|来源|來源|出典|출처)"
+    r"\s*[:：]\s*\S.{0,60}|(?:correction|clarification)\s*:.*)\W*$",
     re.I,
 )
+# A short line that holds an e-mail address is a reporter's sign-off or a contact line
+# ("박서준 기자 sjpark@paper.example", "Write to Jane Doe at jane@paper.example"), not a story's sentence.
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_MAX_SIGN_OFF_WORDS = 8
 # Appeals and notices (paywall, donations, newsletters, cookie consent): a short line
 # that contains one of these is site furniture wherever it stands.
 _APPEAL = re.compile(
@@ -118,7 +130,7 @@ class _Meta:
     def take_authors(self, byline: str) -> None:
         """Names from a byline value ("Jane Doe and Ali Omar | March 3, 2021") when none are known yet."""
         if not self.authors:
-            self.authors = split_authors([_BYLINE_END.split(byline, 1)[0]])
+            self.authors = byline_names(byline)
 
     def take_date(self, iso: str | None) -> None:
         self.date = self.date or iso
@@ -153,8 +165,11 @@ class ParsedPage:
 
 # A byline's names end where its other parts begin: "Jane Doe, staff writer", "Jane Doe | 3 May",
 # "Jane Doe in Beirut", "Jane Doe for the Herald".
-_BYLINE_END = re.compile(r"\s*(?:[,|·•–—(]|\s-\s|\bupdated\b|\bpublished\b|\bpublié\b)\s*|\s+(?:in|for)\s+",
+# A comma ends them too, but only after the names' last "and": "Jane Doe, Omar Ali and Li Wei"
+# lists three people, "Jane Doe and Omar Ali, Beirut" two and their place.
+_BYLINE_END = re.compile(r"\s*(?:[|·•–—(]|\s-\s|\bupdated\b|\bpublished\b|\bpublié\b)\s*|\s+(?:in|for)\s+",
                          re.I)
+_LAST_CONJUNCTION = re.compile(r"^.*(?:&|\b(?:and|und|et|y)\b|\bو)", re.I)
 _AUTHOR_SPLIT = re.compile(r"\s*(?:;|,|&|\band\b|\bund\b|\bet\b|\by\b|\bو)\s*", re.I)
 # The cue before a byline's names is no part of them: a "by"/"wrote" word of the languages
 # whose bylines we read ("By", "Written by", "كتب", "بقلم", "نوشته"), with or without a colon,
@@ -180,16 +195,33 @@ _ROLE = re.compile(
 )
 
 
+# Korean and Japanese bylines put the reporter's title after the name ("박서준 기자", "山田太郎記者"),
+# and what follows the title is no name either (the desk, a "more by" link): the name ends there.
+_TITLE_AFTER_NAME = re.compile(r"\s*(?:선임기자|전문기자|객원기자|기자|특파원|논설위원|편집위원|"
+                               r"記者|特派員|編集委員|論説委員)(?![^\W\d_])")
+
+
+def byline_names(byline: str) -> list[str]:
+    """The names of one printed byline ("By Jane Doe and Omar Ali, Beirut | 3 May"): the cue
+    dropped, cut where its other parts begin (`_BYLINE_END`, a comma after the last "and")."""
+    value = _BY_PREFIX.sub("", " ".join(byline.split()))
+    value = _BYLINE_END.split(value, 1)[0]
+    conjunction = _LAST_CONJUNCTION.match(value)
+    comma = value.find(",", conjunction.end() if conjunction else 0)
+    return split_authors([value[:comma] if comma >= 0 else value])
+
+
 def split_authors(values: list[str]) -> list[str]:
     """Person names from author fields or bylines: split on 'and', ';' or ',', 'By' dropped, deduplicated.
 
     A part that is a URL, has digits, is longer than a name or names a newsroom role (`_ROLE`)
-    is not an author.
+    is not an author; a part with a title after the name (`_TITLE_AFTER_NAME`) is the name before it.
     """
     names: list[str] = []
     for value in values:
         for part in _AUTHOR_SPLIT.split(_BY_PREFIX.sub("", " ".join((value or "").split()))):
-            part = part.strip(" .:-–—")
+            title = _TITLE_AFTER_NAME.search(part)
+            part = (part[: title.start()] if title and title.start() else part).strip(" .:-–—")
             if (part and len(part.split()) <= MAX_AUTHOR_WORDS and not _URL.search(part)
                     and not any(c.isdigit() for c in part) and not _ROLE.search(part) and part not in names):
                 names.append(part)
@@ -315,6 +347,8 @@ def is_furniture(line: str) -> bool:
         return True
     if _APPEAL.search(stripped) and len(stripped.split()) <= _APPEAL_MAX_WORDS:
         return True
+    if _EMAIL.search(stripped) and len(stripped.split()) <= _MAX_SIGN_OFF_WORDS:
+        return True
     parts = _SEPARATOR.split(stripped)  # "Share this story | Back to top"
     return len(parts) > 1 and all(_FURNITURE_LINE.match(p.strip()) for p in parts if p.strip())
 
@@ -433,6 +467,25 @@ _BIO_PARAGRAPHS = 2
 
 def _is_bio(paragraph: str, authors: tuple[str, ...] | list[str]) -> bool:
     return any(paragraph.startswith(name) and _BIO_VERB.match(paragraph[len(name):]) for name in authors)
+
+
+# A Chinese story names its reporters in brackets in its dateline ("本报北京3月5日电（记者 刘洋、
+# 张敏）", "（新华社记者 王强 通讯员 李娜）"): a reporter title, then names of two to four characters.
+_REPORTER_TITLE = r"(?:记者|記者|通讯员|通訊員|特约记者|实习生)"
+_BRACKETED_REPORTERS = re.compile(rf"[（(][^\W\d_]{{0,6}}?{_REPORTER_TITLE}[\s:：]+([^（）()]{{2,60}}?)[）)]")
+_HAN_NAME = re.compile(r"[\u3400-\u9fff]{2,4}")
+_DATELINE_CHARS = 80
+
+
+def bracketed_reporters(paragraph: str) -> tuple[str, ...]:
+    """The reporters a Chinese dateline names in brackets near the start of `paragraph`; the
+    titles between names ("通讯员") are none."""
+    match = _BRACKETED_REPORTERS.search(paragraph[:_DATELINE_CHARS])
+    if match is None:
+        return ()
+    parts = [part for part in re.split(r"[\s、，,]+", match.group(1)) if part]
+    names = [re.sub(rf"^[^\W\d_]{{0,6}}?{_REPORTER_TITLE}", "", part) for part in parts]
+    return tuple(dict.fromkeys(name for name in names if _HAN_NAME.fullmatch(name)))
 
 
 def byline_authors(paragraphs: list[str]) -> tuple[str, ...]:
