@@ -39,7 +39,7 @@ from index.processes import die_with_parent
 from index.readers import Pending, Unit, read_paths, read_unit
 from index.schema import index_schema
 from index.segments import SegmentBuilder
-from index.stories import write_stories
+from index.stories import Readings, StoryReader, StoryReading, story_article, write_stories
 
 BATCH_SIZE = 32
 BATCHES_IN_FLIGHT_PER_WORKER = 4
@@ -91,6 +91,8 @@ class _Outcome:
     write_seconds: float = 0.0
     dropped_values: tuple[tuple[str, int], ...] = ()
     unextracted: str | None = None  # why the article has no facets (the extractor failed), if it has none
+    content_hash: str = ""
+    reading: StoryReading | None = None  # what clustering reads of it (`index.stories.StoryReader`)
 
 
 def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, Entities, dict[str, int]]:
@@ -121,11 +123,13 @@ def _within_value_cap(article: Article, entities: Entities) -> tuple[Article, En
     return article, entities, dropped
 
 
-def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExtractor) -> _Outcome:
+def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExtractor,
+                   written: list[dict] | None = None) -> _Outcome:
     """Extract, analyse and write one article; never raises, so one bad article cannot stop a build.
 
     An extractor failure is a defect of ours, not of the article: the article is still indexed for
-    full-text search, without facets, and the report names it, rather than losing the article."""
+    full-text search, without facets, and the report names it, rather than losing the article.
+    Each document written is appended to `written`, if given."""
     path = article.path or article.id
     unextracted = None
     try:
@@ -144,8 +148,25 @@ def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExt
         writer.add_document(**document)
     except Exception as error:  # noqa: BLE001
         return _Outcome(article.id, path, f"could not write: {error}")
+    if written is not None:
+        written.append(document)
     return _Outcome(article.id, path, None, extracted - started, analysed - extracted, time.perf_counter() - analysed,
-                    tuple(dropped.items()), unextracted)
+                    tuple(dropped.items()), unextracted, document["content_hash"])
+
+
+def _index_articles(writer: SegmentWriter, articles: list[Article], extractor: EntityExtractor,
+                    reader: StoryReader) -> list[_Outcome]:
+    """Index a batch, and read each indexed article for clustering (`StoryReader`) as it will be stored."""
+    documents: list[dict] = []
+    outcomes = [_index_article(writer, article, extractor, documents) for article in articles]
+    readings = iter(reader.read([story_article(stored_view(document)) for document in documents]))
+    return [outcome if outcome.error is not None else replace(outcome, reading=next(readings)) for outcome in outcomes]
+
+
+def stored_view(document: dict) -> dict:
+    """A document's fields as the index will return them stored (`SegmentBuilder.add_document`'s rule)."""
+    return {name: document.get(f"_stored_{name}", value)
+            for name, value in document.items() if not name.startswith("_")}
 
 
 def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessing.Queue, entities: Path | None,
@@ -154,6 +175,7 @@ def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessin
     die_with_parent(parent)  # a killed indexer must not leave workers holding the build lock
     extractor = default_extractor(entities)  # loaded before the fork: shared, not rebuilt
     writer = SegmentBuilder(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
+    reader = StoryReader()
     while True:
         try:
             batch = jobs.get(timeout=DEAD_WORKER_POLL_SECONDS)
@@ -163,7 +185,7 @@ def _worker(directory: str, jobs: multiprocessing.Queue, results: multiprocessin
             continue
         if batch is None:
             break
-        results.put([_index_article(writer, article, extractor) for article in batch])
+        results.put(_index_articles(writer, batch, extractor, reader))
     results.put(_hand_over(writer))
 
 
@@ -188,7 +210,7 @@ def index_batch(directory: str, articles: list[Article], entities: Path | None) 
     """
     extractor = default_extractor(entities)
     writer = SegmentBuilder(whoosh_index.open_dir(directory), _lk=False, limitmb=WRITER_MEMORY_MB)
-    outcomes = [_index_article(writer, article, extractor) for article in articles]
+    outcomes = _index_articles(writer, articles, extractor, StoryReader())
     return outcomes, _hand_over(writer)
 
 
@@ -242,6 +264,7 @@ class _Run:
         self.entities = entities
         self.seen: set[str] = set()  # every id read this run
         self.replaced: set[str] = set()  # ids re-indexed successfully whose old version must go
+        self.readings: Readings = {}  # what the workers read of the articles for clustering
         self.feeder_error: BaseException | None = None
 
     def _articles(self, submit: Callable[[Unit], Pending], in_flight: int) -> Iterator[Article]:
@@ -362,6 +385,8 @@ class _Run:
                 report.dropped_values[facet] = report.dropped_values.get(facet, 0) + count
             if outcome.unextracted is not None:
                 report.without_facets.append(Skipped(outcome.path, outcome.unextracted))
+            if outcome.reading is not None:
+                self.readings[(outcome.article_id, outcome.content_hash)] = outcome.reading
             if outcome.article_id in self.existing:
                 self.replaced.add(outcome.article_id)
         if self.on_progress is not None:
@@ -424,7 +449,7 @@ def build_index(
             _commit(temporary, segments, delete=gone | run.replaced)
             report.stages["write"] += time.perf_counter() - write_started
             # The generation's sidecars, written once for either kind of build, before it goes live:
-            write_stories(temporary, incremental_from=live, stages=report.stages)
+            write_stories(temporary, incremental_from=live, stages=report.stages, readings=run.readings)
             write_columns(temporary)  # what searchers map instead of computing on open
             report.generation = store.publish(index_dir, temporary)
         except BaseException:

@@ -71,7 +71,7 @@ import time
 import zlib
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date as Date
 from decimal import Decimal, InvalidOperation
@@ -506,17 +506,50 @@ class _UnionFind:
             self.first_day[min(ra, rb)] = min(days) if days else None
 
 
-def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, keep: set[str] | None = None) -> Sidecar:
+@dataclass(frozen=True)
+class StoryReading:
+    """What clustering reads of one article's text (`StoryReader`): its term counts, opening, figures and
+    shingle signature. Read where the article is indexed, so it crosses to the clustering process small."""
+
+    counts: dict[str, int]
+    opening: list[str]
+    figures: list[str]
+    signature: np.ndarray  # NUM_PERM uint32 MinHash values
+
+
+# (article id, content hash) -> its reading: a reading is used only for the very article it was made of.
+Readings = dict[tuple[str, str], StoryReading]
+
+
+class StoryReader:
+    """Reads articles for clustering, one process's worth: its word cache (hash and stem of each distinct
+    word) grows with what it reads. An indexing worker reads each article it indexes: the analyser has
+    already folded and stemmed the article's words in that process, so reading there costs little and
+    runs in parallel, where the clustering process would redo it serially from the stored text."""
+
+    def __init__(self) -> None:
+        self._words = _Words()
+        self._hasher = _Hasher()
+
+    def read(self, articles: Sequence[StoryArticle]) -> list[StoryReading]:
+        read = [self._words.read(article) for article in articles]
+        signatures = self._hasher.signatures([words for _, words, _ in read])
+        return [StoryReading(dict(counts), opening, _figures(article), signature)
+                for (counts, _, opening), article, signature in zip(read, articles, signatures, strict=True)]
+
+
+def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, keep: set[str] | None = None,
+            readings: Readings | None = None) -> Sidecar:
     """Stories of `articles`, added to `previous` (an incremental build) or from scratch.
 
     `keep`, with `previous`: the ids of earlier articles still in the index (the others
     are dropped, and so are earlier versions of ids that `articles` brings anew). Earlier
     articles keep their stories; a new article joins the story of whatever it matches,
-    and if it matches several, they merge under the id of the oldest.
+    and if it matches several, they merge under the id of the oldest. `readings`: what the
+    indexing workers read of the articles (`StoryReader`); any article without one is read here.
     """
     new = sorted(articles, key=lambda a: (a.date or 99_999_999, a.id))
     new_ids = {a.id for a in new}
-    hasher = _Hasher()
     old: list[tuple[Member, np.ndarray]] = []
     df: Counter = Counter()
     documents = 0
@@ -525,25 +558,31 @@ def cluster(articles: Iterable[StoryArticle], previous: Sidecar | None = None, k
             if member.id not in new_ids and (keep is None or member.id in keep):
                 old.append((member, signature))
         df, documents = Counter(previous.df), previous.documents
-    reader = _Words()
-    read = [reader.read(a) for a in new]
-    counted = [counts for counts, _, _ in read]
-    for counts, article in zip(counted, new, strict=False):
-        df.update(counts.keys())
+    read = _readings(new, readings or {})
+    for reading, article in zip(read, new, strict=True):
+        df.update(reading.counts.keys())
         df.update(_entity_keys(article.entities))
     documents += len(new)
     idf = _Idf(df, documents)
     members = [member for member, _ in old]
     signatures = [signature for _, signature in old]
-    for article, (counts, _, opening) in zip(new, read, strict=False):
+    for article, reading in zip(new, read, strict=True):
+        counts = reading.counts
         heaviest = sorted(counts, key=lambda t: (-(1 + math.log(counts[t])) * idf(t), t))[:PROFILE_TERMS]
         members.append(Member(article.id, article.date, article.source, {t: counts[t] for t in heaviest}, "",
-                              article.content_hash, sorted(set(article.entities)), _figures(article),
-                              opening))
-    signatures.extend(hasher.signatures([words for _, words, _ in read]))
+                              article.content_hash, sorted(set(article.entities)), reading.figures,
+                              reading.opening))
+        signatures.append(reading.signature)
     stacked = np.vstack(signatures) if signatures else np.zeros((0, NUM_PERM), dtype=np.uint32)
     _link(members, stacked, len(old), idf)
     return Sidecar(members, stacked, df, documents)
+
+
+def _readings(articles: list[StoryArticle], given: Readings) -> list[StoryReading]:
+    """Each article's reading: the one given for it, else read now (all the missing ones in one go)."""
+    missing = [article for article in articles if (article.id, article.content_hash) not in given]
+    made = dict(zip(((a.id, a.content_hash) for a in missing), StoryReader().read(missing), strict=True))
+    return [given.get((a.id, a.content_hash)) or made[(a.id, a.content_hash)] for a in articles]
 
 
 class _Postings:
@@ -786,19 +825,26 @@ def read_articles(generation: str | os.PathLike) -> Iterator[tuple[int, StoryArt
 
     with whoosh_index.open_dir(str(generation)).reader() as reader:
         for docnum, fields in reader.iter_docs():
-            sources = fields.get("source") or []
-            yield docnum, StoryArticle(
-                fields.get("id", ""), fields.get("title") or "", fields.get("body") or "",
-                date_number(fields.get("published")), sources[0] if sources else None,
-                fields.get("content_hash") or "",
-                tuple(fields.get("actor") or ()) + tuple(fields.get("location") or ()),
-            )
+            yield docnum, story_article(fields)
+
+
+def story_article(stored: Mapping) -> StoryArticle:
+    """The article clustering reads, from a document's stored fields (as the index returns them, or as an
+    indexing worker is about to store them), so a worker's reading and a re-read one are of one article."""
+    sources = stored.get("source") or []
+    return StoryArticle(
+        stored.get("id", ""), stored.get("title") or "", stored.get("body") or "",
+        date_number(stored.get("published")), sources[0] if sources else None,
+        stored.get("content_hash") or "",
+        tuple(stored.get("actor") or ()) + tuple(stored.get("location") or ()),
+    )
 
 
 def write_stories(
     generation: str | os.PathLike,
     incremental_from: str | os.PathLike | None = None,
     stages: dict[str, float] | None = None,
+    readings: Readings | None = None,
 ) -> Sidecar:
     """Compute the stories of a finished (unpublished) generation and write its sidecar there.
 
@@ -807,7 +853,8 @@ def write_stories(
     live generation the build started from), only articles that are new or changed
     (by content hash) are clustered, against that generation's sidecar; where it has
     none (built before stories existed), everything is clustered afresh. The seconds
-    spent are added to `stages["stories"]` (the build report's stage timings).
+    spent are added to `stages["stories"]` (the build report's stage timings). `readings`
+    are the indexing workers' (`StoryReader`): articles without one are read from their stored text.
     """
     started = time.perf_counter()
     generation = Path(generation)
@@ -822,7 +869,7 @@ def write_stories(
             keep.add(article.id)
         else:
             articles.append(article)
-    sidecar = cluster(articles, previous, keep)
+    sidecar = cluster(articles, previous, keep, readings)
     sidecar.save(generation)
     _save_doc_stories(generation, sidecar, docnums)
     if stages is not None:
