@@ -744,6 +744,8 @@ class EntityExtractor:
             and len(tokens) > 1
             and not any(self._is_place(" ".join(t.text for t in tokens[:k])) for k in range(2, len(tokens)))
         )
+        if _placed_by_context(phrase):
+            return []  # "Salah al-Din is located west of", "battles raged in Hardatain and Ratain said the monitor"
         # "bin", "ibn" inside a name; "Abu", "Umm" opening one (a kunya: "Abu Hatem al-Dahik")
         particle = any(w in _PATRONYMICS for w in words[1:-1]) or len(words) > 1 and words[0] in _KUNYA
         if named or particle or (len(tokens) > 1 and self._speech_cue(phrase)):
@@ -1112,6 +1114,22 @@ def _named_here(text: str, found: _Found) -> bool:
     written = text[found.start:found.end]
     return not written.isupper() and not _PLACE_BEFORE.search(text, max(0, found.start - 12), found.start) \
         and not _PLACE_AFTER.match(text, found.end)
+
+
+_LOCATED = (("is", "located"), ("was", "located"), ("is", "situated"), ("was", "situated"), ("lies",), ("lay",))
+
+
+def _placed_by_context(phrase: Phrase) -> bool:
+    """A name said to lie somewhere ("X is located west of", "X lies 40 km from"), or a one-word next
+    member of a list of places after a locative ("fighting in Hardatain and X said the monitor": the
+    speech verb's speaker is the monitor, not X), is a place, however personal it looks. (A longer run
+    there may hold a speaker after a lost comma: "in Iraq and Syria Carter added".)"""
+    after = tuple(t.lower for t in phrase.after)
+    if any(after[:len(words)] == words for words in _LOCATED):
+        return True
+    before = phrase.before
+    return len(phrase.tokens) == 1 and len(before) == 3 and before[0].lower in _LOCATIVE_BEFORE \
+        and before[1].capitalised and before[2].lower in ("and", "or", ",")
 
 
 def _dismissal(phrase: Phrase) -> bool:
