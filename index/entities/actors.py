@@ -260,11 +260,18 @@ class ActorDictionary:
             if found:
                 sense = self._sense(found, when)
                 actor, acronym = sense.actor, sense.acronym
-                if not acronym or all(t.text.replace(".", "").isupper() for t in tokens[i:j]):
+                if not acronym or all(t.text.replace(".", "").isupper() for t in tokens[i:j]) \
+                        or j == i + 1 and title_case_acronym(token.text):
                     best = DictionaryMatch(i, j, actor, acronym)
             if token.possessive:
                 break
         return best
+
+
+def title_case_acronym(word: str) -> bool:
+    """'Nato', 'Isis', 'Unicef': an abbreviation of four to six letters as house styles write it, only
+    its first letter a capital (shorter ones, 'Who', 'Sam', are too often words)."""
+    return 4 <= len(word) <= 6 and word.isalpha() and word[0].isupper() and word[1:].islower()
 
 
 def _particle_start(word: str) -> bool:

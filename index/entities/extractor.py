@@ -38,6 +38,7 @@ from index.entities.actors import (
     first_names,
     load_dictionary,
     name_key,
+    title_case_acronym,
     word_keys,
 )
 from index.entities.chunking import COMMON_WORDS, SPEECH_VERBS, WEEKDAYS_AND_MONTHS, Phrase, Token
@@ -506,6 +507,9 @@ class EntityExtractor:
             if match is not None and match.acronym and phrase.shouting:
                 pos = match.end
                 continue
+            if match is not None and match.acronym and title_case_acronym(tokens[match.start].text) \
+                    and not self._title_case_acronym_stands(tokens, match, lower_words):
+                match = None
             if match is not None and match.end == len(tokens) and match.actor.type == "organisation" \
                     and phrase.after and phrase.after[0].lower in _MEDIUM_NOUNS:
                 pos = match.end  # "a Facebook page", "his Twitter account": where it was posted, not who acted
@@ -557,6 +561,16 @@ class EntityExtractor:
             pos = rest_end
             title_cue = False
         return out
+
+    def _title_case_acronym_stands(self, tokens: Sequence[Token], match: DictionaryMatch,
+                                   lower_words: set[str]) -> bool:
+        """A known abbreviation written 'Isis', 'Nato' is that actor unless the word is a given name
+        ('Isis Moreno'), the text also writes it in lower case (a word: 'the isis cult'), or opens
+        a sentence's run of names."""
+        word = tokens[match.start].text
+        if word.lower() in self.first_names or word.lower() in lower_words:
+            return False
+        return not (match.end < len(tokens) and tokens[match.end].capitalised)
 
     @staticmethod
     def _medium_after_on(phrase: Phrase, match: DictionaryMatch) -> bool:
