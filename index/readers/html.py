@@ -188,6 +188,54 @@ def unlayout_tables(tree: HtmlElement) -> None:
         part.tag = "div"
 
 
+# --- footnotes -----------------------------------------------------------------------------------
+# A footnote is a pair of in-page links: a marker in the story ("1", "[2]", "*") pointing at the
+# note, and the note pointing back at the marker. Both are notes, not the story: the marker goes
+# from its sentence and the note from the page, whatever the site calls them.
+_NOTE_MARKER = re.compile(r"\[?(?:\d{1,3}|[*†‡§])\]?")
+# Up this many levels from a link, an element holding nothing but the link is still the marker.
+_MARKER_DEPTH = 2
+
+
+def _marker_box(link: HtmlElement) -> HtmlElement:
+    """The outermost element around `link` whose text is the link's own (`<sup><a>1</a></sup>`)."""
+    box = link
+    for _ in range(_MARKER_DEPTH):
+        parent = box.getparent()
+        if parent is None or _squash(parent.text_content()) != _squash(link.text_content()):
+            break
+        box = parent
+    return box
+
+
+def drop_footnotes(tree: HtmlElement) -> None:
+    """Take out of `tree`, in place, every footnote marker and its note (see above): a note is
+    the element after it that a marker's link targets, widened to hold more than its own number,
+    which links back to the marker."""
+    order = {element: position for position, element in enumerate(tree.iter())}
+    ids = {element.get("id"): element for element in order if element.get("id")}
+    found: list[tuple[HtmlElement, HtmlElement]] = []
+    for link in tree.iter("a"):
+        href = link.get("href") or ""
+        target = ids.get(href[1:]) if href.startswith("#") else None
+        # The note's own number links back too; the marker is the one before its note.
+        if (target is None or order[target] < order[link]
+                or not _NOTE_MARKER.fullmatch(_squash(link.text_content()))):
+            continue
+        marker = _marker_box(link)
+        back = {f"#{node.get('id')}" for node in (link, *link.iterancestors()) if node.get("id")}
+        note = target
+        while note.getparent() is not None and len(_squash(note.text_content())) <= len(_squash(link.text_content())):
+            note = note.getparent()
+        if any((a.get("href") or "") in back for a in note.iter("a")) and not any(
+                node is note for node in (marker, *marker.iterancestors())):
+            found.append((marker, note))
+    for marker, note in found:
+        for element in (marker, note):
+            if element.getparent() is not None:
+                element.drop_tree()
+
+
 def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
     """The page's lxml tree, parsed once for trafilatura, htmldate and us; and whether trafilatura
     takes it as a page (its loader refuses a fragment such as a lone `<p>`, which we still read).
@@ -197,6 +245,7 @@ def _tree(markup: str) -> tuple[HtmlElement | None, bool]:
         tree = load_html(_flattened(markup))
     if tree is not None:
         unlayout_tables(tree)
+        drop_footnotes(tree)
         return tree, True
     try:
         return lxml.html.document_fromstring(markup.encode("utf-8"), parser=HTML_PARSER), False
@@ -507,7 +556,7 @@ _STANDFIRST_NAMES = {"standfirst", "dek", "deck", "subtitle", "subheadline", "su
 _FURNITURE_NAMES = {"caption", "cap", "credit", "credits", "legend", "leyenda", "didascalia", "legende",
                     "disclaimer", "rights", "copyright", "legal", "newsletter", "signup", "subscribe",
                     "subscription", "paywall", "meter", "optin", "intertitle", "crosshead", "subhead",
-                    "endmark", "cta", "calltoaction", "membership", "download"}
+                    "endmark", "cta", "calltoaction", "membership", "download", "promo"}
 _NAME_PART = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
 _MARKUP_NAMES = ("class", "id", "itemprop", "role")
 
@@ -712,6 +761,20 @@ def _call_to_action(source: _Source | None, story: HtmlElement | None) -> bool:
     return False
 
 
+def _image_caption(source: _Source | None, story: HtmlElement | None) -> bool:
+    """A paragraph in a box of the story that holds an image besides it and no other text: the
+    image's caption under whatever name (a `<div>` of `<img>` and `<p class="pic_desc">`), as a
+    `<figcaption>` is by its tag. A story paragraph with an image inside it has no such box."""
+    if source is None or story is None or len(_squash(source.outer.text_content()).split()) > _MAX_TRAILING_WORDS:
+        return False
+    chain = [source.element, *source.element.iterancestors()]
+    boxes = chain[1: chain.index(source.outer) + 1]  # around the paragraph, holding no other text
+    return any(box is not story and any(node is story for node in box.iterancestors())
+               and any(not any(a is source.element for a in image.iterancestors())
+                       for image in box.iter("img", "picture"))
+               for box in boxes)
+
+
 def _after_the_story(source: _Source | None, story: HtmlElement, story_end: int) -> bool:
     """Outside the story's container and after it, and not in another part of the same kind
     (a story split into two `<div class="body">` around an advertisement is one story)."""
@@ -766,7 +829,7 @@ def drop_shaped_furniture(body: str, tree: HtmlElement | None, headlines: set[st
     for index in range(len(paragraphs)):
         standfirst = leading and bool(names[index] & _STANDFIRST_NAMES)
         furniture[index] = (furniture[index] or standfirst or bool(names[index] & _FURNITURE_NAMES)
-                            or _call_to_action(sources[index], story))
+                            or _call_to_action(sources[index], story) or _image_caption(sources[index], story))
         leading = leading and (furniture[index] or keys[index] in headline_keys
                                or len(paragraphs[index].split()) < MAX_LEAD_IN_WORDS)
     story_end = positions.get(next(reversed(list(story.iter())), story), -1) if story is not None else -1
