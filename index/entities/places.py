@@ -1404,7 +1404,29 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
             # a plural settlement noun cues every name of its list; a place preposition too, once its first
             # name is a place ("battles raged in X and Y": the second shares the first's preposition)
             i = _next_in_list(text, toks, j) if plural or locative else None
-    return out
+    return _split_at_named_tails(text, out, located)
+
+
+def _split_at_named_tails(text: str, out: list[tuple[Mention, Place]],
+                          located: list[tuple[Mention, Place]]) -> list[tuple[Mention, Place]]:
+    """Each unlisted name of several words cut before a tail of it the story names as a place of its
+    own elsewhere: a list that lost its commas ran two names together ("the neighborhoods of Bab
+    al-Faraj al-Ismailiya al-Furqan ... and 3 in al-Furqan neighborhood": al-Ismailiya, then al-Furqan)."""
+    named = {name_key(text[mention.start:mention.end]) for mention, _ in [*located, *out]}
+    cut: list[tuple[Mention, Place]] = []
+    for mention, place in out:
+        written = text[mention.start:mention.end]
+        words = written.split(" ")
+        for k in range(1, len(words)):
+            head = " ".join(words[:k])
+            if place.geonameid is None and name_key(" ".join(words[k:])) in named \
+                    and is_capitalised(words[k - 1]) and len(name_key(head).replace(" ", "")) >= MIN_SKELETON:
+                name = head[0].upper() + head[1:]
+                place = replace(place, name=name, value=f"{name}, {place.country}")
+                mention = replace(mention, end=mention.start + len(head), value=place.value)
+                break
+        cut.append((mention, place))
+    return cut
 
 
 def _country_of_settlement(toks: list[Token], i: int | None, gaz: Gazetteer) -> str | None:
