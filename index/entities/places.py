@@ -1567,9 +1567,9 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
         k += 1
     if hosted_if_one_word and host is None and len(words) == 1:
         return None
-    if host is not None and host.value == host.country:
-        host = None  # "on the Turkish border", "in Syria": a country says nothing of the division
     country = host.country if host is not None else leading
+    if host is not None and host.value == host.country:
+        host = None  # "the X area of northern Iraq", "in Syria": a country says nothing of the division
     if country is None:
         return None
     division: str | None = None

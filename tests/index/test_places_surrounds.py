@@ -48,3 +48,9 @@ def test_a_one_word_name_beside_area_without_a_place_after_it_stays_no_place(ext
 def test_outskirts_without_of_or_a_capital_cue_nothing(extractor):
     values = _values(extractor, "On the outskirts, Zelbiyeh residents fled from Aleppo in Syria.")
     assert not any(v.startswith("Zelbiyeh") for v in values)
+
+
+@pytest.mark.parametrize(("host", "country"), [("northern Iraq", "Iraq"), ("eastern Lebanon", "Lebanon")])
+def test_a_country_right_after_the_name_is_its_country_though_the_story_leads_elsewhere(extractor, host, country):
+    body = f"Radio in London and Manchester said the attack hit the Zelbiyeh area of {host}, British officials said."
+    assert f"Zelbiyeh, {country}" in _values(extractor, body)
