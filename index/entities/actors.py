@@ -90,7 +90,28 @@ def word_keys(word: str) -> tuple[str, ...]:
     parts = [p for p in word.replace("_", "-").split("-") if p]
     if len(parts) > 1 and parts[0] in _HYPHEN_PREFIXES:
         parts = parts[1:]
-    return tuple(p for p in parts if p not in _DROPPED_WORDS)
+    return tuple(k for p in parts if p not in _DROPPED_WORDS for k in _servant_of(p))
+
+
+_ABD = re.compile(r"abd([aeu]?)(.*)")
+_SUN_LETTERS = frozenset("tdrzsn")
+
+
+def _servant_of(part: str) -> tuple[str, ...]:
+    """Arabic "Abd al-" ("servant of") names as one key pair however transliterated: Abdulrahman,
+    Abdurrahman, Abdel Rahman, Abd al-Rahman -> ("abd", "rahman"); the article's l, or a sun letter
+    it doubled (Abdur-rahman), is dropped. Parts of fewer than three letters after "abd" stay whole."""
+    found = _ABD.fullmatch(part)
+    if found is None:
+        return (part,)
+    vowel, rest = found.groups()
+    if vowel and rest[:1] == "l":
+        rest = rest[1:]
+    elif vowel and len(rest) > 1 and rest[0] in _SUN_LETTERS and rest[1] == rest[0]:
+        rest = rest[1:]
+    if not rest and (vowel or part == "abd"):
+        return ("abd",)
+    return ("abd", rest) if len(rest) >= 3 else (part,)
 
 
 @lru_cache(maxsize=100_000)
