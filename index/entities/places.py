@@ -1340,6 +1340,7 @@ _SETTLEMENT_WORDS_IN_NAME = frozenset({"city", "town", "village", "district", "p
 # village"): a word of a people, faith or direction, not the name of the place.
 _ADJECTIVE_ENDING = re.compile(r"(?:ish|ian|ean|ese|ite|ic|ist|ern)$")
 MAX_UNLISTED_WORDS = 4
+MIN_GLUED_NAME = 3  # letters an unlisted name written with its article glued on ("al-Hol") needs
 
 
 def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]], gaz: Gazetteer,
@@ -1545,7 +1546,9 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
            for w in capitals):
         return None  # a Title Case headline ("Huge Blast Erupts"), a date ("AFP Tuesday"), an ordinary word
     key = name_key(written)
-    if not key or key in gaz.index or len(key.replace(" ", "")) < MIN_SKELETON:
+    # an article glued on says "name" as surely as a fourth letter does ("camps such as al-Hol")
+    shortest = MIN_GLUED_NAME if _GLUED.match(words[0]) else MIN_SKELETON
+    if not key or key in gaz.index or len(key.replace(" ", "")) < shortest:
         return None
     if any(gaz.country_of_demonym(w) is not None or fold(w) in _COMPASS for w in words):
         return None
