@@ -160,6 +160,13 @@ _KUNYA = frozenset({"abu", "umm"})  # "father of", "mother of": an Arabic name's
 # A plural ("Shia Muslim militias", "rebel factions") describes several groups, and names none.
 _GROUP_AFTER = frozenset("faction movement militia".split())
 # nouns that introduce the name a person goes by ("an activist who uses the name X", "his nom de guerre X")
+# A relative called by the given name alone after a family noun ("his wife Asma", "'s father and predecessor
+# Hafez"); no capitalised word may follow (then the relative's own full name is written).
+_KIN = re.compile(r"(?P<pronoun>\b(?:his|her)\s+)?\b(?:wife|husband|son|daughter|father|mother|brother|sister|"
+                  r"widow|uncle|nephew|niece|cousin)(?:\s+and\s+[a-z]+)?,?\s+(?P<given>[A-Z][a-z]{2,})\b"
+                  r"(?!\s+(?:(?:al|el|bin|ibn|de|van|von)[-\s])?[A-Z])")
+_OWNS = re.compile(r"(?:['’]s|s|['’])?\s+(?:(?:his|her)\s+)?")  # from the owner's name to the family noun
+_KIN_REACH = 200  # characters back to the person "his" / "her" refers to
 _NAMING_NOUNS = frozenset({"name", "pseudonym", "alias", "nickname", "guerre"})
 _ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
@@ -428,8 +435,38 @@ class EntityExtractor:
             found.extend(self._phrase_actors(phrase, lower_words, when))
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
+        found = self._kin(text, found)
         found.sort(key=lambda f: (f.start, f.end))
         return _join_acronyms(text, self._resolve(found, place_mentions, text))
+
+    def _kin(self, text: str, found: list[_Found]) -> list[_Found]:
+        """A relative called by the given name alone ("Bashar al-Assad's father Hafez", "President X
+        ... and his wife Asma") is that given name with the named person's surname: one of the family,
+        not a stray first name. Only a given name of our list, with no surname of its own after it."""
+        persons = sorted((f for f in found if f.type == "person" and len(f.name.split()) > 1), key=lambda f: f.end)
+        if not persons:
+            return found
+        kin: list[_Found] = []
+        for match in _KIN.finditer(text):
+            given = match.group("given")
+            if given.lower() not in self.first_names:
+                continue
+            if match.group("pronoun"):
+                owner = next((p for p in reversed(persons) if match.start() - _KIN_REACH <= p.end <= match.start()),
+                             None)
+            else:
+                owner = next((p for p in persons if _OWNS.fullmatch(text, p.end, match.start())), None)
+            if owner is None:
+                continue
+            name = f"{given} {owner.name.split(' ', 1)[1]}"
+            start, end = match.start("given"), match.end("given")
+            known = self.dictionary.get(name)
+            kin.append(self._known(start, end, known) if known is not None else
+                       _Found(start, end, name, "person", "person", tuple(name_key(name).split())))
+        if not kin:
+            return found
+        spans = [(k.start, k.end) for k in kin]
+        return [f for f in found if not any(s < f.end and f.start < e for s, e in spans)] + kin
 
     def _backed_states(self, text: str) -> list[_Found]:
         """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb;
