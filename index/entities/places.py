@@ -1379,7 +1379,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                 if country is None:
                     continue  # the bearing is from a place, not from "the border" or "Saturday"
             k = at.get(cue.start())
-            i = None if k is None else _name_before(text, toks, k)
+            i = None if k is None else _bearing_subject(text, toks, k)
         if cue.group("locative") is not None and not _in_running_text(toks, at.get(cue.start())):
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
@@ -1439,10 +1439,30 @@ def _country_of_settlement(toks: list[Token], i: int | None, gaz: Gazetteer) -> 
     return gaz.country_of_people(toks[i + 1].text)
 
 
-def _name_before(text: str, toks: list[Token], k: int) -> int | None:
-    """Where the capitalised name that ends right before token `k` starts (connectors inside), or None."""
+_DISTANCE_UNITS = frozenset({"km", "kms", "kilometres", "kilometers", "miles", "mi"})
+_APPOSITION_GAP = re.compile(r"[ \t]*,[ \t]+")
+
+
+def _bearing_subject(text: str, toks: list[Token], k: int) -> int | None:
+    """Where the name a bearing at token `k` places starts: written right before it ("Safsafeh east
+    of Tabqa") or set off by a comma, a distance between ("Khan Tuman, 12 km (7 miles) south of Aleppo")."""
+    joined = _name_before(text, toks, k)
+    if joined is not None:
+        return joined
+    end = k
+    while end >= 2 and fold(toks[end - 1].text) in _DISTANCE_UNITS and toks[end - 2].text.isdigit():
+        end -= 2  # "12 km", "(7 miles)"
+    if end == 0 or not _APPOSITION_GAP.fullmatch(text[toks[end - 1].end:toks[end].start]):
+        return None
+    return _name_before(text, toks, end, joined=False)
+
+
+def _name_before(text: str, toks: list[Token], k: int, joined: bool = True) -> int | None:
+    """Where the capitalised name that ends right before token `k` starts (connectors inside), or None;
+    unless `joined`, whatever marks stand between the name and token `k`."""
     i = k
-    while i > 0 and k - i < MAX_UNLISTED_WORDS and _SPACE_GAP.fullmatch(text[toks[i - 1].end:toks[i].start]) and (
+    while i > 0 and k - i < MAX_UNLISTED_WORDS and (
+            (i == k and not joined) or _SPACE_GAP.fullmatch(text[toks[i - 1].end:toks[i].start])) and (
             is_capitalised(toks[i - 1].text) or (i < k and fold(toks[i - 1].text) in _UNLISTED_CONNECTORS)):
         i -= 1
     while i < k and not is_capitalised(toks[i].text):
