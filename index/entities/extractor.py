@@ -429,15 +429,38 @@ class EntityExtractor:
                 lower_words: set[str], when: date | None = None) -> list[_Found]:
         place_mentions = [m for m, _ in located]
         found: list[_Found] = []
+        phrase_starts = set()
         for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
+            phrase_starts.add(phrase.start)
             if any(t.lower in furniture.FURNITURE_WORDS for t in phrase.tokens):
                 continue  # a page control or label ("Get short URL", "TimelineJS Embed")
             found.extend(self._phrase_actors(phrase, lower_words, when))
+        found.extend(self._lone_particle_names(tokens, phrase_starts, found, when))
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
         found = self._kin(text, found)
         found.sort(key=lambda f: (f.start, f.end))
         return _join_acronyms(text, self._resolve(found, place_mentions, text))
+
+    def _lone_particle_names(self, tokens: Sequence[Token], phrase_starts: set[int], found: list[_Found],
+                             when: date | None) -> list[_Found]:
+        """A known name written with a lower-case article and no capitalised word after it ("the
+        pro-government al-Watan newspaper said"): no phrase opens there (a lone "al-X" is too often a
+        surname's echo to type), but the dictionary knows it."""
+        out = []
+        namesakes = set()  # "members of al-Shabab team": a club that shares an armed group's name
+        for i, token in enumerate(tokens):
+            if "-" not in token.text or token.start in phrase_starts or not chunking.particle_start(token.text) \
+                    or any(f.start <= token.start < f.end for f in found):
+                continue
+            match = self.dictionary.match_at(tokens, i, when)
+            if match is None or match.end != i + 1 or match.actor.type == "person":
+                continue
+            head = tokens[i + 1].lower if i + 1 < len(tokens) and not token.possessive else ""
+            if match.actor.type == "armed_group" and head in ORG_HEADS and head not in ARMED_HEADS:
+                namesakes.add(match.actor.name)
+            out.append(self._known(token.start, token.end, match.actor))
+        return [f for f in out if f.name not in namesakes]
 
     def _kin(self, text: str, found: list[_Found]) -> list[_Found]:
         """A relative called by the given name alone ("Bashar al-Assad's father Hafez", "President X
