@@ -82,18 +82,17 @@ def bounds_file_name(segment_id: str) -> str:
     return f"{PREFIX}{segment_id}{BOUNDS_SUFFIX}"
 
 
-def block_bounds(ids: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
+def block_bounds(blocks: np.ndarray, weights: np.ndarray, lengths: np.ndarray,
                  offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Each term's bounds per block of `BLOCK_SIZE` document numbers holding it, for the terms whose postings
-    (ascending segment-local document numbers, weights, their documents' field lengths) are `offsets[i]:offsets[i + 1]`:
+    """Each term's bounds per block holding it, for the terms whose postings (each one's block, `BLOCK_SIZE`
+    document numbers of a segment, ascending; weights; their documents' field lengths) are `offsets[i]:offsets[i + 1]`:
     (each term's first entry, then the total; block numbers; largest weight; smallest length per weight)."""
-    if not len(ids):
+    if not len(blocks):
         empty = np.zeros(0, dtype=np.float64)
         return np.zeros(len(offsets), dtype=np.int64), np.zeros(0, dtype=np.int64), empty, empty
-    blocks = ids // BLOCK_SIZE
     terms = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
     starts = np.flatnonzero(np.concatenate(([True], (blocks[1:] != blocks[:-1]) | (terms[1:] != terms[:-1]))))
-    per_weight = np.divide(lengths, weights, out=np.full(len(ids), np.inf), where=weights > 0)
+    per_weight = np.divide(lengths, weights, out=np.full(len(blocks), np.inf), where=weights > 0)
     return (np.searchsorted(starts, offsets).astype(np.int64), blocks[starts], np.maximum.reduceat(weights, starts),
             np.minimum.reduceat(per_weight, starts))
 
@@ -108,7 +107,7 @@ def segment_bounds(postings: SegmentPostings, leaf) -> Columns:
         docs = postings.columns.arrays[f"{name}.docs"].astype(np.int64)
         lengths = LENGTH_OF_BYTE[_quantised_lengths(leaf, name, size)[docs]]
         firsts, blocks, weights, per_weight = block_bounds(
-            docs, postings.columns.arrays[f"{name}.weights"].astype(np.float64), lengths,
+            docs // BLOCK_SIZE, postings.columns.arrays[f"{name}.weights"].astype(np.float64), lengths,
             postings.columns.arrays[f"{name}.offsets"])
         arrays[f"{name}.block_offsets"] = firsts
         arrays[f"{name}.blocks"] = narrowest(blocks)

@@ -105,6 +105,11 @@ def _ranges(first: np.ndarray, last: np.ndarray) -> np.ndarray:
     return np.repeat(first - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
 
 
+def _least(values: np.ndarray, count: int) -> np.ndarray:
+    """The `count` least of `values` (all of them if there are no more), in no order."""
+    return np.partition(values, count - 1)[:count] if len(values) > count else values
+
+
 def best_ranked(candidates: np.ndarray, negated: np.ndarray, stop: int) -> tuple[np.ndarray, np.ndarray]:
     """The `stop` candidates of least negated score, best first, ties (also at the cut-off) to the earliest
     document, so a page is the same whatever length of ranking, or set of candidates beyond it, it came from."""
@@ -349,21 +354,26 @@ class ArrayMatcher:
         return np.concatenate(starts), np.concatenate(ends)
 
     def _term_bounds(self, term: _ScoredTerm) -> tuple[np.ndarray, np.ndarray]:
-        """(block numbers among all segments' blocks, the term's bound in each): from the segment's bounds file,
-        else (rare terms, segments without one) from the postings read."""
-        blocks, bounds = [], []
-        cuts = np.searchsorted(term.ids, [offset for _, _, offset in self.leaves] + [self.size])
-        for n_leaf, (_, _, offset) in enumerate(self.leaves):
-            mapped = self.mapped[n_leaf]
-            found = mapped.block_bounds(term.fieldname, term.text) if mapped is not None else None
-            if found is None:
-                ids, weights = term.ids[cuts[n_leaf] : cuts[n_leaf + 1]], term.weights[cuts[n_leaf] : cuts[n_leaf + 1]]
-                _, *computed = block_bounds(ids - offset, weights, LENGTH_OF_BYTE[term.lengths[ids]],
-                                            np.array([0, len(ids)]))
-                found = (computed[0], computed[1], computed[2])
-            blocks.append(found[0] + self._first_blocks[n_leaf])
-            bounds.append(term_bound(term.boost, term.idf, found[1], found[2], term.average))
-        return np.concatenate(blocks), np.concatenate(bounds)
+        """(block numbers among all segments' blocks, the term's bound in each): from the segments' bounds files,
+        else (rare terms, segments without one) from the postings read, those segments' together."""
+        blocks, found_bounds = [], []
+        offsets = np.array([offset for _, _, offset in self.leaves], dtype=np.int64)
+        unbounded = np.ones(len(term.ids), dtype=bool)
+        cuts = np.searchsorted(term.ids, [*offsets.tolist(), self.size])
+        for n_leaf, mapped in enumerate(self.mapped):
+            stored = mapped.block_bounds(term.fieldname, term.text) if mapped is not None else None
+            if stored is not None:
+                blocks.append(stored[0] + self._first_blocks[n_leaf])
+                found_bounds.append(stored[1:])
+                unbounded[cuts[n_leaf] : cuts[n_leaf + 1]] = False
+        ids, weights = term.ids[unbounded], term.weights[unbounded]
+        segments = np.searchsorted(offsets, ids, side="right") - 1
+        _, *computed = block_bounds(self._first_blocks[segments] + (ids - offsets[segments]) // BLOCK_SIZE, weights,
+                                    LENGTH_OF_BYTE[term.lengths[ids]], np.array([0, len(ids)]))
+        blocks.append(computed[0])
+        found_bounds.append((computed[1], computed[2]))
+        return np.concatenate(blocks), term_bound(term.boost, term.idf, np.concatenate([b[0] for b in found_bounds]),
+                                                  np.concatenate([b[1] for b in found_bounds]), term.average)
 
     def _bounds(self, terms: list[_ScoredTerm], blocks: int) -> np.ndarray:
         """Every block's bound on the score of any document in it: its terms' bounds summed."""
@@ -373,20 +383,24 @@ class ArrayMatcher:
             bounds[found] += term_bounds
         return bounds
 
-    def _score_blocks(self, state: _Pruning, count: int) -> None:
+    def _score_blocks(self, state: _Pruning, count: int) -> np.ndarray:
         """Score the next `count` blocks of `state`: each term's postings in them added, term by term as
-        `scores` adds them (so the sums agree to the bit), then their matches' scores kept."""
+        `scores` adds them (so the sums agree to the bit), then their matches' scores kept; their negated scores."""
         chosen = slice(state.visited, state.visited + count)
         starts, ends = state.starts[chosen], state.ends[chosen]
         for term in state.terms:
             at = _ranges(np.searchsorted(term.ids, starts), np.searchsorted(term.ids, ends))
-            ids = term.ids[at]
-            state.scores[ids] += term_scores(term.boost, term.idf, term.weights[at], term.lengths[ids], term.average)
+            if len(at):
+                ids = term.ids[at]
+                state.scores[ids] += term_scores(term.boost, term.idf, term.weights[at], term.lengths[ids],
+                                                 term.average)
         found = state.candidates[_ranges(state.first[chosen], state.last[chosen])]
+        negated = -state.scores[found]
         state.docs = np.concatenate((state.docs, found))
-        state.negated = np.concatenate((state.negated, -state.scores[found]))
+        state.negated = np.concatenate((state.negated, negated))
         state.visited += len(starts)
         self.scored += len(found)
+        return negated
 
     def top(self, q: wq.Query, mask: np.ndarray, start: int, stop: int,
             docs: np.ndarray | None = None) -> list[tuple[int, float]]:
@@ -424,8 +438,9 @@ class ArrayMatcher:
         """`ranked` by blocks of falling bound, stopping once the next block's bound is below the `stop`-th best
         score found (no document left can reach the ranking, nor tie with it); None where it would not pay.
 
-        Each round scores the blocks whose bound still reaches that score, at most as many as
-        were scored before (the score rises as blocks are scored, so later blocks may drop out).
+        Each round scores the blocks whose bound still reaches that score, at most three times as
+        many as were scored before (the score rises as blocks are scored, so later blocks may drop
+        out; each round costs some 20 numpy calls a term, so there are few).
         """
         state = self._pruning
         if stop < 1:
@@ -435,17 +450,18 @@ class ArrayMatcher:
             if state is None:
                 return None
             self._pruning = state
+        best = _least(state.negated, stop)  # the `stop` best scores so far, negated
         while state.visited < len(state.bounds):
-            if len(state.docs) >= stop:
-                kth = -np.partition(state.negated, stop - 1)[stop - 1]
+            if len(best) >= stop:
+                kth = -best.max()
                 reaching = int(np.searchsorted(-state.bounds, -kth / (1 + BOUND_SLACK), side="right"))
                 if reaching <= state.visited:
                     break
-                count = min(reaching - state.visited, max(state.visited, MIN_BLOCKS_PER_ROUND))
+                count = min(reaching - state.visited, max(3 * state.visited, MIN_BLOCKS_PER_ROUND))
             else:  # enough blocks to hold `stop` matches
                 held = np.cumsum(state.last[state.visited :] - state.first[state.visited :])
                 count = max(int(np.searchsorted(held, stop - len(state.docs))) + 1, MIN_BLOCKS_PER_ROUND)
-            self._score_blocks(state, count)
+            best = _least(np.concatenate((best, self._score_blocks(state, count))), stop)
         return best_ranked(state.docs, state.negated, stop)
 
     def _start_pruning(self, q: wq.Query, mask: np.ndarray, stop: int, candidates: np.ndarray) -> _Pruning | None:
