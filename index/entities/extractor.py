@@ -1056,6 +1056,7 @@ def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
     name (however misspelt) is that actor."""
     named_before = {f.end: f for f in found if f.type in ("organisation", "armed_group") and len(f.words) > 1}
     renamed: dict[str, _Found] = {}
+    terms: set[str] = set()
     for short in found:
         letters = text[short.start:short.end].replace(".", "")
         if not (letters.isupper() and 2 <= len(letters) <= 6) or text[short.end:short.end + 1] != ")":
@@ -1069,12 +1070,16 @@ def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
         while k and text[k - 1] == " ":
             k -= 1
         long = named_before.get(k)
+        if long is None and not short.known and _spelt_before(text, k, letters):
+            terms.add(short.name)  # "International Humanitarian Law (IHL)": the term before names no actor
+            continue
         if long is None or long.known and short.known:
             continue
         if short.known:
             renamed[long.name] = short
         else:
             renamed[short.name] = long
+    found = [f for f in found if f.name not in terms]
     if not renamed:
         return found
     for f in found:
@@ -1082,6 +1087,22 @@ def _join_acronyms(text: str, found: list[_Found]) -> list[_Found]:
         if target is not None and target is not f:
             f.name, f.type, f.kind, f.known = target.name, target.type, target.kind, target.known
     return found
+
+
+_RUN_BEFORE = re.compile(r"(?:[A-Z][\w'’-]*\s+(?:(?:of|for|and|on|the|in)\s+)*)+$")
+
+
+def _spelt_before(text: str, end: int, letters: str) -> bool:
+    """The capitalised words ending at `end` spell `letters` by their initials and none heads an
+    organisation ("International Law (IL)", "Gross Domestic Product (GDP)"), so the brackets abbreviate
+    a term; a body's name before its acronym was typed an organisation and never comes here."""
+    run = _RUN_BEFORE.search(text[max(0, end - 120):end] + " ")
+    if run is None:
+        return False
+    words = [w for w in run.group().split() if w[0].isupper()]
+    initials = "".join(w[0] for w in words)
+    return len(words) >= 2 and initials.endswith(letters) and len(initials) - len(letters) <= 1 \
+        and not any(w.lower() in ORG_HEADS for w in words[-len(letters):])
 
 
 def _case_change_at(tokens: Sequence[Token]) -> int:
