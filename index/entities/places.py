@@ -1384,6 +1384,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
             continue  # "Dead in Fighting for Key Road": a Title Case headline capitalises every word
         plural = cue.group("before") is not None and re.match(r"\w+s\b", cue.group("before"), re.I) is not None
         weak = cue.group("area_of") is not None or cue.group("area_after") is not None
+        settled = not weak and (cue.group("before") is not None or cue.group("after") is not None)
         locative = cue.group("locative") is not None
         while i is not None and i < len(toks):
             j = i
@@ -1396,7 +1397,7 @@ def _unlisted(text: str, toks: list[Token], located: list[tuple[Mention, Place]]
                 if plural:
                     j = _first_of_merged(toks, i, j)
                 found = _unlisted_place(text, toks, i, j, by_start, located, gaz, country, lower_words, is_actor,
-                                        hosted_if_one_word=weak)
+                                        hosted_if_one_word=weak, settled=settled)
                 if found is None and not plural:
                     break  # after a preposition a list goes on from a place only, never from a word that is none
                 if found is not None:
@@ -1536,6 +1537,13 @@ def _glued_later(text: str, toks: list[Token], start: int, stop: int) -> bool:
     return False
 
 
+def _towns_abroad_only(entries: list[_Entry], located: list[tuple[Mention, Place]]) -> bool:
+    """Whether every place of a name is a town short of a million people in a country no place the
+    story names lies in (no country, division or place of our supplement)."""
+    countries = {p.country for _, p in located}
+    return all(e.kind == "city" and e.population < HUGE_CITY and e.place.country not in countries for e in entries)
+
+
 def _known_place(gaz: Gazetteer, word: str, country: str | None) -> bool:
     """A place of `country` the gazetteer has under its own name: a word that starts a second name
     after a lost comma ("Tal Minnis Sarmada", "Zubdiya Aleppo"), not part of the first."""
@@ -1545,9 +1553,12 @@ def _known_place(gaz: Gazetteer, word: str, country: str | None) -> bool:
 def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict[int, Place],
                     located: list[tuple[Mention, Place]], gaz: Gazetteer, leading: str | None,
                     lower_words: _LowerWords, is_actor: Callable[[str], bool] | None,
-                    hosted_if_one_word: bool = False) -> tuple[Mention, Place] | None:
+                    hosted_if_one_word: bool = False, settled: bool = False) -> tuple[Mention, Place] | None:
     """The place written at tokens i..j-1 (see `_unlisted`), or None. After a weak cue
-    (`hosted_if_one_word`) a one-word name is a place only where a place the text names follows it."""
+    (`hosted_if_one_word`) a one-word name is a place only where a place the text names follows it.
+    After a settlement noun (`settled`: "in al-Faid neighborhood") a name the gazetteer knows only as
+    towns of countries no place of the story lies in is the story's own quarter, not that namesake abroad
+    (which `_choose` turned down for the same reason)."""
     for k in range(i + 1, j):  # "Zubdiya Aleppo", "Tokhar Amnesty International": a lost comma before a known name
         if _GLUED.match(toks[k].text):
             continue  # "Tariq al-Bab", "Dahiyet al-Assad": an article glues the word to the name before it
@@ -1568,7 +1579,9 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
     key = name_key(written)
     # an article glued on says "name" as surely as a fourth letter does ("camps such as al-Hol")
     shortest = MIN_GLUED_NAME if _GLUED.match(words[0]) else MIN_SKELETON
-    if not key or key in gaz.index or len(key.replace(" ", "")) < shortest:
+    namesakes = gaz.index.get(key, [])
+    abroad_only = settled and bool(namesakes) and _towns_abroad_only(namesakes, located)
+    if not key or (namesakes and not abroad_only) or len(key.replace(" ", "")) < shortest:
         return None
     if any(gaz.country_of_demonym(w) is not None or fold(w) in _COMPASS for w in words):
         return None
@@ -1591,6 +1604,8 @@ def _unlisted_place(text: str, toks: list[Token], i: int, j: int, by_start: dict
     if hosted_if_one_word and host is None and len(words) == 1:
         return None
     country = host.country if host is not None else leading
+    if abroad_only and any(e.place.country == country for e in namesakes):
+        return None
     if host is not None and host.value == host.country:
         host = None  # "the X area of northern Iraq", "in Syria": a country says nothing of the division
     if country is None:
