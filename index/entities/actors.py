@@ -90,7 +90,11 @@ def word_keys(word: str) -> tuple[str, ...]:
     parts = [p for p in word.replace("_", "-").split("-") if p]
     if len(parts) > 1 and parts[0] in _HYPHEN_PREFIXES:
         parts = parts[1:]
-    return tuple(k for p in parts if p not in _DROPPED_WORDS for k in _servant_of(p))
+    keys: list[str] = []
+    for part in parts:
+        if part not in _DROPPED_WORDS:
+            keys.extend(_servant_of(part) if part.startswith("abd") else (part,))
+    return tuple(keys)
 
 
 _ABD = re.compile(r"abd([aeu]?)(.*)")

@@ -17,6 +17,7 @@ Israel did is an article about Israel.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -162,9 +163,11 @@ _GROUP_AFTER = frozenset("faction movement militia".split())
 # nouns that introduce the name a person goes by ("an activist who uses the name X", "his nom de guerre X")
 # A relative called by the given name alone after a family noun ("his wife Asma", "'s father and predecessor
 # Hafez"); no capitalised word may follow (then the relative's own full name is written).
-_KIN = re.compile(r"(?P<pronoun>\b(?:his|her)\s+)?\b(?:wife|husband|son|daughter|father|mother|brother|sister|"
+_GLUED_CAPITAL = re.compile(r"[a-z]-[A-Z]")  # where an "al-Watan" may be (a plain scan is the cheapest)
+_KIN = re.compile(r"\b(?:wife|husband|son|daughter|father|mother|brother|sister|"
                   r"widow|uncle|nephew|niece|cousin)(?:\s+and\s+[a-z]+)?,?\s+(?P<given>[A-Z][a-z]{2,})\b"
                   r"(?!\s+(?:(?:al|el|bin|ibn|de|van|von)[-\s])?[A-Z])")
+_PRONOUN_BEFORE = re.compile(r"\b(?:his|her)\s+$")
 _OWNS = re.compile(r"(?:['’]s|s|['’])?\s+(?:(?:his|her)\s+)?")  # from the owner's name to the family noun
 _KIN_REACH = 200  # characters back to the person "his" / "her" refers to
 _NAMING_NOUNS = frozenset({"name", "pseudonym", "alias", "nickname", "guerre"})
@@ -229,9 +232,11 @@ class EntityExtractor:
         self._stem_cache: dict[str, bool] = {}
         self._big_place_cache: dict[str, bool] = {}
         self._country_cache: dict[str, bool] = {}
-        self._demonyms_of: dict[str, list[str]] = {}  # canonical country -> its people's words, capitalised
+        # a one-word country's name (lower case) -> its people's words that some known name holds, capitalised
+        self._named_demonyms: dict[str, list[str]] = {}
         for demonym, country in self.gazetteer.demonyms.items():
-            self._demonyms_of.setdefault(country, []).append(demonym.capitalize())
+            if " " not in country and demonym in self.dictionary.words:
+                self._named_demonyms.setdefault(country.lower(), []).append(demonym.capitalize())
 
     # ---- gazetteer helpers (cached: the same words recur across articles) -------------
     def _is_place(self, name: str) -> bool:
@@ -429,30 +434,35 @@ class EntityExtractor:
                 lower_words: set[str], when: date | None = None) -> list[_Found]:
         place_mentions = [m for m, _ in located]
         found: list[_Found] = []
-        phrase_starts = set()
-        for phrase in chunking.phrases(text, _GLUE_HEADS, tokens):
-            phrase_starts.add(phrase.start)
-            if any(t.lower in furniture.FURNITURE_WORDS for t in phrase.tokens):
+        phrases = chunking.phrases(text, _GLUE_HEADS, tokens)
+        for phrase in phrases:
+            if not furniture.FURNITURE_WORDS.isdisjoint([t.lower for t in phrase.tokens]):
                 continue  # a page control or label ("Get short URL", "TimelineJS Embed")
             found.extend(self._phrase_actors(phrase, lower_words, when))
-        found.extend(self._lone_particle_names(tokens, phrase_starts, found, when))
+        found.extend(self._lone_particle_names(text, tokens, phrases, found, when))
         found.extend(self._backed_states(text))
         found.extend(self._states_acting(text, located, found))
         found = self._kin(text, found)
         found.sort(key=lambda f: (f.start, f.end))
         return _join_acronyms(text, self._resolve(found, place_mentions, text))
 
-    def _lone_particle_names(self, tokens: Sequence[Token], phrase_starts: set[int], found: list[_Found],
-                             when: date | None) -> list[_Found]:
+    def _lone_particle_names(self, text: str, tokens: Sequence[Token], phrases: Sequence[Phrase],
+                             found: list[_Found], when: date | None) -> list[_Found]:
         """A known name written with a lower-case article and no capitalised word after it ("the
         pro-government al-Watan newspaper said"): no phrase opens there (a lone "al-X" is too often a
         surname's echo to type), but the dictionary knows it."""
+        glued_capitals = list(_GLUED_CAPITAL.finditer(text))
+        if not glued_capitals:
+            return []
+        phrase_starts = {phrase.tokens[0].start for phrase in phrases}
         out = []
         namesakes = set()  # "members of al-Shabab team": a club that shares an armed group's name
-        for i, token in enumerate(tokens):
-            if "-" not in token.text or token.start in phrase_starts or not chunking.particle_start(token.text) \
-                    or any(f.start <= token.start < f.end for f in found):
-                continue
+        for glued in glued_capitals:
+            i = bisect_right(tokens, glued.start(), key=lambda t: t.start) - 1
+            token = tokens[i] if i >= 0 else None
+            if token is None or not chunking.particle_start(token.text) or token.start in phrase_starts \
+                    or i and tokens[i - 1].capitalised or any(f.start <= token.start < f.end for f in found):
+                continue  # (after a capital it is a name's part: "Bashar al-Assad")
             match = self.dictionary.match_at(tokens, i, when)
             if match is None or match.end != i + 1 or match.actor.type == "person":
                 continue
@@ -474,7 +484,7 @@ class EntityExtractor:
             given = match.group("given")
             if given.lower() not in self.first_names:
                 continue
-            if match.group("pronoun"):
+            if _PRONOUN_BEFORE.search(text, max(0, match.start() - 5), match.start()):
                 owner = next((p for p in reversed(persons) if match.start() - _KIN_REACH <= p.end <= match.start()),
                              None)
             else:
@@ -552,7 +562,7 @@ class EntityExtractor:
         return out
 
     def _phrase_actors(self, phrase: Phrase, lower_words: set[str], when: date | None = None) -> list[_Found]:
-        tokens = self._demonym_names(phrase.tokens, when)
+        tokens = self._demonym_names(phrase.tokens, when) if len(phrase.tokens) > 1 else phrase.tokens
         out: list[_Found] = []
         pos = 0
         if phrase.sentence_initial and self._common_opener(tokens[0], lower_words) \
@@ -648,10 +658,8 @@ class EntityExtractor:
         """The phrase with a country word read as its people's word where that makes a known name of it
         ("Syria Democratic Forces", "Free Syria Army": Syrian Democratic Forces, Free Syrian Army); a
         country with no such name after it stays as written."""
-        for at, token in enumerate(tokens):
-            if not token.capitalised or at + 1 == len(tokens) or not self._is_country(token.text):
-                continue
-            for demonym in self._demonyms_of.get(self._state_of(token.text) or "", ()):
+        for at, token in enumerate(tokens[:-1]):
+            for demonym in self._named_demonyms.get(token.lower, ()):
                 swapped = [*tokens[:at], token._replace(text=demonym, lower=demonym.lower()), *tokens[at + 1:]]
                 for start in range(at + 1):
                     match = self.dictionary.match_at(swapped, start, when)
@@ -1212,6 +1220,7 @@ def _named_here(text: str, found: _Found) -> bool:
 
 
 _LOCATED = (("is", "located"), ("was", "located"), ("is", "situated"), ("was", "situated"), ("lies",), ("lay",))
+_LOCATED_VERBS = frozenset(words[0] for words in _LOCATED)
 
 
 def _placed_by_context(phrase: Phrase) -> bool:
@@ -1219,8 +1228,9 @@ def _placed_by_context(phrase: Phrase) -> bool:
     member of a list of places after a locative ("fighting in Hardatain and X said the monitor": the
     speech verb's speaker is the monitor, not X), is a place, however personal it looks. (A longer run
     there may hold a speaker after a lost comma: "in Iraq and Syria Carter added".)"""
-    after = tuple(t.lower for t in phrase.after)
-    if any(after[:len(words)] == words for words in _LOCATED):
+    after = phrase.after
+    if after and after[0].lower in _LOCATED_VERBS and any(
+            tuple(t.lower for t in after[:len(words)]) == words for words in _LOCATED):
         return True
     before = phrase.before
     return len(phrase.tokens) == 1 and len(before) == 3 and before[0].lower in _LOCATIVE_BEFORE \
