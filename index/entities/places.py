@@ -1029,8 +1029,10 @@ def _choose(text: str, toks: list[Token], m: _Match, evidence: set[str], gaz: Ga
     prev_glued, next_glued = bool(prev_word), bool(next_word)
     if chosen.kind == "country":
         if mixed_case and prev_glued and fold(prev_word) in gaz.stop and prev_word[0].isupper() \
-                and fold(prev_word).replace("-", "") not in _COMPASS:
-            return None  # "Michael Jordan", "Chad" after a first name (not "Northern Syria": a side of it)
+                and fold(prev_word).replace("-", "") not in _COMPASS and fold(prev_word) not in STOP_WORDS:
+            # "Michael Jordan", "Chad" after a first name (not "Northern Syria": a side of it, nor "The United
+            # States" opening a sentence: a capitalised function word is no first name)
+            return None
         return chosen
     if mixed_case and single and next_glued and _head_of_longer_name(raw, next_word, chosen, gaz):
         return None  # "Bab al-Nayrab", "Tall Tawil": not Al-Bab or At Tall, even "in" one
