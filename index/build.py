@@ -128,7 +128,8 @@ def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExt
     """Extract, analyse and write one article; never raises, so one bad article cannot stop a build.
 
     An extractor failure is a defect of ours, not of the article: the article is still indexed for
-    full-text search, without facets, and the report names it, rather than losing the article.
+    full-text search, without facets, and the report names it, rather than losing the article; its
+    stored content hash is left empty, so no later --incremental build takes it for unchanged.
     Each document written is appended to `written`, if given."""
     path = article.path or article.id
     unextracted = None
@@ -141,6 +142,8 @@ def _index_article(writer: SegmentWriter, article: Article, extractor: EntityExt
         extracted = time.perf_counter()
         article, entities, dropped = _within_value_cap(article, entities)
         document = to_document(article, entities)
+        if unextracted is not None:
+            document["content_hash"] = ""  # matches no article
         analysed = time.perf_counter()
     except Exception as error:  # noqa: BLE001 - reported as a skipped article
         return _Outcome(article.id, path, f"could not analyse: {error}")
@@ -159,7 +162,10 @@ def _index_articles(writer: SegmentWriter, articles: list[Article], extractor: E
     """Index a batch, and read each indexed article for clustering (`StoryReader`) as it will be stored."""
     documents: list[dict] = []
     outcomes = [_index_article(writer, article, extractor, documents) for article in articles]
-    readings = iter(reader.read([story_article(stored_view(document)) for document in documents]))
+    try:
+        readings = iter(reader.read([story_article(stored_view(document)) for document in documents]))
+    except Exception:  # noqa: BLE001 - not lost: without readings, clustering reads these articles from their
+        return outcomes  # stored text, and any error of reading them is the build's there, as before readings
     return [outcome if outcome.error is not None else replace(outcome, reading=next(readings)) for outcome in outcomes]
 
 

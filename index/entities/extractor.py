@@ -648,9 +648,9 @@ class EntityExtractor:
         said ("wrote on Facebook", "a campaign on CNN", "appealed for help on Twitter"), not who acted;
         its own possessive or a following name ("on Acme's board", "on Acme Radio") is no such medium."""
         before = [t.lower for t in phrase.before]
-        first = match.start + (1 if phrase.tokens[match.start].text == "The" else 0)
         tokens = phrase.tokens
-        if first or tokens[match.end - 1].possessive or match.end < len(tokens) and tokens[match.end].capitalised:
+        opens = match.start == 0 or match.start == 1 and tokens[0].text == "The"  # "on The Daily Post"
+        if not opens or tokens[match.end - 1].possessive or match.end < len(tokens) and tokens[match.end].capitalised:
             return False
         return bool(before) and (before[-1] == "on" or before[-2:] == ["on", "the"])
 

@@ -13,6 +13,7 @@ USER = """
 - {name: Zentrix, type: organisation, aliases: [Zentrix Social]}
 - {name: Vorta Network, type: organisation, aliases: [VTN]}
 - {name: Kelmar Brigade, type: armed_group}
+- {name: The Daily Orvel, type: organisation}
 """
 
 
@@ -28,6 +29,7 @@ def extractor(tmp_path_factory) -> EntityExtractor:
     ("Activists appealed for help on Zentrix Social after the shelling.", "Zentrix"),
     ("They launched a campaign on VTN, officials said.", "Vorta Network"),
     ("The clip aired on the Vorta Network on Monday.", "Vorta Network"),
+    ("The minister wrote on The Daily Orvel that the talks had failed.", "The Daily Orvel"),  # its name opens on The
 ])
 def test_an_organisation_after_on_is_a_medium(extractor, text: str, medium: str) -> None:
     assert medium not in extractor.extract("", text).actors

@@ -51,6 +51,8 @@ def test_an_article_the_extractor_fails_on_is_indexed_without_facets(tmp_path):
                  for d in searcher.search(Term("body", "shell"), limit=None).docs()}
     assert set(found) == {"a1", "a2"}  # both searchable
     assert not found["a1"].get("actor") and not found["a1"].get("location")
+    assert found["a1"]["content_hash"] == ""  # so the next --incremental build extracts it again
+    assert found["a2"]["content_hash"]
     assert "Syrian Observatory for Human Rights" in found["a2"]["actor"]
 
 
