@@ -1162,8 +1162,10 @@ _SETTLEMENT_NOUNS = frozenset("""village villages town towns city district neigh
 # token (most stories have no village cue at all, and pay only for this scan).
 _PLACE_WORDS = "|".join(sorted(_LOCATIVE_WORDS))
 _SETTLEMENT_WORDS = "|".join(sorted(_SETTLEMENT_NOUNS))
+# The lookahead on a letter (implied by every branch) lets most positions fail before the
+# case-insensitive alternation is tried word by word.
 _VILLAGE_CUE = re.compile(
-    rf"\b(?i:(?:{_PLACE_WORDS})|(?:{_SETTLEMENT_WORDS})(?:[ \t]+of)?)[ \t\r\n]+(?=[A-Z]|(?i:al|el)-)")
+    rf"\b(?=(?i:[a-z]))(?i:(?:{_PLACE_WORDS})|(?:{_SETTLEMENT_WORDS})(?:[ \t]+of)?)[ \t\r\n]+(?=[A-Z]|(?i:al|el)-)")
 
 
 def _village_starts(text: str, toks: list[Token], taken: set[int]) -> list[int]:
@@ -1318,13 +1320,15 @@ _LOCAL_NOUNS = "village|town|hamlet|neighbou?rhood|district|quarter|suburb|camp"
 # "south-southwest" is no bearing of its own
 _COMPASS_POINT = "(?:(?:north|south)(?:-?(?:east|west))?|east|west)"
 _BEARING = rf"(?<![\w-]){_COMPASS_POINT}(?:-{_COMPASS_POINT})?"
+# the leading lookahead (a letter at a word start, which every branch needs) is there for speed alone,
+# as in `_VILLAGE_CUE`
 _UNLISTED_CUE = re.compile(
-    rf"\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?"
+    rf"(?=\b(?i:[a-z]))(?:\b(?P<before>(?i:{_LOCAL_NOUNS})s?[ \t]+(?:(?:of|including|like)[ \t]+|such[ \t]+as[ \t]+)?"
     rf"|(?i:outskirts)[ \t]+of[ \t]+|(?P<area_of>(?i:area)[ \t]+of[ \t]+))(?=[A-Z]|(?i:al|el)-)"
     rf"|\b(?P<locative>in|at)[ \t]+(?=[A-Z])"
     rf"|\b(?i:the|in|at|near)[ \t](?P<after>(?:(?:[A-Z]|(?i:al|el)-)[\w'-]*[ \t]+){{1,4}})"
     rf"(?=(?i:{_LOCAL_NOUNS}|(?P<area_after>area))\b)"
-    rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z]|the[ \t]+[A-Z])")
+    rf"|\b(?P<bearing>{_BEARING})[ \t]+of[ \t]+(?=[A-Z]|the[ \t]+[A-Z]))")
 # "X east of the Syrian capital", "Y north of the Iraqi city of Mosul": a bearing from a settlement a
 # demonym places, which the text need not name
 _SETTLEMENT_OF_A_PEOPLE = frozenset({"capital", "city", "town", "port"})
