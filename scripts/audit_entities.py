@@ -45,9 +45,12 @@ headline yields no value.
 authors, so it too was no longer held out: 40 rows sharing no row and no story with the default
 sample or the held-out set (fresh_labels.tsv, fresh_expected.tsv), judged under the held-out rules
 above; its expected lists, written from the article text before its values were looked at, cover
-the 10 articles `random.Random(FRESH_SEED).sample(ids in row order, 10)` picks.
+the 10 articles `random.Random(FRESH_SEED).sample(ids in row order, 10)` picks. `fresh2` (FRESH2_SEED, 30
+rows, unseen by every earlier set) was drawn on 2026-12-06 after that day's rules, and is judged the same way,
+its expected lists covering the 10 articles `random.Random(FRESH2_SEED).sample(ids in row order, 10)` picks.
 
-    python scripts/audit_entities.py [--set default|heldout|fresh] [--json] [--label-sheet FILE] [--show [ID ...]]
+    python scripts/audit_entities.py [--set default|heldout|fresh|fresh2] [--json] [--label-sheet FILE]
+                                     [--show [ID ...]]
 """
 from __future__ import annotations
 
@@ -89,6 +92,8 @@ HELDOUT_SEED = 20261203  # the day the held-out set was drawn
 HELDOUT_SAMPLE = 40
 FRESH_SEED = 20261204  # drawn on 2026-12-03 afternoon, after the held-out set had been read
 FRESH_SAMPLE = 40
+FRESH2_SEED = 20261206  # drawn on 2026-12-06 evening, after the day's rules (written beside default and heldout)
+FRESH2_SAMPLE = 30
 TEXT_KEY_CHARS = 300  # FA-KES repeats a story under several rows; its opening identifies it
 FACETS = ("actor", "location", "country")
 LABEL_KINDS = ("correct", "wrong_type", "wrong_referent", "junk", "duplicate")
@@ -149,19 +154,39 @@ def draw_unseen(rows: dict[int, Article], exclude: Iterable[int], size: int, see
     return [Sampled(f"fakes#{n}", rows[n], "fakes") for n in chosen]
 
 
+# The sets drawn after the default sample, in the order they were drawn: (seed, size). Each is drawn from the
+# rows no earlier set holds, so adding a set never changes an earlier one.
+UNSEEN_DRAWS = {"heldout": (HELDOUT_SEED, HELDOUT_SAMPLE), "fresh": (FRESH_SEED, FRESH_SAMPLE),
+                "fresh2": (FRESH2_SEED, FRESH2_SAMPLE)}
+
+
+def load_unseen(name: str, fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
+    """The set `name` of UNSEEN_DRAWS: its rows, unseen by the default sample and every set drawn before it."""
+    rows = fakes_articles(fakes_csv)
+    seen = default_rows(rows)
+    for drawn_name, (seed, size) in UNSEEN_DRAWS.items():
+        drawn = draw_unseen(rows, seen, size, seed)
+        if drawn_name == name:
+            return drawn
+        seen += [fakes_row(s.article) for s in drawn]
+    raise ValueError(f"no audit set {name!r}")
+
+
 def load_heldout(fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
     """The held-out set: HELDOUT_SAMPLE rows unseen by the default sample."""
-    rows = fakes_articles(fakes_csv)
-    return draw_unseen(rows, default_rows(rows), HELDOUT_SAMPLE, HELDOUT_SEED)
+    return load_unseen("heldout", fakes_csv)
 
 
 def load_fresh(fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
     """The fresh set: FRESH_SAMPLE rows unseen by the default sample and the held-out set (which
     the extractor's authors read after it was labelled, so it no longer is held out)."""
-    rows = fakes_articles(fakes_csv)
-    seen = default_rows(rows)
-    seen += [fakes_row(s.article) for s in draw_unseen(rows, seen, HELDOUT_SAMPLE, HELDOUT_SEED)]
-    return draw_unseen(rows, seen, FRESH_SAMPLE, FRESH_SEED)
+    return load_unseen("fresh", fakes_csv)
+
+
+def load_fresh2(fakes_csv: Path = FAKES_CSV) -> list[Sampled]:
+    """The second fresh set: FRESH2_SAMPLE rows unseen by every earlier set, drawn once the day's rules were
+    written, and judged by a reader who writes no rules."""
+    return load_unseen("fresh2", fakes_csv)
 
 
 @dataclass(frozen=True)
@@ -177,6 +202,7 @@ SETS = {
     "default": AuditSet(LABELS, EXPECTED, SEED, load_sample),
     "heldout": AuditSet(HELDOUT_LABELS, HELDOUT_EXPECTED, HELDOUT_SEED, load_heldout),
     "fresh": AuditSet(FRESH_LABELS, FRESH_EXPECTED, FRESH_SEED, load_fresh),
+    "fresh2": AuditSet(AUDIT_DIR / "fresh2_labels.tsv", AUDIT_DIR / "fresh2_expected.tsv", FRESH2_SEED, load_fresh2),
 }
 
 
@@ -400,7 +426,7 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--set", choices=sorted(SETS), default="default", dest="audit_set",
                         help="which judged sample: default (the labels the extractor was tuned beside), "
                              "heldout (40 other FA-KES rows, labelled blind, since read by the extractor's "
-                             "authors) or fresh (40 rows unseen by both)")
+                             "authors), fresh (40 rows unseen by both) or fresh2 (30 more, drawn 2026-12-06)")
     parser.add_argument("--fakes", type=Path, default=FAKES_CSV)
     parser.add_argument("--labels", type=Path, help="label file (default: the set's)")
     parser.add_argument("--expected", type=Path, help="expected-values file (default: the set's)")
