@@ -415,10 +415,9 @@ class _Words:
 
     def _learn(self, words: Iterable[str]) -> None:
         forms = self._forms
-        for word in words:
-            if word not in forms:
-                folded = fold(word)
-                forms[word] = (zlib.crc32(folded.encode("utf-8")), None if folded in STOP_WORDS else stem(folded))
+        for word in set(words).difference(forms):  # the membership test in C: most words are known
+            folded = fold(word)
+            forms[word] = (zlib.crc32(folded.encode("utf-8")), None if folded in STOP_WORDS else stem(folded))
 
     def read(self, article: StoryArticle) -> tuple[Counter, list[int], list[str]]:
         """An article's stemmed content terms (those of its headline and lead counted `LEAD_BOOST`
