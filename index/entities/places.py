@@ -767,20 +767,18 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
     raws = [m.text for m in toks]
     found: list[_Match] = []
     n = len(toks)
-    i = 0
-    while i < n:
-        raw = raws[i]
-        # most tokens are lower-case words: rule them out before any key is made
-        if not (raw[0].isupper() or "-" in raw and is_capitalised(raw)):
-            i += 1
+    i = 0  # the first token not inside a name found so far
+    # most tokens are lower-case words: one pass rules them out before any key is made
+    for start in [k for k, raw in enumerate(raws) if raw[0].isupper() or "-" in raw and is_capitalised(raw)]:
+        if start < i:
             continue
+        i = start
+        raw = raws[i]
         first_piece = _piece(raw, True)
         if not (first_piece or fold(raw) in LEADING_ARTICLES):
-            i += 1
             continue
         if first_piece and first_piece.split(" ", 1)[0] not in gaz.first_token_keys \
                 and fold(raw) not in LEADING_ARTICLES:
-            i += 1
             continue
         ext = i + 1
         while ext < n and ext - i < MAX_NGRAM and _is_gap(text, toks[ext - 1].end, toks[ext].start, raws[ext - 1]) \
@@ -796,8 +794,6 @@ def _scan(text: str, gaz: Gazetteer, toks: list[Token]) -> list[_Match]:
                 found.append(_Match(i, j, toks[i].start, toks[j - 1].end, entries, key=key))
                 i = j
                 break
-        else:
-            i += 1
     return found
 
 
@@ -1109,8 +1105,9 @@ def locate(text: str, gazetteer: Gazetteer, tokens: list[Token] | None = None,
     listing = False  # inside "the provinces of Hama, Homs and Idlib"
     previous: _Match | None = None
     for index, m in enumerate(found):
-        gap = [t.text.lower() for t in toks[previous.end_tok:m.start_tok]] if previous is not None else []
-        listing = listing and gap in (["and"], [], ["or"])
+        # (the words between two names matter only inside a list, and only up to one of them)
+        listing = listing and (previous is None or m.start_tok - previous.end_tok <= 1 and [
+            t.text.lower() for t in toks[previous.end_tok:m.start_tok]] in (["and"], [], ["or"]))
         listing = _admin_context(text, toks, m, gazetteer, listing) or listing
         if m.division_cue and m.end_tok < len(toks) and toks[m.end_tok].text.lower() in _PLURAL_ADMIN:
             _divide_list_before(found, toks, index, gazetteer)
