@@ -172,7 +172,7 @@ class SegmentBuilder(SegmentWriter):
         self.lengths: dict[str, array] = {name: array("I") for name, field in self.schema.items() if field.scorable}
 
     @staticmethod
-    def _positions(field, value: str, fieldboost: float) -> tuple[list[tuple[_TermKey, float, bytes]], int]:
+    def _positions(field, value: str, fieldboost: float) -> tuple[list[tuple[str, float, bytes]], int]:
         """What `field.index(value)` yields, as postings (term, weight, value), and the field's length,
         computed without a Token per word."""
         value.encode("utf-8")  # text its words cannot be written from fails its document here, not the segment's flush
