@@ -83,12 +83,6 @@ def _pickled_one(position: int) -> bytes:
     return pickle.dumps([position], 2)
 
 
-# A term as the store keys it: its bytes, or, for a field whose postings are made here (`_plain_positions`),
-# the word itself, already hashed when its positions were gathered (a new bytes object per posting would be
-# hashed anew in a large dict), and encoded once per term when written. Code point order is UTF-8 byte order,
-# so sorting the words sorts their bytes.
-_TermKey = bytes | str
-
 # One term's postings in document order, flat: id, weight (as computed, before Whoosh's float32
 # rounding), encoded value, id, weight, value... One list per term, extended per posting.
 _Term = list
@@ -99,11 +93,11 @@ class _TermStore:
 
     def __init__(self, limit: int) -> None:
         self.limit = limit
-        self.fields: dict[str, dict[_TermKey, _Term]] = {}
+        self.fields: dict[str, dict[bytes, _Term]] = {}
         self.size = 0
         self.runs: list = []
 
-    def add(self, docnum: int, fieldname: str, items: list[tuple[_TermKey, float, bytes]]) -> None:
+    def add(self, docnum: int, fieldname: str, items: list[tuple[bytes, float, bytes]]) -> None:
         terms = self.fields.setdefault(fieldname, {})
         size = self.size + _POSTING_BYTES * len(items)
         for tbytes, weight, vbytes in items:
@@ -123,8 +117,8 @@ class _TermStore:
     def _sorted(self) -> Iterator[tuple[str, bytes, _Term]]:
         for fieldname in sorted(self.fields):
             terms = self.fields[fieldname]
-            for key in sorted(terms):
-                yield fieldname, key if isinstance(key, bytes) else key.encode("utf-8"), terms[key]
+            for tbytes in sorted(terms):
+                yield fieldname, tbytes, terms[tbytes]
 
     def _spill(self) -> None:
         run = tempfile.TemporaryFile(prefix="newsfacets-run-")  # unlinked: gone with the process
@@ -172,10 +166,9 @@ class SegmentBuilder(SegmentWriter):
         self.lengths: dict[str, array] = {name: array("I") for name, field in self.schema.items() if field.scorable}
 
     @staticmethod
-    def _positions(field, value: str, fieldboost: float) -> tuple[list[tuple[str, float, bytes]], int]:
+    def _positions(field, value: str, fieldboost: float) -> tuple[list[tuple[bytes, float, bytes]], int]:
         """What `field.index(value)` yields, as postings (term, weight, value), and the field's length,
         computed without a Token per word."""
-        value.encode("utf-8")  # text its words cannot be written from fails its document here, not the segment's flush
         found: dict[str, list[int]] = {}
         words = field.analyzer.expression.findall(value)
         for position, word in enumerate(words):
@@ -185,7 +178,7 @@ class SegmentBuilder(SegmentWriter):
             else:
                 places.append(position)
         boost = field.format.field_boost
-        return [(word, float(len(places)) * boost * fieldboost, _encode_positions(places))
+        return [(word.encode("utf-8"), float(len(places)) * boost * fieldboost, _encode_positions(places))
                 for word, places in found.items()], len(words)
 
     def add_document(self, **fields) -> None:
@@ -196,7 +189,7 @@ class SegmentBuilder(SegmentWriter):
         docboost = self._doc_boost(fields)
         fieldnames = sorted(name for name in fields if not name.startswith("_"))
         self._check_fields(schema, fieldnames)
-        posted: list[tuple[str, list[tuple[_TermKey, float, bytes]]]] = []
+        posted: list[tuple[str, list[tuple[bytes, float, bytes]]]] = []
         lengths: dict[str, int] = {}
         perdocwriter.start_doc(docnum)
         try:
@@ -212,9 +205,8 @@ class SegmentBuilder(SegmentWriter):
                         found, length = self._positions(field, value, fieldboost)
                     else:
                         found = []
-                        plain = fieldname in self.plain  # a plain field's terms are keyed by word (`_TermKey`)
                         for tbytes, freq, weight, vbytes in field.index(value):
-                            found.append((tbytes.decode("utf-8") if plain else tbytes, weight * fieldboost, vbytes))
+                            found.append((tbytes, weight * fieldboost, vbytes))
                             length += freq
                     posted.append((fieldname, found))
                     if not field.scorable:
