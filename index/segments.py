@@ -60,21 +60,12 @@ def _plain_positions(field) -> bool:
 
 def _encode_positions(places: list[int]) -> bytes:
     """`formats.Positions.encode`: the count, then the pickled gaps between positions."""
-    count = len(places)
-    if count == 1:  # a new object each time: pickling a block shares repeated objects, not equal ones
+    if len(places) == 1:  # a new object each time: pickling a block shares repeated objects, not equal ones
         return _ONE + _pickled_one(places[0])
-    gaps = [b - a for a, b in zip([0, *places], places, strict=False)]
-    if count > _PICKLE_BATCH or places[-1] >= len(_PICKLED_INT):  # pickle splits long lists; big ints
-        return pack_uint(count) + pickle.dumps(gaps, 2)
-    return b"".join([pack_uint(count), _LIST_OPENING, *map(_PICKLED_INT.__getitem__, gaps), _LIST_CLOSING])
+    return pack_uint(len(places)) + pickle.dumps([b - a for a, b in zip([0, *places], places, strict=False)], 2)
 
 
 _ONE = pack_uint(1)
-# Protocol 2's pickle of a list of 2 to `_PICKLE_BATCH` small ints (what `pickle.dumps(gaps, 2)` writes, a
-# test holds them equal), put together from each int's opcode: a call of pickle's per list costs more
-# than joining the few pieces. Header: PROTO 2, EMPTY_LIST, BINPUT 0, MARK; closing: APPENDS, STOP.
-_LIST_OPENING, _LIST_CLOSING, _PICKLE_BATCH = b"\x80\x02]q\x00(", b"e.", 1000
-_PICKLED_INT = [b"K" + bytes([i]) for i in range(256)] + [b"M" + i.to_bytes(2, "little") for i in range(256, 1 << 16)]
 
 
 @lru_cache(maxsize=1 << 16)
