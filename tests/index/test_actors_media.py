@@ -6,6 +6,7 @@ The organisations come from a user's file of invented names, so a rule for a shi
 from __future__ import annotations
 
 import pytest
+from entities_support import user_extractor
 
 from index.entities import EntityExtractor
 
@@ -19,9 +20,7 @@ USER = """
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory) -> EntityExtractor:
-    path = tmp_path_factory.mktemp("user") / "entities.yaml"
-    path.write_text(USER, encoding="utf-8")
-    return EntityExtractor(path)
+    return user_extractor(tmp_path_factory, USER)
 
 
 @pytest.mark.parametrize(("text", "medium"), [

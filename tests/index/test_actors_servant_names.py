@@ -5,6 +5,7 @@ uses finds the dictionary's person. Invented people, so a rule for a shipped nam
 from __future__ import annotations
 
 import pytest
+from entities_support import user_extractor
 
 from index.entities import EntityExtractor
 from index.entities.actors import name_key
@@ -17,9 +18,7 @@ USER = """
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory) -> EntityExtractor:
-    path = tmp_path_factory.mktemp("user") / "entities.yaml"
-    path.write_text(USER, encoding="utf-8")
-    return EntityExtractor(path)
+    return user_extractor(tmp_path_factory, USER)
 
 
 @pytest.mark.parametrize("written", ["Samir Abdel Wahid", "Samir Abd al-Wahid", "Samir Abdul-Wahid",

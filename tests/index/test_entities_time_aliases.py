@@ -6,9 +6,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from entities_support import user_extractor
 
 from index.entities import EntityExtractor
-from index.entities.actors import DictionaryError, load_entries, ActorDictionary
+from index.entities.actors import ActorDictionary, DictionaryError, load_entries
 
 USER = """
 - {name: Ilse Varga, type: person, aliases: [{name: Chancellor Varga, valid_to: 2004-03-01}, {name: Varga, valid_to: 2004-03-01}]}
@@ -19,9 +20,7 @@ USER = """
 
 @pytest.fixture(scope="module")
 def extractor(tmp_path_factory) -> EntityExtractor:
-    path = tmp_path_factory.mktemp("user") / "entities.yaml"
-    path.write_text(USER, encoding="utf-8")
-    return EntityExtractor(path)
+    return user_extractor(tmp_path_factory, USER)
 
 
 @pytest.mark.parametrize(
