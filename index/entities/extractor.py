@@ -171,6 +171,10 @@ _PRONOUN_BEFORE = re.compile(r"\b(?:his|her)\s+$")
 _OWNS = re.compile(r"(?:['’]s|s|['’])?\s+(?:(?:his|her)\s+)?")  # from the owner's name to the family noun
 _KIN_REACH = 200  # characters back to the person "his" / "her" refers to
 _NAMING_NOUNS = frozenset({"name", "pseudonym", "alias", "nickname", "guerre"})
+# "Iran-backed", "US-Russia-led": capitalised words hyphened before a lower-case one. It opens on the
+# capital (the lookbehind after it is the word start `\b` would test) so the scan skips ahead to the
+# next capital letter instead of trying every position.
+_HYPHENED_ADJECTIVE = re.compile(r"[A-Z](?<!\w[A-Z])[\w.]*-(?:[A-Z][\w.]*-)*[a-z]+\b")
 _ALIAS_MARKERS = frozenset({"aka", "a.k.a", "a.k.a."})  # "Amin al-Ruz aka Abu Malik": one person, two names
 _LOWER_WORDS = re.compile(r"\b[a-z][a-z'’-]*")
 _PATRONYMICS = frozenset({"bin", "ibn", "bint", "abu", "ben"})
@@ -505,7 +509,7 @@ class EntityExtractor:
         """'Iran-backed', 'Tehran-backed', 'US-Russia-led': each state (or its capital) before the verb;
         a known actor there acts too ("Hezbollah-backed", "PYD-dominated")."""
         out = []
-        for match in re.finditer(r"\b(?:[A-Z][\w.]*-)+[a-z]+\b", text):
+        for match in _HYPHENED_ADJECTIVE.finditer(text):
             backed = BACKING.match(match.group())
             if not backed:
                 continue
