@@ -32,8 +32,6 @@ from index.processes import die_with_parent
 from index.settings import Settings
 
 THREADS = 8
-# Largest request line and headers accepted; long enough for 20 filters per facet.
-MAX_REQUEST_HEADER_SIZE = 64 * 1024
 # Waitress is asynchronous, so idle and half-sent connections cost a socket, not a thread;
 # allow many, and drop idle ones sooner than its 120 s default (slow-loris clients).
 CONNECTION_LIMIT = 1000
@@ -103,6 +101,7 @@ def make_server(host: str, port: int, index_dir: str, threads: int = THREADS,
     from web import allowed_hosts as default_hosts
     from web import create_app, start_warming
     from web.dispatch import CheapFirstDispatcher, CostlyRecently, RememberCostly
+    from web.params import MAX_REQUEST_HEADER_SIZE
 
     if app is None:
         hosts = tuple(allowed_hosts) if allowed_hosts is not None else default_hosts(bind_host=host)

@@ -18,7 +18,15 @@ from typing import Any, NotRequired, TypedDict
 from index.article import MAX_ID_LENGTH
 from search.results import Article, FacetValues, SearchResult, Similar, Story
 from search.stories import COLLAPSES
-from web.params import ARTICLE_PARAMS, FACET_PARAMS, FACETS, MAX_QUERY_LENGTH, SEARCH_PARAMS, Param
+from web.params import (
+    ARTICLE_PARAMS,
+    FACET_PARAMS,
+    FACETS,
+    MAX_QUERY_LENGTH,
+    MAX_REQUEST_HEADER_SIZE,
+    SEARCH_PARAMS,
+    Param,
+)
 from web.service import STORY_ID, Bucket, LocationNode
 
 
@@ -162,6 +170,10 @@ def _ok(answer: type) -> dict[str, Any]:
 _ID = {"name": "id", "in": "path", "required": True, "schema": {"type": "string", "maxLength": MAX_ID_LENGTH},
        "description": "Article id as listed in search hits."}
 _UNAVAILABLE = _error("The index has not been built or is unreadable.")
+# What the HTTP server itself answers, before the application, to a request line and headers over its limit.
+_TOO_LARGE = {"description": f"The request line and headers exceed {MAX_REQUEST_HEADER_SIZE} bytes (refused by the "
+                             "HTTP server, as plain text)",
+              "content": {"text/plain": {"schema": {"type": "string"}}}}
 
 
 def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
@@ -190,28 +202,29 @@ def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
                 "summary": "Search articles, with facet counts",
                 "parameters": [_parameter(param) for param in SEARCH_PARAMS],
                 "responses": {"200": _ok(SearchResult), "400": _error("A parameter or the query is malformed."),
-                              "503": _UNAVAILABLE},
+                              "431": _TOO_LARGE, "503": _UNAVAILABLE},
             }},
             "/api/articles/{id}": {"get": {
                 "operationId": "article",
                 "summary": "One article with its entities, and where a query matches it",
                 "parameters": [_ID, *(_parameter(param) for param in ARTICLE_PARAMS)],
                 "responses": {"200": _ok(Article), "400": _error("Malformed id, parameter or query."),
-                              "404": _error("No such article."), "503": _UNAVAILABLE},
+                              "404": _error("No such article."), "431": _TOO_LARGE, "503": _UNAVAILABLE},
             }},
             "/api/articles/{id}/similar": {"get": {
                 "operationId": "similar",
                 "summary": "Articles like this one",
                 "parameters": [_ID],
                 "responses": {"200": _ok(Similar), "400": _error("Malformed id."),
-                              "404": _error("No such article."), "503": _UNAVAILABLE},
+                              "404": _error("No such article."), "431": _TOO_LARGE, "503": _UNAVAILABLE},
             }},
             "/api/stories/{id}": {"get": {
                 "operationId": "story",
                 "summary": "One story's versions in time order, the earliest first",
                 "parameters": [{"name": "id", "in": "path", "required": True,
                                 "schema": {"type": "string", "pattern": f"^{STORY_ID.pattern}$"}}],
-                "responses": {"200": _ok(Story), "404": _error("No such story."), "503": _UNAVAILABLE},
+                "responses": {"200": _ok(Story), "404": _error("No such story."), "431": _TOO_LARGE,
+                              "503": _UNAVAILABLE},
             }},
             "/api/facets/{name}": {"get": {
                 "operationId": "facetValues",
@@ -222,12 +235,12 @@ def openapi_document(_server_url: str | None = None) -> dict[str, Any]:
                     *(_parameter(param) for param in FACET_PARAMS),
                 ],
                 "responses": {"200": _ok(FacetValues), "400": _error("A parameter is malformed."),
-                              "404": _error("No such facet."), "503": _UNAVAILABLE},
+                              "404": _error("No such facet."), "431": _TOO_LARGE, "503": _UNAVAILABLE},
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi",
                 "summary": "This document",
-                "responses": {"200": _json("OK", {"type": "object"})},
+                "responses": {"200": _json("OK", {"type": "object"}), "431": _TOO_LARGE},
             }},
         },
         "components": {"schemas": response_schemas()},

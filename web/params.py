@@ -28,6 +28,9 @@ WEB_LIMITS: Limits = ENGINE_LIMITS.tightened(
     max_facet_values=50,  # the `limit` of /api/facets/<name>
 )
 MAX_QUERY_LENGTH = WEB_LIMITS.max_query_length
+# Largest request line and headers the HTTP server accepts (waitress answers 431 beyond it, before the app);
+# long enough for 20 filters per facet.
+MAX_REQUEST_HEADER_SIZE = 64 * 1024
 MAX_VALUE_LENGTH = WEB_LIMITS.max_value_length
 MAX_VALUES = WEB_LIMITS.max_filter_values
 MAX_PREFIX_LENGTH = WEB_LIMITS.max_prefix_length
